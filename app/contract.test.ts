@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CHANNEL_PREFIX, channelOf, contract, events, VerificationOutcomeSchema } from './contract';
+import { ERROR_CODES, KioskError, resultSchema, toErrorData } from './errors';
+import { LIVENESS, MATCH, livenessAngleLimitsDeg } from './imageRequirements';
+import { BackendSchema, DEFAULT_SETTINGS, SettingsSchema } from './settings';
+
+describe('contract', () => {
+  it('gives every entry an input and a result schema, on the kiosk: channel prefix', () => {
+    for (const [name, entry] of Object.entries(contract)) {
+      expect(entry.input, name).toBeInstanceOf(z.ZodType);
+      expect(entry.result, name).toBeInstanceOf(z.ZodType);
+      expect(channelOf(name as keyof typeof contract)).toBe(`${CHANNEL_PREFIX}${name}`);
+    }
+    expect(Object.keys(events)).toContain('verification.progress');
+  });
+
+  it('accepts image bytes only as a Uint8Array', () => {
+    const input = contract['verification.setIdPhoto'].input;
+    expect(input.safeParse(new Uint8Array([1, 2])).success).toBe(true);
+    expect(input.safeParse([1, 2]).success).toBe(false);
+    expect(input.safeParse('abc').success).toBe(false);
+  });
+
+  it('never lets a password be read back through settings', () => {
+    const view = contract['settings.get'].result.parse({ ...DEFAULT_SETTINGS, passwordStored: true, password: 'x' });
+    expect(view).not.toHaveProperty('password');
+  });
+
+  it('wraps results in one ok/error envelope and refuses codes outside the closed set', () => {
+    const schema = resultSchema(VerificationOutcomeSchema);
+    const error = { code: 'timeout', message: 'slow', retriable: true };
+    expect(schema.parse({ ok: false, error })).toEqual({ ok: false, error });
+    expect(schema.safeParse({ ok: false, error: { ...error, code: 'kaboom' } }).success).toBe(false);
+    expect(schema.safeParse({ ok: true, data: { decision: 'maybe' } }).success).toBe(false);
+  });
+});
+
+describe('errors', () => {
+  it('includes every code the foundation promises', () => {
+    for (const code of ['credentials_missing', 'credentials_rejected', 'keychain_unavailable', 'network_unreachable',
+      'timeout', 'server_error', 'protocol_error', 'unauthorized', 'image_invalid', 'image_too_small',
+      'image_too_large', 'face_rejected', 'cancelled'] as const) {
+      expect(ERROR_CODES).toContain(code);
+    }
+  });
+
+  it('keeps the service code of a rejection and hides the text of unknown throwables', () => {
+    const rejected = new KioskError('face_rejected', 'too small', { service: { code: 'FACE_TOO_SMALL', message: 'IPD' } });
+    expect(toErrorData(rejected)).toEqual({
+      code: 'face_rejected', message: 'too small', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'IPD' },
+    });
+    expect(toErrorData(new Error('secret detail'))).toEqual({
+      code: 'protocol_error', message: 'An unexpected internal error occurred.', retriable: false,
+    });
+    expect(new KioskError('timeout', 'x').retriable).toBe(true);
+  });
+});
+
+describe('settings', () => {
+  it('defaults to the local engine with debug off', () => {
+    expect(DEFAULT_SETTINGS).toMatchObject({ backend: { kind: 'local' }, debug: false, requestTimeoutMs: 30_000 });
+  });
+
+  it('refuses a user id with a colon (Basic auth cannot carry it) and a non-URL', () => {
+    expect(BackendSchema.safeParse({ kind: 'remote', url: 'https://x.example', userId: 'a:b' }).success).toBe(false);
+    expect(BackendSchema.safeParse({ kind: 'remote', url: 'not a url', userId: 'a' }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ requestTimeoutMs: 5 }).success).toBe(false);
+  });
+});
+
+describe('image requirements', () => {
+  it('states the API document numbers', () => {
+    expect(LIVENESS).toMatchObject({ format: 'png', minHeight: 480, minFaceSizePx: 224, maxYawDeg: 20, maxRollDeg: 30 });
+    expect(LIVENESS.interpupillaryDistancePx).toEqual({ target: 90, tolerance: 5 });
+    expect(livenessAngleLimitsDeg()).toEqual({ yaw: 23, pitch: 23, roll: 33 });
+    expect(MATCH).toMatchObject({ minWidth: 150, maxWidth: 1024, maxBytes: 2 * 1024 * 1024, passThreshold: 48 });
+  });
+});

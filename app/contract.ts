@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { BackendSchema, SettingsSchema } from './settings';
+
+/** Every IPC channel is `${CHANNEL_PREFIX}${entry name}`. */
+export const CHANNEL_PREFIX = 'kiosk:';
+
+const NoInput = z.undefined();
+/** Raw image bytes as captured or imported; size limits are enforced by main's imaging. */
+const ImageBytes = z.instanceof(Uint8Array);
+
+export const ImageInfoSchema = z.object({ width: z.number().int(), height: z.number().int() });
+
+export const LivenessOutcomeSchema = z.object({
+  requestId: z.string(),
+  score: z.number(),
+  pass: z.boolean(),
+});
+
+export const MatchOutcomeSchema = LivenessOutcomeSchema;
+
+export const VerificationOutcomeSchema = z.object({
+  decision: z.enum(['verified', 'not_verified']),
+  liveness: LivenessOutcomeSchema,
+  /** Absent when liveness failed: match is only called on a liveness pass. */
+  match: MatchOutcomeSchema.optional(),
+  durationMs: z.number(),
+});
+export type VerificationOutcome = z.infer<typeof VerificationOutcomeSchema>;
+
+export const ProgressSchema = z.object({
+  attempt: z.number().int(),
+  stage: z.enum(['preparing', 'liveness', 'match', 'done']),
+});
+export type Progress = z.infer<typeof ProgressSchema>;
+
+/** Settings as the renderer sees them: never the password, only whether one is stored. */
+export const SettingsViewSchema = SettingsSchema.extend({ passwordStored: z.boolean() });
+
+/**
+ * The main↔renderer contract as data: one entry per method the preload exposes.
+ * Main registers the whole table through one validating wrapper; the preload maps it 1:1.
+ */
+export const contract = {
+  'settings.get': { input: NoInput, result: SettingsViewSchema },
+  'settings.update': {
+    input: z.object({
+      backend: BackendSchema.optional(),
+      debug: z.boolean().optional(),
+      requestTimeoutMs: SettingsSchema.shape.requestTimeoutMs.unwrap().optional(),
+      stationName: SettingsSchema.shape.stationName.unwrap().optional(),
+    }),
+    result: SettingsViewSchema,
+  },
+  /** Write-only: the password goes straight to the OS keychain and is never read back. */
+  'credentials.setPassword': {
+    input: z.object({ password: z.string().min(1).max(1024) }),
+    result: z.object({ stored: z.literal(true) }),
+  },
+  'connection.test': { input: NoInput, result: z.object({ tokenExpiresAt: z.string().nullable() }) },
+  'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
+  'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
+  'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
+  /** Wipes both images from main's memory. */
+  'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true) }) },
+} as const;
+
+export type Contract = typeof contract;
+export type ContractName = keyof Contract;
+export type InputOf<N extends ContractName> = z.infer<Contract[N]['input']>;
+export type ResultOf<N extends ContractName> = z.infer<Contract[N]['result']>;
+
+/** Events main pushes to the renderer. */
+export const events = {
+  'verification.progress': ProgressSchema,
+} as const;
+export type EventName = keyof typeof events;
+
+export const channelOf = (name: ContractName | EventName): string => `${CHANNEL_PREFIX}${name}`;

@@ -1,0 +1,171 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { KioskError, toErrorData, type ErrorCode, type KioskErrorData } from '../../app/errors';
+import { MATCH } from '../../app/imageRequirements';
+import { createBiointellicClient } from '../biointellic/client';
+import { keychainAccount, type CredentialStore } from '../credentials/keychain';
+import { readSettings } from '../credentials/settingsFile';
+import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
+import { createLogger } from '../log';
+
+export const EXIT = { pass: 0, fail: 1, rejected: 2, connection: 3 } as const;
+
+export const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  auth                       authenticate and print when the token expires (never the token)
+  liveness <image>           check that the face in <image> is live
+  match <image1> <image2>    compare the faces in two images
+  set-password               read a password from standard input into the OS keychain
+
+Options:
+  --url URL       service base URL (default: the kiosk's settings)
+  --user ID       user id (default: the kiosk's settings)
+  --debug         ask the service to keep the uploaded images (?debug=true)
+  --json          print one JSON object: {"ok":true,"data":…} or {"ok":false,"error":…}
+  --timeout SEC   per-request timeout (default 30)
+
+The password comes from BIOINTELLIC_PASSWORD or the OS keychain (account user@host), never a flag.
+Exit codes: 0 pass, 1 fail, 2 rejected or invalid input, 3 connection or authentication error.`;
+
+export interface CliDeps {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  store: CredentialStore;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  readStdin: () => Promise<string>;
+  fetch?: typeof fetch;
+}
+
+const INPUT_ERRORS = new Set<ErrorCode>([
+  'face_rejected',
+  'image_invalid',
+  'image_too_small',
+  'image_too_large',
+  'settings_invalid',
+  'invalid_request',
+]);
+
+export function exitCodeFor(code: ErrorCode): number {
+  return INPUT_ERRORS.has(code) ? EXIT.rejected : EXIT.connection;
+}
+
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  let json = argv.includes('--json');
+  const print = (data: unknown, text: string) => deps.stdout(json ? `${JSON.stringify({ ok: true, data })}\n` : `${text}\n`);
+  const fail = (error: KioskErrorData) => {
+    if (json) deps.stdout(`${JSON.stringify({ ok: false, error })}\n`);
+    else deps.stderr(`error [${error.code}]: ${error.message}\n`);
+    return exitCodeFor(error.code);
+  };
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        url: { type: 'string' },
+        user: { type: 'string' },
+        debug: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    json = values.json;
+    const [command, ...files] = positionals;
+    if (values.help || !command) {
+      deps.stdout(`${USAGE}\n`);
+      return values.help ? EXIT.pass : EXIT.rejected;
+    }
+    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0 };
+    if (!(command in expected)) throw new KioskError('invalid_request', `Unknown command "${command}".\n${USAGE}`);
+    if (files.length !== expected[command]) {
+      throw new KioskError('invalid_request', `"${command}" takes ${expected[command]} file argument(s).\n${USAGE}`);
+    }
+
+    const { url, userId } = await resolveTarget(values.url, values.user, deps.dataDir);
+    const account = keychainAccount(userId, url);
+    if (command === 'set-password') {
+      const password = (await deps.readStdin()).replace(/\r?\n$/, '');
+      if (!password) throw new KioskError('invalid_request', 'No password on standard input.');
+      await deps.store.set(account, password);
+      print({ stored: true, account }, `Stored the password for ${account} in the OS keychain.`);
+      return EXIT.pass;
+    }
+
+    const timeoutSeconds = values.timeout === undefined ? 30 : Number(values.timeout);
+    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+      throw new KioskError('invalid_request', `--timeout must be a number of seconds, not "${values.timeout}".`);
+    }
+    const client = createBiointellicClient({
+      baseUrl: url,
+      userId,
+      timeoutMs: timeoutSeconds * 1000,
+      getPassword: () => passwordFor(account, deps),
+      logger: createLogger((line) => deps.stderr(`${line}\n`), { minLevel: deps.env.KIOSK_LOG_LEVEL === 'info' ? 'info' : 'warn' }),
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+
+    if (command === 'auth') {
+      const { expiresAt } = await client.checkConnection();
+      const expires = expiresAt === null ? null : new Date(expiresAt).toISOString();
+      print(
+        { userId, url, tokenExpiresAt: expires },
+        `Authenticated as ${userId} at ${url}; the token ${expires ? `expires at ${expires}` : 'has no expiry'}.`,
+      );
+      return EXIT.pass;
+    }
+
+    const images = await Promise.all(files.map((file) => readImage(file)));
+    const result =
+      command === 'liveness'
+        ? await client.liveness((await normalizeForLiveness(images[0]!)).bytes, { debug: values.debug })
+        : await client.match(await normalizeForMatch(images[0]!), await normalizeForMatch(images[1]!), {
+            debug: values.debug,
+          });
+    const threshold = command === 'match' ? ` (PASS ≥ ${MATCH.passThreshold})` : '';
+    print(
+      { service: command, ...result },
+      `${result.pass ? 'PASS' : 'FAIL'}  ${command} score ${result.score}${threshold}  request ${result.requestId}`,
+    );
+    return result.pass ? EXIT.pass : EXIT.fail;
+  } catch (error) {
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+      return fail({ code: 'invalid_request', message: `${error.message}\n${USAGE}`, retriable: false });
+    }
+    return fail(toErrorData(error));
+  }
+}
+
+async function resolveTarget(url: string | undefined, user: string | undefined, dataDir: string) {
+  if (url && user) return { url, userId: user };
+  const { settings } = await readSettings(dataDir);
+  const backend = settings.backend.kind === 'remote' ? settings.backend : undefined;
+  const resolved = { url: url ?? backend?.url, userId: user ?? backend?.userId };
+  if (!resolved.url || !resolved.userId) {
+    throw new KioskError('settings_invalid', 'No service configured: pass --url and --user.');
+  }
+  return { url: resolved.url, userId: resolved.userId };
+}
+
+async function passwordFor(account: string, deps: CliDeps): Promise<string> {
+  if (deps.env.BIOINTELLIC_PASSWORD) return deps.env.BIOINTELLIC_PASSWORD;
+  const stored = await deps.store.get(account);
+  if (stored === null) {
+    throw new KioskError(
+      'credentials_missing',
+      `No password for ${account}: set BIOINTELLIC_PASSWORD or run "npm run cli -- set-password" (the keychain may also be locked).`,
+    );
+  }
+  return stored;
+}
+
+async function readImage(file: string): Promise<Uint8Array> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new KioskError('image_invalid', `Cannot read "${file}" (${code}).`);
+  }
+}

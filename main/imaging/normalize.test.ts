@@ -1,0 +1,100 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { makeJpeg, makePng, makeRotatedJpeg, photoLike } from '../../tests/support/images';
+import { normalizeForLiveness, normalizeForMatch } from './normalize';
+
+async function codeOf(promise: Promise<unknown>) {
+  return promise.then(
+    () => 'resolved',
+    (error: { code?: string }) => error.code,
+  );
+}
+
+describe('normalizeForLiveness', () => {
+  it('turns a 720p JPEG into a PNG of the same size', async () => {
+    const out = await normalizeForLiveness(await makeJpeg(1280, 720));
+    expect(out).toMatchObject({ contentType: 'image/png', width: 1280, height: 720 });
+    expect((await sharp(out.bytes).metadata()).format).toBe('png');
+  });
+
+  it('scales a frame taller than 1080 down to 1080, keeping the aspect', async () => {
+    const out = await normalizeForLiveness(await makeJpeg(2160, 1440));
+    expect(out).toMatchObject({ width: 1620, height: 1080 });
+  });
+
+  it('refuses a frame under 480 px high instead of upscaling it', async () => {
+    await expect(codeOf(normalizeForLiveness(await makePng(640, 479)))).resolves.toBe('image_too_small');
+    await expect(normalizeForLiveness(await makePng(640, 480))).resolves.toMatchObject({ height: 480 });
+  });
+
+  it('applies EXIF orientation before checking the height', async () => {
+    // Stored 800×400 (too short), but orientation 6 means it is really 400×800.
+    const out = await normalizeForLiveness(await makeRotatedJpeg(800, 400, 6));
+    expect(out).toMatchObject({ width: 400, height: 800 });
+  });
+});
+
+describe('normalizeForMatch', () => {
+  it('passes a conforming PNG through byte for byte', async () => {
+    const png = await makePng(600, 600);
+    const out = await normalizeForMatch(png);
+    expect(out.contentType).toBe('image/png');
+    expect(Buffer.compare(out.bytes, png)).toBe(0);
+  });
+
+  it('fits a large photo within 1024×1024, keeping the aspect, as JPEG', async () => {
+    const out = await normalizeForMatch(await makeJpeg(3000, 2000));
+    expect(out).toMatchObject({ contentType: 'image/jpeg', width: 1024, height: 683 });
+  });
+
+  it('re-encodes at lower quality until the file is at most 2 MB', async () => {
+    // A noisy 1024×1024 PNG is far over 2 MB: it must come out as a JPEG under the limit.
+    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 120 } } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
+    expect(noisy.byteLength).toBeGreaterThan(2 * 1024 * 1024);
+    const out = await normalizeForMatch(noisy);
+    expect(out.contentType).toBe('image/jpeg');
+    expect(out.bytes.byteLength).toBeLessThanOrEqual(2 * 1024 * 1024);
+  });
+
+  it('rotates by EXIF and drops the metadata', async () => {
+    const out = await normalizeForMatch(await makeRotatedJpeg(600, 300, 8));
+    const meta = await sharp(out.bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([300, 600]);
+    expect(meta.exif).toBeUndefined();
+  });
+
+  it('refuses anything under 150×150', async () => {
+    await expect(codeOf(normalizeForMatch(await makeJpeg(149, 300)))).resolves.toBe('image_too_small');
+  });
+});
+
+describe('bad input', () => {
+  const cases: Array<[string, () => Promise<Uint8Array>, string]> = [
+    ['a 0-byte file', async () => new Uint8Array(0), 'image_invalid'],
+    ['text named .png', async () => Buffer.from('this is not an image at all'), 'image_invalid'],
+    ['a truncated JPEG', async () => (await makeJpeg(800, 800)).subarray(0, 4000), 'image_invalid'],
+    ['a truncated PNG', async () => (await makePng(800, 800)).subarray(0, 5000), 'image_invalid'],
+    ['an animated GIF', async () => sharp(await makePng(200, 200)).gif().toBuffer(), 'image_invalid'],
+    ['a 1×50000 strip', async () => sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#888' } }).png().toBuffer(), 'image_invalid'],
+    ['a 30 MB+ upload', async () => Buffer.alloc(31 * 1024 * 1024, 1), 'image_too_large'],
+    // 10000×10000 of one colour compresses to a few KB: a decompression bomb for the pixel limit.
+    ['a 100-megapixel bomb', async () => sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#000' } }).png().toBuffer(), 'image_invalid'],
+  ];
+
+  for (const [name, make, code] of cases) {
+    it(`answers ${name} with ${code} for both endpoints`, async () => {
+      const input = await make();
+      await expect(codeOf(normalizeForLiveness(input))).resolves.toBe(code);
+      await expect(codeOf(normalizeForMatch(input))).resolves.toBe(code);
+    });
+  }
+
+  it('accepts a 16-bit PNG and a CMYK JPEG', async () => {
+    const png16 = await photoLike(640, 480).toColourspace('rgb16').png().toBuffer();
+    expect((await normalizeForLiveness(png16)).height).toBe(480);
+    const cmyk = await photoLike(640, 480).toColourspace('cmyk').jpeg().toBuffer();
+    expect((await normalizeForMatch(cmyk)).contentType).toBe('image/jpeg');
+  });
+});

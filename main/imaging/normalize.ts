@@ -1,0 +1,117 @@
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import { KioskError } from '../../app/errors';
+import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
+
+export interface NormalizedImage {
+  bytes: Buffer;
+  contentType: 'image/png' | 'image/jpeg';
+  width: number;
+  height: number;
+}
+
+/** Formats a camera, scanner or phone may produce. GIF and SVG are refused: not photos, and SVG can reference files. */
+const ACCEPTED_FORMATS = new Set(['jpeg', 'png', 'webp', 'tiff', 'heif']);
+const JPEG_QUALITIES = [92, 85, 75, 65, 50];
+
+interface Probed {
+  metadata: Metadata;
+  /** Dimensions after applying EXIF orientation. */
+  width: number;
+  height: number;
+  needsRotation: boolean;
+}
+
+function decoder(input: Uint8Array) {
+  // failOn 'warning' treats truncated files as errors; the pixel limit stops decompression bombs.
+  return sharp(input, { limitInputPixels: INPUT_LIMITS.maxPixels, failOn: 'warning' });
+}
+
+async function probe(input: Uint8Array): Promise<Probed> {
+  if (input.byteLength === 0) throw new KioskError('image_invalid', 'The image file is empty (0 bytes).');
+  if (input.byteLength > INPUT_LIMITS.maxBytes) {
+    throw new KioskError(
+      'image_too_large',
+      `The image is ${(input.byteLength / 1048576).toFixed(1)} MB; at most ${INPUT_LIMITS.maxBytes / 1048576} MB is accepted.`,
+    );
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await decoder(input).metadata();
+  } catch (error) {
+    throw new KioskError('image_invalid', 'The file is not an image the kiosk can read.', { cause: error });
+  }
+  if (!metadata.format || !ACCEPTED_FORMATS.has(metadata.format) || !metadata.width || !metadata.height) {
+    throw new KioskError('image_invalid', `Images in ${metadata.format ?? 'this'} format are not accepted; use JPEG or PNG.`);
+  }
+  if ((metadata.pages ?? 1) > 1) {
+    throw new KioskError('image_invalid', 'Animated or multi-page images are not accepted; use a single photo.');
+  }
+  if (metadata.width * metadata.height > INPUT_LIMITS.maxPixels) {
+    throw new KioskError('image_invalid', `The image has more than ${INPUT_LIMITS.maxPixels / 1e6} megapixels.`);
+  }
+  const swapped = (metadata.orientation ?? 1) >= 5;
+  const width = swapped ? metadata.height : metadata.width;
+  const height = swapped ? metadata.width : metadata.height;
+  const aspect = Math.max(width, height) / Math.min(width, height);
+  if (aspect > INPUT_LIMITS.maxAspectRatio) {
+    throw new KioskError('image_invalid', `The image is ${width}×${height}, too narrow to be a photo of a face.`);
+  }
+  return { metadata, width, height, needsRotation: (metadata.orientation ?? 1) !== 1 };
+}
+
+async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
+  try {
+    return await run();
+  } catch (error) {
+    // Headers can be intact while the pixel data is cut short: that only shows when decoding.
+    throw new KioskError('image_invalid', 'The image is damaged or incomplete.', { cause: error });
+  }
+}
+
+/** Liveness wants a PNG at least 480 px high; taller frames are scaled to 1080, smaller ones never upscaled. */
+export async function normalizeForLiveness(input: Uint8Array): Promise<NormalizedImage> {
+  const { width, height } = await probe(input);
+  if (height < LIVENESS.minHeight) {
+    throw new KioskError(
+      'image_too_small',
+      `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`,
+    );
+  }
+  const { data, info } = await encode(() => {
+    let pipeline = decoder(input).rotate();
+    if (height > LIVENESS.maxHeight) pipeline = pipeline.resize({ height: LIVENESS.maxHeight });
+    return pipeline.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+  });
+  return { bytes: data, contentType: 'image/png', width: info.width, height: info.height };
+}
+
+/** Match wants JPEG/PNG within 150..1024 px a side and at most 2 MB. */
+export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedImage> {
+  const { metadata, width, height, needsRotation } = await probe(input);
+  if (width < MATCH.minWidth || height < MATCH.minHeight) {
+    throw new KioskError(
+      'image_too_small',
+      `The image is ${width}×${height}; matching needs at least ${MATCH.minWidth}×${MATCH.minHeight} px.`,
+    );
+  }
+  const fits = width <= MATCH.maxWidth && height <= MATCH.maxHeight && input.byteLength <= MATCH.maxBytes;
+  const format = metadata.format;
+  // Re-encoding a conforming image only loses quality; one with EXIF is re-encoded to drop it.
+  if (fits && !needsRotation && !metadata.exif && (format === 'png' || format === 'jpeg')) {
+    // A damaged file can have a valid header: decode once so it is refused here, not by the service.
+    await encode(() => decoder(input).raw().toBuffer({ resolveWithObject: true }));
+    return { bytes: Buffer.from(input), contentType: MATCH.mimeTypes[format], width, height };
+  }
+  const resized = decoder(input)
+    .rotate()
+    .resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true });
+  for (const quality of JPEG_QUALITIES) {
+    const { data, info } = await encode(() =>
+      resized.clone().flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true }).toBuffer({ resolveWithObject: true }),
+    );
+    if (data.byteLength <= MATCH.maxBytes) {
+      return { bytes: data, contentType: 'image/jpeg', width: info.width, height: info.height };
+    }
+  }
+  throw new KioskError('image_too_large', `The image cannot be compressed under ${MATCH.maxBytes / 1048576} MB.`);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CHANNEL_PREFIX, channelOf, contract, events, VerificationOutcomeSchema } from './contract';
+import { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, contract, events, VerificationOutcomeSchema } from './contract';
 import { ERROR_CODES, KioskError, resultSchema, toErrorData } from './errors';
 import { LIVENESS, MATCH, livenessAngleLimitsDeg } from './imageRequirements';
 import { BackendSchema, DEFAULT_SETTINGS, SettingsSchema } from './settings';
@@ -13,6 +13,7 @@ describe('contract', () => {
       expect(channelOf(name as keyof typeof contract)).toBe(`${CHANNEL_PREFIX}${name}`);
     }
     expect(Object.keys(events)).toContain('verification.progress');
+    expect(Object.keys(contract)).toEqual([...CONTRACT_NAMES]);
   });
 
   it('accepts image bytes only as a Uint8Array', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { type ContractName, type EventName } from './channels';
 import { BackendSchema, SettingsSchema } from './settings';
 
-/** Every IPC channel is `${CHANNEL_PREFIX}${entry name}`. */
-export const CHANNEL_PREFIX = 'kiosk:';
+export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
 
 const NoInput = z.undefined();
 /** Raw image bytes as captured or imported; size limits are enforced by main's imaging. */
@@ -62,17 +62,13 @@ export const contract = {
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
   /** Wipes both images from main's memory. */
   'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true) }) },
-} as const;
+} as const satisfies Record<ContractName, { input: z.ZodType; result: z.ZodType }>;
 
 export type Contract = typeof contract;
-export type ContractName = keyof Contract;
 export type InputOf<N extends ContractName> = z.infer<Contract[N]['input']>;
 export type ResultOf<N extends ContractName> = z.infer<Contract[N]['result']>;
 
 /** Events main pushes to the renderer. */
 export const events = {
   'verification.progress': ProgressSchema,
-} as const;
-export type EventName = keyof typeof events;
-
-export const channelOf = (name: ContractName | EventName): string => `${CHANNEL_PREFIX}${name}`;
+} as const satisfies Record<EventName, z.ZodType>;

@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs';
+
 /**
  * A structured logger with one sink. Callers pass fields, never preformatted text, and the
  * fields below are dropped whatever their value: a password, token or image must not be logged
@@ -34,3 +36,8 @@ export function createLogger(
 }
 
 export const silentLogger: Logger = { log() {} };
+
+/** Appends lines to a file (created with owner-only permissions); the folder must exist. */
+export function fileSink(path: string): LogSink {
+  return (line) => appendFileSync(path, `${line}\n`, { mode: 0o600 });
+}

@@ -231,7 +231,9 @@ function parseJson(text: string): unknown {
 }
 
 function networkReason(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  // undici wraps the reason: TypeError('fetch failed') with the socket error (or "bad port") as cause.
+  const cause = error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
   if (cause && typeof cause.code === 'string') return cause.code;
+  if (cause && typeof cause.message === 'string') return cause.message;
   return error instanceof Error ? error.message : 'unknown network error';
 }

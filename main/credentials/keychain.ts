@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { KioskError } from '../../app/errors';
 
 /** Where the password lives. keytar today; Electron's safeStorage could implement the same. */
@@ -21,10 +20,11 @@ export interface KeytarLike {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-function loadKeytar(): KeytarLike {
+async function loadKeytar(): Promise<KeytarLike> {
   try {
     // Loaded lazily: a machine without libsecret must get keychain_unavailable, not a crash at start.
-    return createRequire(import.meta.url)('keytar') as KeytarLike;
+    const loaded = (await import('keytar')) as KeytarLike & { default?: KeytarLike };
+    return loaded.default ?? loaded;
   } catch (error) {
     throw new KioskError('keychain_unavailable', `The OS keychain library could not be loaded (${reason(error)}).`, {
       cause: error,
@@ -44,7 +44,7 @@ export function createKeytarStore(
   let keytar = options.keytar;
 
   async function guarded<T>(operation: string, run: (k: KeytarLike) => Promise<T>): Promise<T> {
-    keytar ??= loadKeytar();
+    keytar ??= await loadKeytar();
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

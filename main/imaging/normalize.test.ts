@@ -49,7 +49,7 @@ describe('normalizeForMatch', () => {
 
   it('re-encodes at lower quality until the file is at most 2 MB', async () => {
     // A noisy 1024×1024 PNG is far over 2 MB: it must come out as a JPEG under the limit.
-    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 120 } } })
+    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 120 } } })
       .png({ compressionLevel: 0 })
       .toBuffer();
     expect(noisy.byteLength).toBeGreaterThan(2 * 1024 * 1024);

@@ -1,0 +1,115 @@
+/**
+ * The Electron entry: app lifecycle, the one window, its session policy and IPC registration.
+ * Kept thin because Electron cannot run on the build machines: every decision lives in a plain
+ * module that is tested under Node (shell/policy, ipc/dispatcher, ipc/handlers).
+ */
+import { app, BrowserWindow, ipcMain, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CONTRACT_NAMES, channelOf } from '../app/channels';
+import { KioskError } from '../app/errors';
+import { createKeytarStore } from './credentials/keychain';
+import { createDispatcher } from './ipc/dispatcher';
+import { createHandlers } from './ipc/handlers';
+import { createLogger, fileSink } from './log';
+import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './shell/policy';
+
+const windowed = process.argv.includes('--windowed') && !app.isPackaged;
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.on('web-contents-created', (_event, contents: WebContents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isNavigationAllowed(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+async function start(): Promise<void> {
+  const dataDir = app.getPath('userData');
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  const logger = createLogger(fileSink(join(dataDir, 'logs', 'main.log')));
+  const rendererDir = join(__dirname, '..', 'renderer');
+
+  protocol.handle(APP_SCHEME, async (request) => {
+    const file = rendererFileFor(request.url, rendererDir);
+    if (!file) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file.path).toString());
+    return new Response(response.body, {
+      status: response.status,
+      headers: { 'content-type': file.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY },
+    });
+  });
+
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : [];
+    callback(isPermissionAllowed(permission, details.requestingUrl, mediaTypes));
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionAllowed(permission, requestingOrigin, details.mediaType ? [details.mediaType] : []),
+  );
+
+  let window: BrowserWindow | null = null;
+  const handlers = await createHandlers({
+    dataDir,
+    store: createKeytarStore(),
+    logger,
+    emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
+    localBackend: () =>
+      Promise.reject(new KioskError('network_unreachable', 'The built-in engine is not part of this build yet.')),
+  });
+  const dispatch = createDispatcher(handlers, { trustedOrigin: APP_ORIGIN, logger });
+  for (const name of CONTRACT_NAMES) {
+    ipcMain.handle(channelOf(name), (event, input: unknown) =>
+      dispatch(name, { url: event.senderFrame?.url ?? '', isMainFrame: event.senderFrame === event.sender.mainFrame }, input),
+    );
+  }
+
+  window = new BrowserWindow({
+    kiosk: !windowed,
+    fullscreen: !windowed,
+    autoHideMenuBar: true,
+    backgroundColor: '#0b1320',
+    webPreferences: {
+      preload: join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  const blocker = powerSaveBlocker.start('prevent-display-sleep');
+  const reload = () => void window?.loadURL(APP_ENTRY);
+  window.webContents.on('render-process-gone', (_e, details) => {
+    logger.log('error', 'renderer.gone', { reason: details.reason });
+    reload();
+  });
+  window.on('unresponsive', () => {
+    logger.log('error', 'renderer.unresponsive');
+    reload();
+  });
+  window.on('closed', () => {
+    powerSaveBlocker.stop(blocker);
+    handlers.dispose();
+    window = null;
+  });
+  reload();
+}
+
+app.whenReady().then(start, (error: unknown) => {
+  console.error('Biointellic Kiosk could not start:', error);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,57 @@
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './policy';
+
+const dir = resolve('/opt/kiosk/renderer');
+
+describe('rendererFileFor', () => {
+  it('maps app://kiosk paths into the renderer folder with a MIME type', () => {
+    expect(rendererFileFor('app://kiosk/index.html', dir)).toEqual({ path: join(dir, 'index.html'), mimeType: 'text/html; charset=utf-8' });
+    expect(rendererFileFor('app://kiosk/', dir)?.path).toBe(join(dir, 'index.html'));
+    expect(rendererFileFor('app://kiosk/models/face.wasm?x=1', dir)?.mimeType).toBe('application/wasm');
+  });
+
+  it('keeps a dot-dot path inside the folder (the URL parser resolves it first)', () => {
+    expect(rendererFileFor('app://kiosk/../../secrets.json', dir)?.path).toBe(join(dir, 'secrets.json'));
+    expect(rendererFileFor('app://kiosk/%2e%2e/%2e%2e/etc/passwd', dir)?.path).toBe(join(dir, 'etc', 'passwd'));
+  });
+
+  it('refuses encoded traversal, other hosts and other schemes', () => {
+    for (const url of [
+      'app://kiosk/..%2f..%2fetc/passwd',
+      'app://kiosk/%E0%A4%A',
+      'app://other/index.html',
+      'file:///etc/passwd',
+      'https://kiosk/index.html',
+    ]) {
+      expect(rendererFileFor(url, dir), url).toBeNull();
+    }
+  });
+});
+
+describe('isPermissionAllowed', () => {
+  it('allows only video capture for our own page', () => {
+    expect(isPermissionAllowed('media', 'app://kiosk/index.html', ['video'])).toBe(true);
+    expect(isPermissionAllowed('media', 'app://kiosk/index.html', ['video', 'audio'])).toBe(false);
+    expect(isPermissionAllowed('media', 'app://kiosk/index.html', [])).toBe(false);
+    expect(isPermissionAllowed('media', 'https://evil.example/', ['video'])).toBe(false);
+    for (const permission of ['geolocation', 'notifications', 'clipboard-read', 'openExternal', 'hid', 'usb']) {
+      expect(isPermissionAllowed(permission, 'app://kiosk/index.html', ['video']), permission).toBe(false);
+    }
+  });
+});
+
+describe('navigation and CSP', () => {
+  it('allows no navigation but to the kiosk page itself', () => {
+    expect(isNavigationAllowed(APP_ENTRY)).toBe(true);
+    for (const url of ['https://example.com', 'file:///etc/passwd', 'app://kiosk/other.html', 'javascript:alert(1)']) {
+      expect(isNavigationAllowed(url), url).toBe(false);
+    }
+  });
+
+  it('allows no remote origin and no eval, only WebAssembly compilation', () => {
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+});

@@ -1,0 +1,78 @@
+import { extname, resolve, sep } from 'node:path';
+
+/** The renderer's origin: a custom scheme, so no file:// page and no web page can pass for it. */
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'kiosk';
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
+
+/**
+ * No remote origins, no eval; 'wasm-unsafe-eval' because the face detector runs WebAssembly.
+ * Media and images may be blob:/data: since camera frames and captured photos live in memory.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob: mediastream:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.woff2': 'font/woff2',
+  '.mp3': 'audio/mpeg',
+};
+
+/** The file an app:// request maps to, or null when it is not ours or escapes the renderer folder. */
+export function rendererFileFor(requestUrl: string, rendererDir: string): { path: string; mimeType: string } | null {
+  let url: URL;
+  try {
+    url = new URL(requestUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return null;
+  let pathname: string;
+  try {
+    pathname = decodeURIComponent(url.pathname);
+  } catch {
+    return null;
+  }
+  const root = resolve(rendererDir);
+  const path = resolve(root, `.${pathname === '/' ? '/index.html' : pathname}`);
+  if (!path.startsWith(root + sep)) return null;
+  return { path, mimeType: MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' };
+}
+
+/** Only camera access, only for our own page: no microphone, location, notifications, USB… */
+export function isPermissionAllowed(permission: string, requestingUrl: string, mediaTypes: readonly string[] = []): boolean {
+  let origin: string;
+  try {
+    const url = new URL(requestingUrl);
+    origin = `${url.protocol}//${url.host}`;
+  } catch {
+    return false;
+  }
+  if (origin !== APP_ORIGIN) return false;
+  return permission === 'media' && mediaTypes.length > 0 && mediaTypes.every((type) => type === 'video');
+}
+
+/** Navigation away from the kiosk page, in any frame or window, is never allowed. */
+export function isNavigationAllowed(targetUrl: string): boolean {
+  return targetUrl === APP_ENTRY;
+}

@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { keychainAccount, createKeytarStore } from '../../main/credentials/keychain';
+import { startTestServer, type TestServer } from '../support/biointellicTestServer';
+import { makeJpeg } from '../support/images';
+import { hostMain } from '../support/mainHost';
+
+let server: TestServer;
+let userId: string;
+beforeEach(async () => {
+  userId = `desk-${randomUUID().slice(0, 8)}`;
+  server = await startTestServer({ users: { [userId]: 'counter-pw' } });
+});
+afterEach(async () => {
+  await createKeytarStore().delete(keychainAccount(userId, server.url));
+  await server.close();
+});
+
+async function configured() {
+  const main = await hostMain();
+  await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+  await main.call('credentials.setPassword', { password: 'counter-pw' });
+  return main;
+}
+
+describe('the IPC gate', () => {
+  it('refuses requests from another origin or from an iframe before any handler runs', async () => {
+    const main = await configured();
+    const before = server.received.length;
+    for (const sender of [
+      { url: 'https://evil.example/', isMainFrame: true },
+      { url: 'app://kiosk/index.html', isMainFrame: false },
+      { url: 'not a url', isMainFrame: true },
+    ]) {
+      await expect(main.invoke('connection.test', sender, undefined)).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    expect(server.received.length).toBe(before);
+  });
+
+  it('refuses input that does not parse against the contract', async () => {
+    const main = await hostMain();
+    await expect(main.call('verification.setIdPhoto', 'not bytes')).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('settings.update', { debug: 'yes' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('credentials.setPassword', { password: '' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+});
+
+describe('settings and credentials through IPC', () => {
+  it('stores the password in the keychain only, and reports just that one is stored', async () => {
+    const main = await configured();
+    const view = await main.call('settings.get');
+    expect(view).toMatchObject({ ok: true, data: { backend: { kind: 'remote', url: server.url, userId }, passwordStored: true } });
+    expect(JSON.stringify(view)).not.toContain('counter-pw');
+    expect(await createKeytarStore().get(keychainAccount(userId, server.url))).toBe('counter-pw');
+    const test = await main.call('connection.test');
+    expect(test).toMatchObject({ ok: true, data: { tokenExpiresAt: expect.any(String) } });
+  });
+
+  it('reports credentials_missing when no password is stored', async () => {
+    const main = await hostMain();
+    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+    await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'credentials_missing' } });
+  });
+
+  it('refuses a remote plain-http URL as settings_invalid', async () => {
+    const main = await hostMain();
+    await main.call('settings.update', { backend: { kind: 'remote', url: 'http://bio.example.com', userId } });
+    await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'settings_invalid' } });
+  });
+});
+
+describe('verification.run', () => {
+  async function withPhotos() {
+    const main = await configured();
+    expect(await main.call('verification.setIdPhoto', await makeJpeg(600, 800))).toMatchObject({ ok: true, data: { width: 600, height: 800 } });
+    expect(await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080))).toMatchObject({ ok: true, data: { width: 1920, height: 1080 } });
+    return main;
+  }
+
+  it('runs liveness, then match, and reports progress in order', async () => {
+    const main = await withPhotos();
+    const result = await main.call('verification.run', { attempt: 1 });
+    expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { score: 67.68598175048828 } } });
+    expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
+    const calls = server.received.filter((r) => r.endpoint !== 'authenticate');
+    expect(calls.map((r) => [r.endpoint, r.violations])).toEqual([['liveness', []], ['match', []]]);
+  });
+
+  it('does not call match when liveness fails', async () => {
+    server.state.livenessResult = { result: '0.12', pass: false };
+    const main = await withPhotos();
+    const result = await main.call('verification.run', { attempt: 2 });
+    expect(result).toMatchObject({ ok: true, data: { decision: 'not_verified', liveness: { score: 0.12 } } });
+    expect(result.ok && result.data.match).toBeUndefined();
+    expect(server.count('match')).toBe(0);
+  });
+
+  it('sends ?debug=true only after staff switch it on', async () => {
+    const main = await withPhotos();
+    await main.call('settings.update', { debug: true });
+    await main.call('verification.run', { attempt: 1 });
+    expect(server.received.filter((r) => r.endpoint !== 'authenticate').map((r) => r.query.debug)).toEqual(['true', 'true']);
+  });
+
+  it('forgets both images on reset', async () => {
+    const main = await withPhotos();
+    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true } });
+    await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  });
+
+  it('keeps a bad live photo from replacing a good one', async () => {
+    const main = await withPhotos();
+    const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));
+    expect(bad).toMatchObject({ ok: false, error: { code: 'image_too_small' } });
+    await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: true });
+  });
+});

@@ -1,0 +1,37 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Progress } from '../../app/contract';
+import { createKeytarStore } from '../../main/credentials/keychain';
+import { createDispatcher, type SenderInfo } from '../../main/ipc/dispatcher';
+import { createHandlers, type LocalBackend } from '../../main/ipc/handlers';
+import { createLogger } from '../../main/log';
+
+export const TRUSTED_ORIGIN = 'app://kiosk';
+export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFrame: true };
+
+/**
+ * main's real handler table behind the real dispatcher, as Electron would host it, with the real
+ * keychain, a fresh data directory and every log line, progress event and IPC result kept.
+ */
+export async function hostMain(options: { localBackend?: () => Promise<LocalBackend> } = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-main-'));
+  const logs: string[] = [];
+  const progress: Progress[] = [];
+  const results: unknown[] = [];
+  const logger = createLogger((line) => logs.push(line), { minLevel: 'debug' });
+  const handlers = await createHandlers({
+    dataDir,
+    store: createKeytarStore(),
+    logger,
+    emitProgress: (p) => progress.push(p),
+    localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
+  });
+  const dispatch = createDispatcher(handlers, { trustedOrigin: TRUSTED_ORIGIN, logger });
+  const invoke: typeof dispatch = async (name, sender, input) => {
+    const result = await dispatch(name, sender, input);
+    results.push(result);
+    return result;
+  };
+  return { dataDir, logs, progress, results, handlers, invoke, call: <N extends Parameters<typeof dispatch>[0]>(name: N, input?: unknown) => invoke(name, KIOSK_FRAME, input) };
+}

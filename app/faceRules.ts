@@ -1,0 +1,69 @@
+import { LIVENESS, livenessAngleLimitsDeg } from './imageRequirements';
+
+/** What a face detector tells about one face, in the pixels of the image it looked at. */
+export interface FaceMetrics {
+  /** Tight box around the face mesh (not the detector's enlarged square). */
+  box: { x: number; y: number; width: number; height: number };
+  /** Distance between the iris centres, in pixels. */
+  interpupillaryPx: number;
+  yawDeg: number;
+  pitchDeg: number;
+  rollDeg: number;
+  /** Detector confidence 0..1. */
+  score: number;
+}
+
+/**
+ * The liveness image rules, shared by the engine's quality gates and the kiosk's on-screen
+ * guidance so the two never disagree. The document asks for an interpupillary distance of
+ * ~90±5 px: guidance aims inside that band; the engine refuses below its lower edge, and refuses
+ * above 1.5× the target, where the face no longer fits the models' expected scale.
+ */
+export const FACE_RULES = {
+  interpupillaryPx: {
+    target: LIVENESS.interpupillaryDistancePx.target,
+    guideMin: LIVENESS.interpupillaryDistancePx.target - LIVENESS.interpupillaryDistancePx.tolerance,
+    guideMax: LIVENESS.interpupillaryDistancePx.target + LIVENESS.interpupillaryDistancePx.tolerance,
+    min: LIVENESS.interpupillaryDistancePx.target - LIVENESS.interpupillaryDistancePx.tolerance,
+    max: LIVENESS.interpupillaryDistancePx.target * 1.5,
+  },
+  minFacePx: LIVENESS.minFaceSizePx,
+  /** Service limits (document value + tolerance) and the stricter targets guidance aims for. */
+  limitsDeg: livenessAngleLimitsDeg(),
+  guideDeg: { yaw: LIVENESS.maxYawDeg, pitch: LIVENESS.maxPitchDeg, roll: LIVENESS.maxRollDeg },
+} as const;
+
+/** The service's codes and messages for a face that breaks a rule (the document's style). */
+export const FACE_REJECTIONS = {
+  noFace: { code: 'FACE_NOT_FOUND', message: 'Unable to find a face in the image' },
+  multipleFaces: { code: 'MULTIPLE_FACES', message: 'More than one face was found in the image' },
+  ipdTooSmall: { code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' },
+  faceTooSmall: { code: 'FACE_TOO_SMALL', message: 'Face size is too small' },
+  ipdTooLarge: { code: 'FACE_TOO_LARGE', message: 'Interpupillary distance is too large' },
+  yaw: { code: 'FACE_ANGLE_TOO_LARGE', message: 'Face yaw angle is out of range' },
+  pitch: { code: 'FACE_ANGLE_TOO_LARGE', message: 'Face pitch angle is out of range' },
+  roll: { code: 'FACE_ROLL_TOO_LARGE', message: 'Face roll angle is out of range' },
+} as const;
+
+export type FaceRejection = (typeof FACE_REJECTIONS)[keyof typeof FACE_REJECTIONS];
+
+/** The first liveness rule a single detected face breaks, or null when it meets them all. */
+export function livenessRuleBroken(face: FaceMetrics): FaceRejection | null {
+  const { interpupillaryPx: ipd, limitsDeg } = FACE_RULES;
+  if (face.interpupillaryPx < ipd.min) return FACE_REJECTIONS.ipdTooSmall;
+  if (Math.min(face.box.width, face.box.height) < FACE_RULES.minFacePx) return FACE_REJECTIONS.faceTooSmall;
+  if (face.interpupillaryPx > ipd.max) return FACE_REJECTIONS.ipdTooLarge;
+  if (Math.abs(face.yawDeg) > limitsDeg.yaw) return FACE_REJECTIONS.yaw;
+  if (Math.abs(face.pitchDeg) > limitsDeg.pitch) return FACE_REJECTIONS.pitch;
+  if (Math.abs(face.rollDeg) > limitsDeg.roll) return FACE_REJECTIONS.roll;
+  return null;
+}
+
+/**
+ * Faces that count as "another person": a second face at least half the size of the largest.
+ * Smaller ones are background passers-by or the ghost portrait printed on many ID cards.
+ */
+export function significantFaces<T extends { box: FaceMetrics['box'] }>(faces: readonly T[]): T[] {
+  const largest = Math.max(0, ...faces.map((f) => f.box.width));
+  return faces.filter((f) => f.box.width >= largest * 0.5);
+}

@@ -1,0 +1,87 @@
+/**
+ * Loads Human in Node. Only its wasm build works on these machines (tfjs-node downloads
+ * libtensorflow at install); the package's exports map hides the build, so it is resolved by path.
+ * Models and wasm binaries come from the installed packages: nothing is fetched from a network.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Config, Human } from '@vladmandic/human';
+
+const require = createRequire(import.meta.url);
+
+export function humanPaths() {
+  const humanRoot = join(dirname(require.resolve('@vladmandic/human')), '..');
+  return {
+    build: join(humanRoot, 'dist', 'human.node-wasm.js'),
+    models: join(humanRoot, 'models'),
+    wasm: join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'),
+  };
+}
+
+/** tfjs loads models with fetch(), which in Node cannot read file:// URLs: serve those from disk. */
+function installFileFetch(): void {
+  const marker = Symbol.for('biointellic.fileFetch');
+  const holder = globalThis as unknown as Record<symbol, boolean>;
+  if (holder[marker]) return;
+  holder[marker] = true;
+  const networkFetch = globalThis.fetch;
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith('file://')) return networkFetch(input, init);
+    const body = await readFile(fileURLToPath(url));
+    const type = url.endsWith('.json') ? 'application/json' : 'application/octet-stream';
+    return new Response(body, { status: 200, headers: { 'content-type': type } });
+  };
+}
+
+export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'object' | 'antispoof' | 'liveness';
+
+/**
+ * The engine's configuration: only the models it uses, and every cache off because each request
+ * is an unrelated still image (frame-to-frame caching would leak one visitor into the next).
+ */
+export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description']): Partial<Config> {
+  const on = (m: EngineModels) => models.includes(m);
+  const still = { skipFrames: 0, skipTime: 0 };
+  const paths = humanPaths();
+  return {
+    backend: 'wasm',
+    wasmPath: paths.wasm,
+    modelBasePath: pathToFileURL(`${paths.models}/`).href,
+    debug: false,
+    async: true,
+    warmup: 'none',
+    cacheSensitivity: 0,
+    cacheModels: false,
+    validateModels: false,
+    filter: { enabled: false },
+    gesture: { enabled: false },
+    face: {
+      enabled: true,
+      detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.4, iouThreshold: 0.1, return: false, ...still },
+      mesh: { enabled: on('mesh') },
+      iris: { enabled: on('iris'), ...still },
+      description: { enabled: on('description'), ...still },
+      antispoof: { enabled: on('antispoof'), ...still },
+      liveness: { enabled: on('liveness'), ...still },
+      emotion: { enabled: false },
+      attention: { enabled: false },
+      gear: { enabled: false },
+    },
+    object: { enabled: on('object'), minConfidence: 0.2, maxDetected: 10, ...still },
+    body: { enabled: false },
+    hand: { enabled: false },
+    segmentation: { enabled: false },
+  };
+}
+
+export async function loadHuman(config: Partial<Config>): Promise<Human> {
+  installFileFetch();
+  const { Human: HumanClass } = require(humanPaths().build) as typeof import('@vladmandic/human');
+  const human = new HumanClass(config);
+  await human.load();
+  await human.tf.ready();
+  return human;
+}

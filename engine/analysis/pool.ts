@@ -1,0 +1,106 @@
+import { Worker } from 'node:worker_threads';
+import type { Analysis } from './analyze';
+import type { FrameEvidence } from './screenEvidence';
+import type { EngineModels } from './humanNode';
+import type { WorkerReady, WorkerReply, WorkerTask } from './worker';
+
+export interface AnalysisResult {
+  analysis: Analysis;
+  frame: FrameEvidence | null;
+}
+
+export interface AnalysisPool {
+  analyze(kind: WorkerTask['kind'], bytes: Uint8Array): Promise<AnalysisResult>;
+  close(): Promise<void>;
+}
+
+const tsxApi = () => import.meta.resolve('tsx/esm/api');
+
+interface Slot {
+  worker: Worker;
+  busy: boolean;
+  pending: { id: number; resolve: (r: AnalysisResult) => void; reject: (e: Error) => void } | undefined;
+}
+
+/**
+ * A fixed set of analysis workers fed from one queue. A worker that dies fails its task and is
+ * replaced, so one bad image cannot take the engine down.
+ */
+export async function createAnalysisPool(options: { size: number; workerUrl?: URL; models?: EngineModels[] }): Promise<AnalysisPool> {
+  const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
+  const queue: Array<{ task: Omit<WorkerTask, 'id'>; resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }> = [];
+  const slots: Slot[] = [];
+  let nextId = 1;
+  let closing = false;
+
+  function spawn(): Promise<Slot> {
+    return new Promise((resolve, reject) => {
+      const worker = workerUrl.pathname.endsWith('.ts')
+        ? // Run from source (tests, npm run engine) the worker needs tsx's loader, which Node 20
+          // does not pass on to workers; a bundled engine starts plain JS.
+          new Worker(
+            `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`,
+            { eval: true, workerData: { models: options.models } },
+          )
+        : new Worker(workerUrl, { workerData: { models: options.models } });
+      const slot: Slot = { worker, busy: true, pending: undefined };
+      worker.on('message', (message: WorkerReply | WorkerReady) => {
+        if ('ready' in message) {
+          slot.busy = false;
+          resolve(slot);
+          pump();
+          return;
+        }
+        const pending = slot.pending;
+        slot.pending = undefined;
+        slot.busy = false;
+        if (pending && pending.id === message.id) {
+          if (message.ok) pending.resolve({ analysis: message.analysis, frame: message.frame });
+          else pending.reject(new Error(message.message));
+        }
+        pump();
+      });
+      worker.on('error', (error) => {
+        slot.pending?.reject(error);
+        slot.pending = undefined;
+        reject(error);
+      });
+      worker.on('exit', () => {
+        const index = slots.indexOf(slot);
+        if (index >= 0) slots.splice(index, 1);
+        slot.pending?.reject(new Error('analysis worker exited'));
+        if (!closing) void spawn().then((s) => slots.push(s), () => undefined);
+      });
+    });
+  }
+
+  function pump(): void {
+    for (const slot of slots) {
+      if (slot.busy || queue.length === 0) continue;
+      const next = queue.shift()!;
+      const id = nextId++;
+      slot.busy = true;
+      slot.pending = { id, resolve: next.resolve, reject: next.reject };
+      // Transfer, not copy: the caller's bytes move to the worker, which zeroes them when done.
+      const bytes = next.task.bytes;
+      slot.worker.postMessage({ id, ...next.task } satisfies WorkerTask, [bytes.buffer as ArrayBuffer]);
+    }
+  }
+
+  slots.push(...(await Promise.all(Array.from({ length: options.size }, () => spawn()))));
+
+  return {
+    analyze(kind, bytes) {
+      // A private copy whose buffer can be transferred without detaching the caller's Buffer pool.
+      const own = new Uint8Array(bytes);
+      return new Promise((resolve, reject) => {
+        queue.push({ task: { kind, bytes: own }, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

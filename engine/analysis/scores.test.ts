@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, livenessScore, matchScore } from './scores';
+
+describe('match score', () => {
+  it('puts the calibrated cosine exactly on PASS ≥ 48 and is monotonic over 0..100', () => {
+    expect(matchScore(MATCH_COSINE_AT_PASS)).toBeCloseTo(48, 10);
+    expect(matchScore(1)).toBe(100);
+    expect(matchScore(0)).toBe(0);
+    expect(matchScore(-0.4)).toBe(0);
+    let previous = -1;
+    for (let c = -1; c <= 1; c += 0.01) {
+      const s = matchScore(c);
+      expect(s).toBeGreaterThanOrEqual(previous);
+      previous = s;
+    }
+  });
+
+  it('computes cosine similarity and refuses mismatched descriptors', () => {
+    expect(cosineSimilarity([1, 0], [1, 0])).toBeCloseTo(1);
+    expect(cosineSimilarity([1, 0], [0, 1])).toBeCloseTo(0);
+    expect(cosineSimilarity([1, 2], [-1, -2])).toBeCloseTo(-1);
+    expect(() => cosineSimilarity([1], [1, 2])).toThrow();
+  });
+});
+
+describe('liveness score and result strings', () => {
+  it('falls as framing evidence rises', () => {
+    expect(livenessScore({ score: 0, left: 0, right: 0, top: 0, bottom: 0 })).toBe(1);
+    expect(livenessScore({ score: 0.8, left: 1, right: 0.8, top: 0.9, bottom: 0 })).toBeCloseTo(0.2);
+  });
+
+  it('formats like the document: a numeric string', () => {
+    expect(asResultString(67.68598175048828)).toBe('67.68598');
+    expect(asResultString(0.87551324)).toBe('0.8755132');
+    expect(Number(asResultString(48))).toBe(48);
+  });
+});

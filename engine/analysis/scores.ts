@@ -1,0 +1,44 @@
+/**
+ * Turning measurements into the document's scores. The operating points were chosen with
+ * `npm run eval` on ../shared/eval (see the README's "Calibration"), never on single files.
+ */
+import { MATCH } from '../../app/imageRequirements';
+import type { FrameEvidence } from './screenEvidence';
+
+/** Cosine similarity of Human's 1024-d face descriptors at which the match score is exactly 48. */
+export const MATCH_COSINE_AT_PASS = 0.55;
+
+export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length || a.length === 0) throw new Error('descriptors differ in length');
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i += 1) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
+}
+
+/**
+ * Maps cosine similarity to 0..100, piecewise linear so that the calibrated cosine lands on the
+ * document's PASS ≥ 48: 0 → 0, MATCH_COSINE_AT_PASS → 48, 1 → 100. Monotonic, so FMR/FNMR at 48
+ * are exactly those at the calibrated cosine.
+ */
+export function matchScore(cosine: number, atPass = MATCH_COSINE_AT_PASS): number {
+  const c = Math.min(1, Math.max(0, cosine));
+  const pass = MATCH.passThreshold;
+  return c <= atPass ? (pass * c) / atPass : pass + ((100 - pass) * (c - atPass)) / (1 - atPass);
+}
+
+/** Liveness passes at this score or above. */
+export const LIVENESS_PASS = 0.55;
+
+/** Liveness 0..1: one minus the evidence that the face is framed by a screen or print edge. */
+export function livenessScore(frame: FrameEvidence): number {
+  return Math.min(1, Math.max(0, 1 - frame.score));
+}
+
+/** The document sends numbers as strings with about seven significant digits. */
+export const asResultString = (value: number): string => String(Number(value.toPrecision(7)));

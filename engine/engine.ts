@@ -1,0 +1,48 @@
+import { availableParallelism } from 'node:os';
+import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
+import { createDebugStore } from './http/debugStore';
+import { buildServer } from './http/server';
+import { createTokenIssuer } from './http/tokens';
+import { createUserDirectory } from './http/users';
+
+export interface EngineOptions {
+  /** userId → scrypt hash (see http/users.ts). */
+  users: ReadonlyMap<string, string>;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  tokenTtlSeconds?: number;
+  debugDir: string;
+  workers?: number;
+  /** Share one pool between engines (tests); otherwise the engine owns its own. */
+  pool?: AnalysisPool;
+}
+
+export interface RunningEngine {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the local Biointellic engine; resolves once models are warm and the port is open. */
+export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
+  const pool = options.pool ?? (await createAnalysisPool({ size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())) }));
+  const app = await buildServer({
+    users: createUserDirectory(options.users),
+    tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600 }),
+    pool,
+    debugStore: createDebugStore(options.debugDir),
+  });
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    async close() {
+      await app.close();
+      if (!options.pool) await pool.close();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The document's image requirements as the service enforces them, checked on the file before any
+ * face analysis (cheap header reads), then on the analysed faces. Codes and messages are the
+ * engine's catalogue (README); thresholds come from app/ so kiosk guidance applies the same rules.
+ */
+import sharp from 'sharp';
+import { FACE_REJECTIONS, livenessRuleBroken, significantFaces } from '../../app/faceRules';
+import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
+import type { Analysis } from '../analysis/analyze';
+import { reject } from './errors';
+
+async function header(bytes: Uint8Array) {
+  try {
+    const meta = await sharp(bytes, { limitInputPixels: INPUT_LIMITS.maxPixels }).metadata();
+    if (!meta.width || !meta.height) throw new Error('no dimensions');
+    const swapped = (meta.orientation ?? 1) >= 5;
+    return { format: meta.format, width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
+  } catch {
+    throw reject('INVALID_IMAGE', 'Unable to read the image');
+  }
+}
+
+export async function checkLivenessFile(bytes: Uint8Array): Promise<void> {
+  const { format, height } = await header(bytes);
+  if (format !== LIVENESS.format) throw reject('IMAGE_NOT_PNG', 'Image format must be PNG');
+  if (height < LIVENESS.minHeight) throw reject('IMAGE_TOO_SMALL', `Image height must be at least ${LIVENESS.minHeight}px`);
+}
+
+export async function checkMatchFile(bytes: Uint8Array, field: string): Promise<'png' | 'jpg'> {
+  if (bytes.byteLength > MATCH.maxBytes) throw reject('FILE_TOO_LARGE', `${field}: file size must be at most 2MB`);
+  const { format, width, height } = await header(bytes);
+  if (format !== 'jpeg' && format !== 'png') throw reject('IMAGE_FORMAT', `${field}: image format must be JPG or PNG`);
+  if (width < MATCH.minWidth || height < MATCH.minHeight || width > MATCH.maxWidth || height > MATCH.maxHeight) {
+    throw reject('IMAGE_DIMENSIONS', `${field}: image dimensions must be between 150x150 and 1024x1024 (got ${width}x${height})`);
+  }
+  return format === 'png' ? 'png' : 'jpg';
+}
+
+/** The one face liveness looks at, or the first rule the picture breaks. */
+export function livenessFace(analysis: Analysis) {
+  const faces = significantFaces(analysis.faces);
+  const face = faces[0];
+  if (!face) throw reject(FACE_REJECTIONS.noFace.code, FACE_REJECTIONS.noFace.message);
+  if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, FACE_REJECTIONS.multipleFaces.message);
+  const broken = livenessRuleBroken(face);
+  if (broken) throw reject(broken.code, broken.message);
+  return face;
+}
+
+/** Kept verbatim from the document's example: clients may already key on "-3491". */
+export const MATCH_NO_FACE = { code: '-3491', message: 'Plugin Face - Unable to find the face image' } as const;
+
+export function matchFace(analysis: Analysis, field: string) {
+  const faces = significantFaces(analysis.faces);
+  const face = faces[0];
+  if (!face?.embedding) throw reject(MATCH_NO_FACE.code, MATCH_NO_FACE.message);
+  if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, `${field}: ${FACE_REJECTIONS.multipleFaces.message}`);
+  return face.embedding;
+}

@@ -1,0 +1,124 @@
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { MATCH } from '../../app/imageRequirements';
+import type { AnalysisPool, AnalysisResult } from '../analysis/pool';
+import { LIVENESS_PASS, asResultString, cosineSimilarity, livenessScore, matchScore } from '../analysis/scores';
+import type { DebugStore } from './debugStore';
+import { ApiError, errorBody, sendError } from './errors';
+import { checkLivenessFile, checkMatchFile, livenessFace, matchFace } from './imageGates';
+import { createLoginLimiter } from './loginLimiter';
+import type { TokenIssuer } from './tokens';
+import { UPLOAD_LIMITS, readFiles, uploadError } from './uploads';
+import type { UserDirectory } from './users';
+
+export interface ServerDeps {
+  users: UserDirectory;
+  tokens: TokenIssuer;
+  pool: AnalysisPool;
+  debugStore: DebugStore;
+  limiter?: ReturnType<typeof createLoginLimiter>;
+}
+
+function basicCredentials(header: string | undefined): { userId: string; password: string } | null {
+  const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon > 0 ? { userId: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : null;
+}
+
+/** Exactly "true" stores images; the document says any other value must not. */
+const wantsDebug = (request: FastifyRequest) => (request.query as Record<string, unknown>).debug === 'true';
+
+async function analysed(pool: AnalysisPool, kind: 'liveness' | 'match', bytes: Uint8Array): Promise<AnalysisResult> {
+  try {
+    return await pool.analyze(kind, bytes);
+  } catch (error) {
+    if (error instanceof Error && /worker exited/.test(error.message)) {
+      throw new ApiError(503, 'ANALYSIS_UNAVAILABLE', 'The face analysis stopped; please try again');
+    }
+    throw new ApiError(400, 'INVALID_IMAGE', 'Unable to decode the image');
+  }
+}
+
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const limiter = deps.limiter ?? createLoginLimiter();
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  await app.register(multipart, { limits: UPLOAD_LIMITS });
+
+  app.setErrorHandler((error, _request, reply) => {
+    if (error instanceof ApiError) return sendError(reply, error);
+    const mapped = uploadError(error);
+    if (mapped) return sendError(reply, mapped);
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send(errorBody(status, 'BAD_REQUEST', 'The request could not be read'));
+    }
+    return reply.status(500).send(errorBody(500, 'INTERNAL_ERROR', 'The engine failed to process the request'));
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send(errorBody(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)),
+  );
+
+  /** Verifies the bearer token before reading the upload; a refused upload is drained, not read. */
+  async function caller(request: FastifyRequest): Promise<string> {
+    try {
+      return await deps.tokens.verify(request.headers.authorization);
+    } catch (error) {
+      request.raw.resume();
+      throw error;
+    }
+  }
+
+  app.post('/api/authenticate', async (request, reply) => {
+    const client = request.ip;
+    const wait = limiter.retryAfterSeconds(client);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `Too many failed logins; try again in ${wait} s`);
+    }
+    const credentials = basicCredentials(request.headers.authorization);
+    if (!credentials || !(await deps.users.check(credentials.userId, credentials.password))) {
+      limiter.failed(client);
+      throw new ApiError(401, 'UNAUTHORIZED', 'Invalid credentials');
+    }
+    return reply.type('text/plain; charset=utf-8').send(await deps.tokens.issue(credentials.userId));
+  });
+
+  app.post('/api/liveness', async (request) => {
+    const userId = await caller(request);
+    const { data } = await readFiles(request, ['data'] as const);
+    try {
+      await checkLivenessFile(data);
+      const { analysis, frame } = await analysed(deps.pool, 'liveness', data);
+      livenessFace(analysis);
+      const score = frame ? livenessScore(frame) : 0;
+      const body = { id: randomUUID(), service: 'LIVENESS', result: asResultString(score), userId, pass: score >= LIVENESS_PASS };
+      if (wantsDebug(request)) await deps.debugStore.keep(body.id, { data: { bytes: data, extension: 'png' } }, body);
+      return body;
+    } finally {
+      data.fill(0);
+    }
+  });
+
+  app.post('/api/match', async (request) => {
+    const userId = await caller(request);
+    const { image1, image2 } = await readFiles(request, ['image1', 'image2'] as const);
+    try {
+      const [ext1, ext2] = await Promise.all([checkMatchFile(image1, 'image1'), checkMatchFile(image2, 'image2')]);
+      const [a, b] = await Promise.all([analysed(deps.pool, 'match', image1), analysed(deps.pool, 'match', image2)]);
+      const score = matchScore(cosineSimilarity(matchFace(a.analysis, 'image1'), matchFace(b.analysis, 'image2')));
+      const body = { id: randomUUID(), service: 'MATCH', result: asResultString(score), userId, pass: score >= MATCH.passThreshold };
+      if (wantsDebug(request)) {
+        await deps.debugStore.keep(body.id, { image1: { bytes: image1, extension: ext1 }, image2: { bytes: image2, extension: ext2 } }, body);
+      }
+      return body;
+    } finally {
+      image1.fill(0);
+      image2.fill(0);
+    }
+  });
+
+  return app;
+}

@@ -1,0 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import { createAnalysisPool } from './engine/analysis/pool';
+const t = Date.now();
+const pool = await createAnalysisPool({ size: 2 });
+console.log('ready', Date.now() - t, 'ms');
+const img = await readFile('node_modules/@vladmandic/face-api/demo/sample1.jpg');
+const t2 = Date.now();
+const r = await Promise.all([pool.analyze('match', img), pool.analyze('liveness', img), pool.analyze('match', img)]);
+console.log(Date.now() - t2, 'ms', r.map((x) => x.analysis.faces.length), r[1]!.frame, img.byteLength, img[0]);
+await pool.close();

@@ -6,6 +6,8 @@ export default defineConfig({
       { test: { name: 'unit', include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'engine/**/*.test.ts'] } },
       { test: { name: 'architecture', include: ['tests/architecture/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000 } },
+      // The real engine with its face models: slower to start, so its files run one at a time.
+      { test: { name: 'engine', include: ['tests/engine/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
       // Needs a Secret Service on D-Bus: run through `npm test` (tests/run.sh starts one).
       { test: { name: 'keychain', include: ['tests/keychain/**/*.test.ts'], testTimeout: 60_000 } },
     ],

@@ -4,6 +4,12 @@ import { LIVENESS, livenessAngleLimitsDeg } from './imageRequirements';
 export interface FaceMetrics {
   /** Tight box around the face mesh (not the detector's enlarged square). */
   box: { x: number; y: number; width: number; height: number };
+  /**
+   * Face size as detectors report it: the side of the detection square (forehead to chin plus
+   * margin). The document's "minimal face size 224 px" must be this measure: with the tight mesh
+   * box, a face at the required ~90 px interpupillary distance would be only ~200 px.
+   */
+  sizePx: number;
   /** Distance between the iris centres, in pixels. */
   interpupillaryPx: number;
   yawDeg: number;
@@ -51,7 +57,7 @@ export type FaceRejection = (typeof FACE_REJECTIONS)[keyof typeof FACE_REJECTION
 export function livenessRuleBroken(face: FaceMetrics): FaceRejection | null {
   const { interpupillaryPx: ipd, limitsDeg } = FACE_RULES;
   if (face.interpupillaryPx < ipd.min) return FACE_REJECTIONS.ipdTooSmall;
-  if (Math.min(face.box.width, face.box.height) < FACE_RULES.minFacePx) return FACE_REJECTIONS.faceTooSmall;
+  if (face.sizePx < FACE_RULES.minFacePx) return FACE_REJECTIONS.faceTooSmall;
   if (face.interpupillaryPx > ipd.max) return FACE_REJECTIONS.ipdTooLarge;
   if (Math.abs(face.yawDeg) > limitsDeg.yaw) return FACE_REJECTIONS.yaw;
   if (Math.abs(face.pitchDeg) > limitsDeg.pitch) return FACE_REJECTIONS.pitch;

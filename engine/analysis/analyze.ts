@@ -108,6 +108,7 @@ export async function analyze(human: Human, config: Partial<Config>, bytes: Uint
   const { offset, info } = decoded;
   const faces = result.face.map((face) => ({
     box: tightBox(face, offset),
+    sizePx: Math.max(face.box[2], face.box[3]),
     interpupillaryPx: interpupillary(face),
     yawDeg: (face.rotation?.angle.yaw ?? 0) * DEG,
     pitchDeg: (face.rotation?.angle.pitch ?? 0) * DEG,

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { FACE_REJECTIONS, livenessRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
+
+const good: FaceMetrics = {
+  box: { x: 100, y: 100, width: 200, height: 230 },
+  sizePx: 300,
+  interpupillaryPx: 90,
+  yawDeg: 0,
+  pitchDeg: 0,
+  rollDeg: 0,
+  score: 0.99,
+};
+
+describe('livenessRuleBroken', () => {
+  it('accepts a frontal face at the target distance', () => {
+    expect(livenessRuleBroken(good)).toBeNull();
+  });
+
+  it('applies the document limits with their tolerance', () => {
+    expect(livenessRuleBroken({ ...good, interpupillaryPx: 84 })).toBe(FACE_REJECTIONS.ipdTooSmall);
+    expect(livenessRuleBroken({ ...good, interpupillaryPx: 85 })).toBeNull();
+    expect(livenessRuleBroken({ ...good, interpupillaryPx: 136 })).toBe(FACE_REJECTIONS.ipdTooLarge);
+    expect(livenessRuleBroken({ ...good, sizePx: 223 })).toBe(FACE_REJECTIONS.faceTooSmall);
+    expect(livenessRuleBroken({ ...good, yawDeg: -23 })).toBeNull();
+    expect(livenessRuleBroken({ ...good, yawDeg: -23.5 })).toBe(FACE_REJECTIONS.yaw);
+    expect(livenessRuleBroken({ ...good, pitchDeg: 24 })).toBe(FACE_REJECTIONS.pitch);
+    expect(livenessRuleBroken({ ...good, rollDeg: 33 })).toBeNull();
+    expect(livenessRuleBroken({ ...good, rollDeg: -34 })).toBe(FACE_REJECTIONS.roll);
+  });
+
+  it('keeps FACE_TOO_SMALL with the document message for a small interpupillary distance', () => {
+    expect(FACE_REJECTIONS.ipdTooSmall).toEqual({ code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' });
+  });
+});
+
+describe('significantFaces', () => {
+  it('ignores faces under half the size of the largest (ghost portraits, passers-by)', () => {
+    const big = { box: { x: 0, y: 0, width: 200, height: 200 } };
+    const ghost = { box: { x: 0, y: 0, width: 60, height: 60 } };
+    const other = { box: { x: 0, y: 0, width: 150, height: 150 } };
+    expect(significantFaces([big, ghost])).toEqual([big]);
+    expect(significantFaces([big, other, ghost])).toEqual([big, other]);
+    expect(significantFaces([])).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+/** The foundation's client and CLI against the real local engine: the client cannot tell it from the service. */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createBiointellicClient } from '../../main/biointellic/client';
+import { normalizeForLiveness, normalizeForMatch } from '../../main/imaging/normalize';
+import { distantCapture, faceCrop, livenessCapture } from '../support/faces';
+import { hostEngine, type EngineHost } from '../support/engineHost';
+import { runCli } from '../support/runCli';
+
+let engine: EngineHost;
+beforeAll(async () => {
+  engine = await hostEngine({ tokenTtlSeconds: 2 });
+});
+afterAll(() => engine.close());
+
+/** Real fetch, counting the authentications it carries: instrumentation, not a stand-in. */
+function countingClient() {
+  const seen = { authenticate: 0, statuses: [] as number[] };
+  const client = createBiointellicClient({
+    baseUrl: engine.url,
+    userId: 'admin',
+    getPassword: async () => 'hunter2',
+    fetch: async (input, init) => {
+      if (String(input).includes('/api/authenticate')) seen.authenticate += 1;
+      const response = await fetch(input, init);
+      seen.statuses.push(response.status);
+      return response;
+    },
+  });
+  return { client, seen };
+}
+
+describe('client against the engine', () => {
+  it('renews 2-second tokens during a run with no failed call', async () => {
+    const { client, seen } = countingClient();
+    const a = await normalizeForMatch(await faceCrop('A'));
+    const b = await normalizeForMatch(await faceCrop('A', { margin: 0.9, quality: 60 }));
+    const started = Date.now();
+    while (Date.now() - started < 3_500) {
+      await expect(client.match(a, b)).resolves.toMatchObject({ pass: true });
+    }
+    expect(seen.authenticate).toBeGreaterThanOrEqual(3);
+    expect(seen.statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
+  it('shares one authentication among 20 concurrent calls', async () => {
+    const { client, seen } = countingClient();
+    const png = (await normalizeForLiveness(await livenessCapture())).bytes;
+    const results = await Promise.all(Array.from({ length: 20 }, () => client.liveness(png)));
+    expect(results).toHaveLength(20);
+    expect(seen.authenticate).toBe(1);
+  });
+
+  it("keeps the engine's own code on a rejected image", async () => {
+    const { client } = countingClient();
+    const png = (await normalizeForLiveness(await distantCapture())).bytes;
+    await expect(client.liveness(png)).rejects.toMatchObject({
+      code: 'face_rejected',
+      service: { code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' },
+    });
+  });
+
+  it('answers a wrong password with credentials_rejected', async () => {
+    const client = createBiointellicClient({ baseUrl: engine.url, userId: 'admin', getPassword: async () => 'wrong' });
+    await expect(client.checkConnection()).rejects.toMatchObject({ code: 'credentials_rejected' });
+  });
+});
+
+describe('npm run cli -- match against the engine', () => {
+  it('prints the result and exits 0 for the same person, 1 for different people', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'engine-cli-'));
+    await writeFile(join(dir, 'a.jpg'), await faceCrop('A', { scale: 1.5 }));
+    await writeFile(join(dir, 'a2.png'), await faceCrop('A', { format: 'png', margin: 0.8 }));
+    await writeFile(join(dir, 'b.jpg'), await faceCrop('B'));
+    const env = { BIOINTELLIC_PASSWORD: 'hunter2' };
+    const same = await runCli(['match', join(dir, 'a.jpg'), join(dir, 'a2.png'), '--url', engine.url, '--user', 'admin'], { env });
+    expect(same.stdout).toMatch(/^PASS {2}match score \d+(\.\d+)? \(PASS ≥ 48\)/);
+    expect(same.code).toBe(0);
+    const different = await runCli(['match', join(dir, 'a.jpg'), join(dir, 'b.jpg'), '--url', engine.url, '--user', 'admin', '--json'], { env });
+    expect(different.code).toBe(1);
+    expect(JSON.parse(different.stdout).data).toMatchObject({ pass: false });
+  });
+});

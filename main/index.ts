@@ -8,8 +8,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTRACT_NAMES, channelOf } from '../app/channels';
-import { KioskError } from '../app/errors';
+import { startEngine } from '../engine/engine';
 import { createKeytarStore } from './credentials/keychain';
+import { createEmbeddedEngine } from './engine/embeddedEngine';
 import { createDispatcher } from './ipc/dispatcher';
 import { createHandlers } from './ipc/handlers';
 import { createLogger, fileSink } from './log';
@@ -60,14 +61,18 @@ async function start(): Promise<void> {
   );
 
   let window: BrowserWindow | null = null;
+  const store = createKeytarStore();
+  const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine });
+  app.on('will-quit', () => void embedded.stop());
   const handlers = await createHandlers({
     dataDir,
-    store: createKeytarStore(),
+    store,
     logger,
     emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
-    localBackend: () =>
-      Promise.reject(new KioskError('network_unreachable', 'The built-in engine is not part of this build yet.')),
+    localBackend: embedded.backend,
   });
+  // Warm the built-in engine while the attract screen shows, so the first visitor does not wait.
+  void handlers['settings.get'](undefined).then((s) => (s.backend.kind === 'local' ? embedded.backend() : undefined)).catch(() => undefined);
   const dispatch = createDispatcher(handlers, { trustedOrigin: APP_ORIGIN, logger });
   for (const name of CONTRACT_NAMES) {
     ipcMain.handle(channelOf(name), (event, input: unknown) =>

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { KioskError } from '../../app/errors';
+import type { RunningEngine, EngineOptions } from '../../engine/engine';
+import { hashPassword } from '../../engine/http/users';
+import type { CredentialStore } from '../credentials/keychain';
+import type { LocalBackend } from '../ipc/handlers';
+import type { Logger } from '../log';
+
+export const EMBEDDED_USER = 'kiosk';
+/** Keychain account of the generated engine password (the same store as remote passwords). */
+export const EMBEDDED_ACCOUNT = `${EMBEDDED_USER}@local-engine`;
+
+/**
+ * The built-in engine as the kiosk's default backend: started on first use on a free loopback
+ * port, with an account whose password is generated once and kept in the OS keychain. If the
+ * keychain cannot be used, a password for this run only is kept in main's memory instead: the
+ * engine listens on loopback and restarts with the app, so nothing is lost but the reuse.
+ */
+export function createEmbeddedEngine(deps: {
+  store: CredentialStore;
+  dataDir: string;
+  logger: Logger;
+  start: (options: EngineOptions) => Promise<RunningEngine>;
+}) {
+  let starting: Promise<{ engine: RunningEngine; password: string }> | null = null;
+
+  async function password(): Promise<string> {
+    try {
+      const stored = await deps.store.get(EMBEDDED_ACCOUNT);
+      if (stored) return stored;
+      const generated = randomBytes(24).toString('base64url');
+      await deps.store.set(EMBEDDED_ACCOUNT, generated);
+      return generated;
+    } catch (error) {
+      if (!(error instanceof KioskError && error.code === 'keychain_unavailable')) throw error;
+      deps.logger.log('warn', 'engine.ephemeral_credentials', { reason: error.message });
+      return randomBytes(24).toString('base64url');
+    }
+  }
+
+  async function boot() {
+    const secret = await password();
+    const started = Date.now();
+    const engine = await deps.start({
+      users: new Map([[EMBEDDED_USER, await hashPassword(secret)]]),
+      host: '127.0.0.1',
+      port: 0,
+      debugDir: join(deps.dataDir, 'engine-debug'),
+    });
+    deps.logger.log('info', 'engine.started', { url: engine.url, ms: Date.now() - started });
+    return { engine, password: secret };
+  }
+
+  return {
+    backend(): Promise<LocalBackend> {
+      starting ??= boot().catch((error: unknown) => {
+        starting = null;
+        throw error instanceof KioskError ? error : new KioskError('server_error', 'The built-in engine could not start.', { cause: error });
+      });
+      return starting.then(({ engine, password: secret }) => ({ url: engine.url, userId: EMBEDDED_USER, password: async () => secret }));
+    },
+    async stop(): Promise<void> {
+      const running = await starting?.catch(() => null);
+      starting = null;
+      await running?.engine.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+/** The kiosk's default: no service configured, so main starts the built-in engine and verifies through it. */
+import { tmpdir } from 'node:os';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEngine } from '../../engine/engine';
+import { createKeytarStore } from '../../main/credentials/keychain';
+import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
+import { createLogger } from '../../main/log';
+import { faceCrop, livenessCapture } from '../support/faces';
+import { hostMain } from '../support/mainHost';
+
+const logs: string[] = [];
+const store = createKeytarStore();
+const embedded = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: createLogger((l) => logs.push(l)), start: (o) => startEngine({ ...o, workers: 2 }) });
+afterAll(async () => {
+  await embedded.stop();
+  await store.delete(EMBEDDED_ACCOUNT);
+});
+
+describe('the built-in engine as the default backend', () => {
+  it('verifies a visitor end to end with nothing configured', async () => {
+    await store.delete(EMBEDDED_ACCOUNT);
+    const main = await hostMain({ localBackend: embedded.backend });
+    expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { backend: { kind: 'local' }, passwordStored: true } });
+    expect(await main.call('verification.setIdPhoto', await faceCrop('C', { margin: 0.5 }))).toMatchObject({ ok: true });
+    expect(await main.call('verification.setLivePhoto', await livenessCapture('C'))).toMatchObject({ ok: true });
+    const result = await main.call('verification.run', { attempt: 1 });
+    expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { pass: true } } });
+    expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
+  });
+
+  it('keeps the generated engine password in the keychain and reuses the running engine', async () => {
+    const stored = await store.get(EMBEDDED_ACCOUNT);
+    expect(stored).toMatch(/^[\w-]{32}$/);
+    const [first, second] = await Promise.all([embedded.backend(), embedded.backend()]);
+    expect(second.url).toBe(first.url);
+    expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await first.password()).toBe(stored);
+    expect(logs.join('\n')).not.toContain(stored!);
+  });
+
+  it('tells a different person apart through the same path', async () => {
+    const main = await hostMain({ localBackend: embedded.backend });
+    await main.call('verification.setIdPhoto', await faceCrop('B'));
+    await main.call('verification.setLivePhoto', await livenessCapture('C'));
+    expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'not_verified', match: { pass: false } } });
+  });
+});

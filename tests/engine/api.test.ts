@@ -154,7 +154,7 @@ describe('requests the document does not allow', () => {
   });
 
   it('rate-limits repeated failed logins', async () => {
-    const limited = await hostEngine({ pool: undefined, workers: 1 });
+    const limited = await hostEngine({ workers: 1 });
     try {
       const wrong = `Basic ${Buffer.from('admin:nope').toString('base64')}`;
       const statuses: number[] = [];

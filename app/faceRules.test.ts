@@ -34,12 +34,13 @@ describe('livenessRuleBroken', () => {
 });
 
 describe('significantFaces', () => {
-  it('ignores faces under half the size of the largest (ghost portraits, passers-by)', () => {
+  it('ignores faces much smaller than the largest (ghost portraits, passers-by)', () => {
     const big = { box: { x: 0, y: 0, width: 200, height: 200 } };
     const ghost = { box: { x: 0, y: 0, width: 60, height: 60 } };
     const other = { box: { x: 0, y: 0, width: 150, height: 150 } };
-    expect(significantFaces([big, ghost])).toEqual([big]);
-    expect(significantFaces([big, other, ghost])).toEqual([big, other]);
-    expect(significantFaces([])).toEqual([]);
+    expect(significantFaces([big, ghost], 0.5)).toEqual([big]);
+    expect(significantFaces([big, other, ghost], 0.5)).toEqual([big, other]);
+    expect(significantFaces([big, other, ghost], 0.8)).toEqual([big]);
+    expect(significantFaces([], 0.5)).toEqual([]);
   });
 });

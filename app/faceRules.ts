@@ -66,10 +66,14 @@ export function livenessRuleBroken(face: FaceMetrics): FaceRejection | null {
 }
 
 /**
- * Faces that count as "another person": a second face at least half the size of the largest.
- * Smaller ones are background passers-by or the ghost portrait printed on many ID cards.
+ * Faces that count as "another person": a face at least `ratio` the width of the largest. At the
+ * kiosk (liveness) anyone half the visitor's size is standing close enough to matter; in a photo
+ * to match, only a face of similar size makes "which one?" ambiguous, while smaller ones are
+ * passers-by or the ghost portrait printed on many ID cards.
  */
-export function significantFaces<T extends { box: FaceMetrics['box'] }>(faces: readonly T[]): T[] {
+export const SIGNIFICANT_FACE_RATIO = { liveness: 0.5, match: 0.8 } as const;
+
+export function significantFaces<T extends { box: FaceMetrics['box'] }>(faces: readonly T[], ratio: number): T[] {
   const largest = Math.max(0, ...faces.map((f) => f.box.width));
-  return faces.filter((f) => f.box.width >= largest * 0.5);
+  return faces.filter((f) => f.box.width >= largest * ratio);
 }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { AnalysisProfile } from './analysis/humanNode';
 import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
 import { createDebugStore } from './http/debugStore';
 import { buildServer } from './http/server';
@@ -16,6 +17,8 @@ export interface EngineOptions {
   workers?: number;
   /** Share one pool between engines (tests); otherwise the engine owns its own. */
   pool?: AnalysisPool;
+  /** 'stock' runs Human's default configuration: the benchmark baseline, not for use. */
+  analysisProfile?: AnalysisProfile;
 }
 
 export interface RunningEngine {
@@ -26,7 +29,10 @@ export interface RunningEngine {
 
 /** Starts the local Biointellic engine; resolves once models are warm and the port is open. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const pool = options.pool ?? (await createAnalysisPool({ size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())) }));
+  const pool = options.pool ?? (await createAnalysisPool({
+      size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
+      ...(options.analysisProfile ? { profile: options.analysisProfile } : {}),
+    }));
   const app = await buildServer({
     users: createUserDirectory(options.users),
     tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600 }),

@@ -77,6 +77,18 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
   };
 }
 
+/**
+ * Human as it comes (its default modules: face with emotion, body, hand, gestures…), only pointed
+ * at the installed models and wasm, with caching off as for any unrelated still images. The
+ * benchmark's baseline.
+ */
+export function stockConfig(): Partial<Config> {
+  const paths = humanPaths();
+  return { backend: 'wasm', wasmPath: paths.wasm, modelBasePath: pathToFileURL(`${paths.models}/`).href, debug: false, cacheSensitivity: 0 };
+}
+
+export type AnalysisProfile = 'engine' | 'stock';
+
 export async function loadHuman(config: Partial<Config>): Promise<Human> {
   installFileFetch();
   const { Human: HumanClass } = require(humanPaths().build) as typeof import('@vladmandic/human');

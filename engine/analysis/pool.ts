@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Analysis } from './analyze';
 import type { FrameEvidence } from './screenEvidence';
-import type { EngineModels } from './humanNode';
+import type { AnalysisProfile } from './humanNode';
 import type { WorkerReady, WorkerReply, WorkerTask } from './worker';
 
 export interface AnalysisResult {
@@ -26,7 +26,7 @@ interface Slot {
  * A fixed set of analysis workers fed from one queue. A worker that dies fails its task and is
  * replaced, so one bad image cannot take the engine down.
  */
-export async function createAnalysisPool(options: { size: number; workerUrl?: URL; models?: EngineModels[] }): Promise<AnalysisPool> {
+export async function createAnalysisPool(options: { size: number; workerUrl?: URL; profile?: AnalysisProfile }): Promise<AnalysisPool> {
   const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
   const queue: Array<{ task: Omit<WorkerTask, 'id'>; resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }> = [];
   const slots: Slot[] = [];
@@ -40,9 +40,9 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
           // does not pass on to workers; a bundled engine starts plain JS.
           new Worker(
             `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`,
-            { eval: true, workerData: { models: options.models } },
+            { eval: true, workerData: { profile: options.profile } },
           )
-        : new Worker(workerUrl, { workerData: { models: options.models } });
+        : new Worker(workerUrl, { workerData: { profile: options.profile } });
       const slot: Slot = { worker, busy: true, pending: undefined };
       worker.on('message', (message: WorkerReply | WorkerReady) => {
         if ('ready' in message) {

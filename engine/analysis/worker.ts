@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { analyze, type Analysis } from './analyze';
-import { engineConfig, loadHuman, type EngineModels } from './humanNode';
+import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
 import { frameEvidence, type FrameEvidence } from './screenEvidence';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
@@ -14,8 +14,14 @@ export type WorkerReply =
   | { id: number; ok: false; message: string };
 export type WorkerReady = { ready: true };
 
-const models = (workerData as { models?: EngineModels[] } | undefined)?.models;
-const config = engineConfig(models);
+const profile = (workerData as { profile?: AnalysisProfile } | undefined)?.profile ?? 'engine';
+// One Human with every model the engine uses loaded; each request runs only what it needs:
+// liveness needs the iris (pupil distance) but no descriptor, match the descriptor but no iris.
+const config = profile === 'stock' ? stockConfig() : engineConfig();
+const perKind = {
+  liveness: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'iris']),
+  match: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'description']),
+};
 const human = await loadHuman(config);
 // sharp's own thread pool would compete with the other workers for the same two cores.
 sharp.concurrency(1);
@@ -25,10 +31,9 @@ await analyze(human, config, await sharp({ create: { width: 256, height: 256, ch
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, config, task.bytes, { padIfNoFace: task.kind === 'match' });
+    const analysis = await analyze(human, perKind[task.kind], task.bytes, { padIfNoFace: task.kind === 'match' });
     const face = analysis.faces[0];
     const frame = task.kind === 'liveness' && face ? await frameEvidence(task.bytes, face.box) : null;
-    for (const f of analysis.faces) if (task.kind === 'liveness') f.embedding = null;
     parentPort!.postMessage({ id: task.id, ok: true, analysis, frame } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

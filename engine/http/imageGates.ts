@@ -4,7 +4,7 @@
  * engine's catalogue (README); thresholds come from app/ so kiosk guidance applies the same rules.
  */
 import sharp from 'sharp';
-import { FACE_REJECTIONS, livenessRuleBroken, significantFaces } from '../../app/faceRules';
+import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, livenessRuleBroken, significantFaces } from '../../app/faceRules';
 import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
 import { reject } from './errors';
@@ -38,7 +38,7 @@ export async function checkMatchFile(bytes: Uint8Array, field: string): Promise<
 
 /** The one face liveness looks at, or the first rule the picture breaks. */
 export function livenessFace(analysis: Analysis) {
-  const faces = significantFaces(analysis.faces);
+  const faces = significantFaces(analysis.faces, SIGNIFICANT_FACE_RATIO.liveness);
   const face = faces[0];
   if (!face) throw reject(FACE_REJECTIONS.noFace.code, FACE_REJECTIONS.noFace.message);
   if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, FACE_REJECTIONS.multipleFaces.message);
@@ -51,7 +51,7 @@ export function livenessFace(analysis: Analysis) {
 export const MATCH_NO_FACE = { code: '-3491', message: 'Plugin Face - Unable to find the face image' } as const;
 
 export function matchFace(analysis: Analysis, field: string) {
-  const faces = significantFaces(analysis.faces);
+  const faces = significantFaces(analysis.faces, SIGNIFICANT_FACE_RATIO.match);
   const face = faces[0];
   if (!face?.embedding) throw reject(MATCH_NO_FACE.code, MATCH_NO_FACE.message);
   if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, `${field}: ${FACE_REJECTIONS.multipleFaces.message}`);

@@ -149,7 +149,7 @@ async function resolveTarget(url: string | undefined, user: string | undefined, 
   return { url: resolved.url, userId: resolved.userId };
 }
 
-async function passwordFor(account: string, deps: CliDeps): Promise<string> {
+export async function passwordFor(account: string, deps: Pick<CliDeps, 'env' | 'store'>): Promise<string> {
   if (deps.env.BIOINTELLIC_PASSWORD) return deps.env.BIOINTELLIC_PASSWORD;
   const stored = await deps.store.get(account);
   if (stored === null) {

@@ -37,7 +37,7 @@ export function matchScore(cosine: number, atPass = MATCH_COSINE_AT_PASS): numbe
  * fide image in ../shared/eval (the spoof set's live frames and the pairs photos). At that point
  * the framing evidence catches no attack in the set (README, "Liveness"): it is not a defence.
  */
-export const LIVENESS_PASS = 0.4;
+export const LIVENESS_PASS = 0.38;
 
 /** Liveness 0..1: one minus the evidence that the face is framed by a screen or print edge. */
 export function livenessScore(frame: FrameEvidence): number {

@@ -23,9 +23,12 @@ describe('contract', () => {
     expect(input.safeParse('abc').success).toBe(false);
   });
 
-  it('never lets a password be read back through settings', () => {
-    const view = contract['settings.get'].result.parse({ ...DEFAULT_SETTINGS, passwordStored: true, password: 'x' });
+  it('never lets a password or the PIN hash be read back through settings', () => {
+    const view = contract['settings.get'].result.parse({
+      ...DEFAULT_SETTINGS, passwordStored: true, pinSet: true, staffUnlockedUntil: null, password: 'x', staffPinHash: 'scrypt$x',
+    });
     expect(view).not.toHaveProperty('password');
+    expect(view).not.toHaveProperty('staffPinHash');
   });
 
   it('wraps results in one ok/error envelope and refuses codes outside the closed set', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
-import { BackendSchema, SettingsSchema } from './settings';
+import { BackendSchema, CameraChoiceSchema, SettingsSchema } from './settings';
 
 export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
 
@@ -33,8 +33,16 @@ export const ProgressSchema = z.object({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
-/** Settings as the renderer sees them: never the password, only whether one is stored. */
-export const SettingsViewSchema = SettingsSchema.extend({ passwordStored: z.boolean() });
+/** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
+export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).extend({
+  passwordStored: z.boolean(),
+  pinSet: z.boolean(),
+  /** Until when staff-only requests are allowed (ISO time), or null when locked. */
+  staffUnlockedUntil: z.string().nullable(),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+const Pin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
 
 /**
  * The main↔renderer contract as data: one entry per method the preload exposes.
@@ -42,21 +50,30 @@ export const SettingsViewSchema = SettingsSchema.extend({ passwordStored: z.bool
  */
 export const contract = {
   'settings.get': { input: NoInput, result: SettingsViewSchema },
+  /** Staff only (after staff.unlock). */
   'settings.update': {
     input: z.object({
       backend: BackendSchema.optional(),
       debug: z.boolean().optional(),
       requestTimeoutMs: SettingsSchema.shape.requestTimeoutMs.unwrap().optional(),
       stationName: SettingsSchema.shape.stationName.unwrap().optional(),
+      language: SettingsSchema.shape.language.unwrap().optional(),
+      idleTimeoutSeconds: SettingsSchema.shape.idleTimeoutSeconds.unwrap().optional(),
+      cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).optional(),
     }),
     result: SettingsViewSchema,
   },
-  /** Write-only: the password goes straight to the OS keychain and is never read back. */
+  /** Staff only. Write-only: the password goes straight to the OS keychain and is never read back. */
   'credentials.setPassword': {
     input: z.object({ password: z.string().min(1).max(1024) }),
     result: z.object({ stored: z.literal(true) }),
   },
   'connection.test': { input: NoInput, result: z.object({ tokenExpiresAt: z.string().nullable() }) },
+  /** Opens staff-only requests for a few minutes. */
+  'staff.unlock': { input: z.object({ pin: z.string().max(64) }), result: z.object({ until: z.string() }) },
+  'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
+  /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
+  'staff.setPin': { input: z.object({ current: z.string().max(64).optional(), pin: Pin }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },

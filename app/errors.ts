@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'settings_invalid',
   'invalid_request',
   'forbidden',
+  'pin_rejected',
+  'pin_not_set',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

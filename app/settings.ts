@@ -16,6 +16,12 @@ export const BackendSchema = z.discriminatedUnion('kind', [
 ]);
 export type Backend = z.infer<typeof BackendSchema>;
 
+export const CameraChoiceSchema = z.object({ deviceId: z.string().max(512), label: z.string().max(512) });
+export type CameraChoice = z.infer<typeof CameraChoiceSchema>;
+
+export const LANGUAGES = ['en', 'fr'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
 /** Non-secret settings, kept in a JSON file in the app's data directory. Never the password. */
 export const SettingsSchema = z.object({
   version: z.literal(1).default(1),
@@ -24,6 +30,16 @@ export const SettingsSchema = z.object({
   debug: z.boolean().default(false),
   requestTimeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
   stationName: z.string().max(100).default(''),
+  /** The language the kiosk starts in and returns to after each visitor. */
+  language: z.enum(['en', 'fr']).default('en'),
+  /** Back to the attract screen, images wiped, after this long without input. */
+  idleTimeoutSeconds: z.number().int().min(15).max(600).default(60),
+  /** Remembered by label too: deviceIds change when a camera is replugged or the OS updates. */
+  cameras: z
+    .object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() })
+    .default({}),
+  /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */
+  staffPinHash: z.string().nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

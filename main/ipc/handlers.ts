@@ -1,6 +1,7 @@
 import type { Progress } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import type { Settings } from '../../app/settings';
+import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
 import { keychainAccount, type CredentialStore } from '../credentials/keychain';
 import { readSettings, writeSettings } from '../credentials/settingsFile';
@@ -23,7 +24,11 @@ export interface MainServices {
   /** Starts (once) and returns the built-in engine, used when no remote service is configured. */
   localBackend: () => Promise<LocalBackend>;
   fetch?: typeof fetch;
+  now?: () => number;
 }
+
+/** How long a correct staff PIN opens staff-only requests. */
+export const STAFF_UNLOCK_MS = 5 * 60_000;
 
 /**
  * main's handler table: every contract entry, implemented with the framework-free modules.
@@ -91,22 +96,63 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     logger: services.logger,
   });
 
-  const view = async () => ({ ...settings, passwordStored: await passwordStored() });
+  const now = services.now ?? Date.now;
+  let staffUntil = 0;
+  const staffOpen = () => now() < staffUntil;
+  const unlock = () => {
+    staffUntil = now() + STAFF_UNLOCK_MS;
+    return { until: new Date(staffUntil).toISOString() };
+  };
+  /** The PIN gate is enforced here in main, not only on screen: a renderer cannot skip it. */
+  function requireStaff(): void {
+    if (!staffOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
+  }
+
+  async function save(next: Settings): Promise<void> {
+    await writeSettings(services.dataDir, next);
+    settings = next;
+  }
+
+  const view = async () => {
+    const { staffPinHash, ...visible } = settings;
+    return {
+      ...visible,
+      passwordStored: await passwordStored(),
+      pinSet: staffPinHash !== null,
+      staffUnlockedUntil: staffOpen() ? new Date(staffUntil).toISOString() : null,
+    };
+  };
 
   return {
     'settings.get': view,
     'settings.update': async (change) => {
-      const next: Settings = { ...settings };
-      if (change.backend !== undefined) next.backend = change.backend;
-      if (change.debug !== undefined) next.debug = change.debug;
-      if (change.requestTimeoutMs !== undefined) next.requestTimeoutMs = change.requestTimeoutMs;
-      if (change.stationName !== undefined) next.stationName = change.stationName;
-      await writeSettings(services.dataDir, next);
-      settings = next;
-      services.logger.log('info', 'settings.updated', { backend: next.backend.kind, debug: next.debug });
+      requireStaff();
+      const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
+      await save({ ...settings, ...defined, cameras: { ...settings.cameras, ...change.cameras } });
+      services.logger.log('info', 'settings.updated', { backend: settings.backend.kind, debug: settings.debug });
       return view();
     },
+    'staff.unlock': async ({ pin }) => {
+      if (settings.staffPinHash === null) throw new KioskError('pin_not_set', 'No staff PIN has been chosen yet.');
+      if (!(await verifyPassword(pin, settings.staffPinHash))) {
+        services.logger.log('warn', 'staff.pin_rejected');
+        throw new KioskError('pin_rejected', 'That PIN is not correct.');
+      }
+      return unlock();
+    },
+    'staff.lock': async () => {
+      staffUntil = 0;
+      return { locked: true as const };
+    },
+    'staff.setPin': async ({ current, pin }) => {
+      if (settings.staffPinHash !== null && !(current !== undefined && (await verifyPassword(current, settings.staffPinHash)))) {
+        throw new KioskError('pin_rejected', 'The current PIN is not correct.');
+      }
+      await save({ ...settings, staffPinHash: await hashPassword(pin) });
+      return unlock();
+    },
     'credentials.setPassword': async ({ password }) => {
+      requireStaff();
       if (settings.backend.kind !== 'remote') {
         throw new KioskError('settings_invalid', 'Choose a remote service before storing its password.');
       }

@@ -18,6 +18,7 @@ afterEach(async () => {
 
 async function configured() {
   const main = await hostMain();
+  await main.asStaff();
   await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
   await main.call('credentials.setPassword', { password: 'counter-pw' });
   return main;
@@ -45,6 +46,35 @@ describe('the IPC gate', () => {
   });
 });
 
+describe('the staff PIN', () => {
+  it('locks settings and the password until the PIN is given, in main', async () => {
+    const main = await hostMain();
+    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('credentials.setPassword', { password: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('staff.unlock', { pin: '0000' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_not_set' } });
+    await expect(main.call('staff.setPin', { pin: '12' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await main.asStaff('2468');
+    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
+    await main.call('staff.lock');
+    await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('staff.unlock', { pin: '1111' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    await expect(main.call('staff.setPin', { pin: '9999' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    await expect(main.call('staff.unlock', { pin: '2468' })).resolves.toMatchObject({ ok: true });
+    await expect(main.call('settings.update', { language: 'fr' })).resolves.toMatchObject({ ok: true, data: { language: 'fr', debug: true } });
+  });
+
+  it('never shows the PIN hash and stores it hashed', async () => {
+    const main = await hostMain();
+    await main.asStaff('97531');
+    const view = await main.call('settings.get');
+    expect(JSON.stringify(view)).not.toMatch(/scrypt|97531/);
+    const { readFile } = await import('node:fs/promises');
+    const file = await readFile(`${main.dataDir}/settings.json`, 'utf8');
+    expect(file).toMatch(/"staffPinHash": "scrypt\$/);
+    expect(file).not.toContain('97531');
+  });
+});
+
 describe('settings and credentials through IPC', () => {
   it('stores the password in the keychain only, and reports just that one is stored', async () => {
     const main = await configured();
@@ -58,12 +88,14 @@ describe('settings and credentials through IPC', () => {
 
   it('reports credentials_missing when no password is stored', async () => {
     const main = await hostMain();
+    await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'credentials_missing' } });
   });
 
   it('refuses a remote plain-http URL as settings_invalid', async () => {
     const main = await hostMain();
+    await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'remote', url: 'http://bio.example.com', userId } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'settings_invalid' } });
   });
@@ -97,7 +129,7 @@ describe('verification.run', () => {
 
   it('sends ?debug=true only after staff switch it on', async () => {
     const main = await withPhotos();
-    await main.call('settings.update', { debug: true });
+    expect(await main.call('settings.update', { debug: true })).toMatchObject({ ok: true });
     await main.call('verification.run', { attempt: 1 });
     expect(server.received.filter((r) => r.endpoint !== 'authenticate').map((r) => r.query.debug)).toEqual(['true', 'true']);
   });

@@ -57,6 +57,7 @@ describe('secret hygiene', () => {
 
     // The IPC table, the way the renderer sees it.
     const main = await hostMain();
+    await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
     await main.call('credentials.setPassword', { password });
     await main.call('connection.test');

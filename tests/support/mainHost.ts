@@ -33,5 +33,19 @@ export async function hostMain(options: { localBackend?: () => Promise<LocalBack
     results.push(result);
     return result;
   };
-  return { dataDir, logs, progress, results, handlers, invoke, call: <N extends Parameters<typeof dispatch>[0]>(name: N, input?: unknown) => invoke(name, KIOSK_FRAME, input) };
+  const call = <N extends Parameters<typeof dispatch>[0]>(name: N, input?: unknown) => invoke(name, KIOSK_FRAME, input);
+  return {
+    dataDir,
+    logs,
+    progress,
+    results,
+    handlers,
+    invoke,
+    call,
+    /** Chooses the staff PIN (first run), which also unlocks staff-only requests. */
+    async asStaff(pin = '2468') {
+      const result = await call('staff.setPin', { pin });
+      if (!result.ok) throw new Error(`staff.setPin failed: ${result.error.code}`);
+    },
+  };
 }

@@ -6,5 +6,6 @@ export default defineConfig({
   // Relative asset URLs: the packaged app serves the renderer from its own app:// origin.
   base: './',
   plugins: [react()],
-  build: { outDir: '../dist/renderer', emptyOutDir: true },
+  // Human (with tfjs) is one large chunk by nature; the app is loaded from disk, not a network.
+  build: { outDir: '../dist/renderer', emptyOutDir: true, chunkSizeWarningLimit: 2500 },
 });

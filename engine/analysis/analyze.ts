@@ -1,6 +1,7 @@
-import type { Config, FaceResult, Human, ObjectResult, Point } from '@vladmandic/human';
+import type { Config, Human, ObjectResult } from '@vladmandic/human';
 import sharp from 'sharp';
 import type { FaceMetrics } from '../../app/faceRules';
+import { toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
 
 export interface AnalyzedFace extends FaceMetrics {
@@ -26,7 +27,6 @@ export interface Analysis {
   contrast: number;
 }
 
-const DEG = 180 / Math.PI;
 /** Tight crops (e.g. 150×150 passport-style) leave the detector no context: retry with this margin. */
 const RETRY_PAD_FRACTION = 0.4;
 
@@ -56,32 +56,6 @@ async function padded(image: Decoded, fraction: number): Promise<Decoded> {
   return { data, info, offset: pad };
 }
 
-function tightBox(face: FaceResult, offset: number): FaceMetrics['box'] {
-  if (face.mesh.length === 0) {
-    const [x, y, width, height] = face.box;
-    return { x: x - offset, y: y - offset, width, height };
-  }
-  const xs = face.mesh.map((p) => p[0]);
-  const ys = face.mesh.map((p) => p[1]);
-  const x = Math.min(...xs);
-  const y = Math.min(...ys);
-  return { x: x - offset, y: y - offset, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
-}
-
-function interpupillary(face: FaceResult): number {
-  const left = face.annotations.leftEyeIris?.[0];
-  const right = face.annotations.rightEyeIris?.[0];
-  if (left && right) return Math.hypot(left[0] - right[0], left[1] - right[1]);
-  // Without the iris model: the eye-corner midpoints are a close stand-in for the pupils.
-  const centre = (points: readonly Point[] | undefined) =>
-    points?.length ? [mean(points.map((p) => p[0])), mean(points.map((p) => p[1]))] as const : null;
-  const l = centre(face.annotations.leftEyeLower0);
-  const r = centre(face.annotations.rightEyeLower0);
-  return l && r ? Math.hypot(l[0] - r[0], l[1] - r[1]) : 0;
-}
-
-const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
-
 function lumaStats(data: Buffer, channels: number) {
   let sum = 0;
   let sumSq = 0;
@@ -107,13 +81,7 @@ export async function analyze(human: Human, config: Partial<Config>, bytes: Uint
   }
   const { offset, info } = decoded;
   const faces = result.face.map((face) => ({
-    box: tightBox(face, offset),
-    sizePx: Math.max(face.box[2], face.box[3]),
-    interpupillaryPx: interpupillary(face),
-    yawDeg: (face.rotation?.angle.yaw ?? 0) * DEG,
-    pitchDeg: (face.rotation?.angle.pitch ?? 0) * DEG,
-    rollDeg: (face.rotation?.angle.roll ?? 0) * DEG,
-    score: face.score,
+    ...toFaceMetrics(face, offset),
     embedding: face.embedding && face.embedding.length > 0 ? Array.from(face.embedding) : null,
     real: face.real ?? null,
     live: face.live ?? null,

@@ -1,9 +1,74 @@
-/** The attract screen; the verification flow arrives with the flow issue. */
+import { useEffect } from 'react';
+import { assertNever } from '../../app/errors';
+import { useSettings } from './flow/settingsStore';
+import { listenForProgress, useVerification } from './flow/store';
+import { Attract } from './screens/Attract';
+import { IdConfirm, IdStep } from './screens/IdStep';
+import { LiveStep } from './screens/LiveStep';
+import { AskStaff, CameraProblemScreen, Checking, Result } from './screens/Outcome';
+import { Staff } from './screens/Staff';
+
+/** Any touch, click or key restarts the idle timer; when it runs out the visitor's data is wiped. */
+function useIdleReset() {
+  const step = useVerification((s) => s.flow.step);
+  const seconds = useSettings((s) => s.settings?.idleTimeoutSeconds ?? 60);
+  const resetAll = useVerification((s) => s.resetAll);
+  const visitEnded = useSettings((s) => s.visitEnded);
+  useEffect(() => {
+    if (step === 'attract' || step === 'staff') return;
+    let timer = setTimeout(fire, seconds * 1000);
+    function fire() {
+      void resetAll();
+      visitEnded();
+    }
+    const restart = () => {
+      clearTimeout(timer);
+      timer = setTimeout(fire, seconds * 1000);
+    };
+    const events = ['pointerdown', 'keydown'] as const;
+    events.forEach((e) => window.addEventListener(e, restart));
+    return () => {
+      clearTimeout(timer);
+      events.forEach((e) => window.removeEventListener(e, restart));
+    };
+  }, [step, seconds, resetAll, visitEnded]);
+}
+
 export function App() {
-  return (
-    <main className="attract" aria-live="polite">
-      <h1>Identity check</h1>
-      <p>Please ask a member of staff to start.</p>
-    </main>
-  );
+  const flow = useVerification((s) => s.flow);
+  const loaded = useSettings((s) => s.loaded);
+  const visitEnded = useSettings((s) => s.visitEnded);
+  useEffect(() => {
+    void loaded();
+    return listenForProgress();
+  }, [loaded]);
+  useEffect(() => {
+    if (flow.step === 'attract') visitEnded();
+  }, [flow.step, visitEnded]);
+  useIdleReset();
+
+  switch (flow.step) {
+    case 'attract':
+      return <Attract />;
+    case 'id':
+      return <IdStep />;
+    case 'idConfirm':
+      return <IdConfirm />;
+    case 'live':
+      // Keyed by attempt: a retry mounts a fresh camera and guidance loop.
+      return <LiveStep key={flow.attempt} attempt={flow.attempt} />;
+    case 'checking':
+      return <Checking stage={flow.stage} />;
+    case 'result':
+    case 'failed':
+      return <Result flow={flow} />;
+    case 'askStaff':
+      return <AskStaff />;
+    case 'cameraProblem':
+      return <CameraProblemScreen problem={flow.problem} />;
+    case 'staff':
+      return <Staff />;
+    default:
+      return assertNever(flow);
+  }
 }

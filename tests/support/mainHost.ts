@@ -14,7 +14,9 @@ export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFr
  * main's real handler table behind the real dispatcher, as Electron would host it, with the real
  * keychain, a fresh data directory and every log line, progress event and IPC result kept.
  */
-export async function hostMain(options: { localBackend?: () => Promise<LocalBackend> } = {}) {
+export async function hostMain(
+  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void } = {},
+) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-main-'));
   const logs: string[] = [];
   const progress: Progress[] = [];
@@ -24,10 +26,13 @@ export async function hostMain(options: { localBackend?: () => Promise<LocalBack
     dataDir,
     store: createKeytarStore(),
     logger,
-    emitProgress: (p) => progress.push(p),
+    emitProgress: (p) => {
+      progress.push(p);
+      options.onProgress?.(p);
+    },
     localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
   });
-  const dispatch = createDispatcher(handlers, { trustedOrigin: TRUSTED_ORIGIN, logger });
+  const dispatch = createDispatcher(handlers, { trustedOrigin: options.trustedOrigin ?? TRUSTED_ORIGIN, logger });
   const invoke: typeof dispatch = async (name, sender, input) => {
     const result = await dispatch(name, sender, input);
     results.push(result);
@@ -40,6 +45,7 @@ export async function hostMain(options: { localBackend?: () => Promise<LocalBack
     progress,
     results,
     handlers,
+    dispatch,
     invoke,
     call,
     /** Chooses the staff PIN (first run), which also unlocks staff-only requests. */

@@ -1,0 +1,46 @@
+import type { FaceResult, Point } from '@vladmandic/human';
+import type { FaceMetrics } from './faceRules';
+
+const DEG = 180 / Math.PI;
+const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+function tightBox(face: FaceResult, offset: number): FaceMetrics['box'] {
+  if (face.mesh.length === 0) {
+    const [x, y, width, height] = face.box;
+    return { x: x - offset, y: y - offset, width, height };
+  }
+  const xs = face.mesh.map((p) => p[0]);
+  const ys = face.mesh.map((p) => p[1]);
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x: x - offset, y: y - offset, width: Math.max(...xs) - x, height: Math.max(...ys) - y };
+}
+
+function interpupillary(face: FaceResult): number {
+  const left = face.annotations.leftEyeIris?.[0];
+  const right = face.annotations.rightEyeIris?.[0];
+  if (left && right) return Math.hypot(left[0] - right[0], left[1] - right[1]);
+  // Without the iris model: the eye-corner midpoints are a close stand-in for the pupils.
+  const centre = (points: readonly Point[] | undefined) =>
+    points?.length ? ([mean(points.map((p) => p[0])), mean(points.map((p) => p[1]))] as const) : null;
+  const l = centre(face.annotations.leftEyeLower0);
+  const r = centre(face.annotations.rightEyeLower0);
+  return l && r ? Math.hypot(l[0] - r[0], l[1] - r[1]) : 0;
+}
+
+/**
+ * One Human face result as the shared rules see it, in the pixels of the image Human was given
+ * (minus `offset` when the image was padded). The engine and the kiosk's guidance both use this,
+ * so they measure a face the same way.
+ */
+export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
+  return {
+    box: tightBox(face, offset),
+    sizePx: Math.max(face.box[2], face.box[3]),
+    interpupillaryPx: interpupillary(face),
+    yawDeg: (face.rotation?.angle.yaw ?? 0) * DEG,
+    pitchDeg: (face.rotation?.angle.pitch ?? 0) * DEG,
+    rollDeg: (face.rotation?.angle.roll ?? 0) * DEG,
+    score: face.score,
+  };
+}

@@ -1,0 +1,98 @@
+import type { Progress } from '../../../app/contract';
+import type { KioskErrorData } from '../../../app/errors';
+import { assertNever } from '../../../app/errors';
+
+export const MAX_ATTEMPTS = 3;
+
+export type CameraProblem = 'no_camera' | 'permission_denied' | 'in_use' | 'unplugged' | 'too_low' | 'failed';
+
+/** The visitor's journey as a union of steps; each carries only what its screen needs. */
+export type Flow =
+  | { step: 'attract' }
+  | { step: 'id' }
+  | { step: 'idConfirm' }
+  | { step: 'live'; attempt: number }
+  | { step: 'checking'; attempt: number; stage: Progress['stage'] }
+  | { step: 'result'; attempt: number; decision: 'verified' | 'not_verified' }
+  | { step: 'failed'; attempt: number; error: KioskErrorData }
+  | { step: 'askStaff' }
+  | { step: 'cameraProblem'; problem: CameraProblem; during: 'id' | 'live'; attempt: number }
+  | { step: 'staff' };
+
+export type FlowEvent =
+  | { type: 'started' }
+  | { type: 'idPhotoTaken' }
+  | { type: 'idConfirmed' }
+  | { type: 'idRetake' }
+  | { type: 'livePhotoTaken' }
+  | { type: 'progressed'; attempt: number; stage: Progress['stage'] }
+  | { type: 'decided'; attempt: number; decision: 'verified' | 'not_verified' }
+  | { type: 'failed'; attempt: number; error: KioskErrorData }
+  | { type: 'retried' }
+  | { type: 'cameraFailed'; problem: CameraProblem }
+  | { type: 'cameraRetried' }
+  | { type: 'cancelled' }
+  | { type: 'idle' }
+  | { type: 'staffOpened' }
+  | { type: 'staffClosed' };
+
+/** Errors the visitor can fix by trying again; the rest need a member of staff. */
+const VISITOR_FIXABLE = new Set(['face_rejected', 'image_too_small', 'image_invalid']);
+
+export const initialFlow: Flow = { step: 'attract' };
+
+/**
+ * The whole flow as a pure function. An event that does not fit the current step is ignored
+ * (and reported by the store), so a late answer or a double tap can never move the flow wrongly.
+ */
+export function reduce(flow: Flow, event: FlowEvent): Flow {
+  switch (event.type) {
+    case 'idle':
+    case 'cancelled':
+      return flow.step === 'staff' && event.type === 'idle' ? flow : initialFlow;
+    case 'staffOpened':
+      return { step: 'staff' };
+    case 'staffClosed':
+      return flow.step === 'staff' ? initialFlow : flow;
+    case 'started':
+      return flow.step === 'attract' ? { step: 'id' } : flow;
+    case 'idPhotoTaken':
+      return flow.step === 'id' ? { step: 'idConfirm' } : flow;
+    case 'idRetake':
+      return flow.step === 'idConfirm' ? { step: 'id' } : flow;
+    case 'idConfirmed':
+      return flow.step === 'idConfirm' ? { step: 'live', attempt: 1 } : flow;
+    case 'livePhotoTaken':
+      return flow.step === 'live' ? { step: 'checking', attempt: flow.attempt, stage: 'preparing' } : flow;
+    case 'progressed':
+      return flow.step === 'checking' && flow.attempt === event.attempt ? { ...flow, stage: event.stage } : flow;
+    case 'decided':
+      return flow.step === 'checking' && flow.attempt === event.attempt
+        ? { step: 'result', attempt: event.attempt, decision: event.decision }
+        : flow;
+    case 'failed':
+      return flow.step === 'checking' && flow.attempt === event.attempt
+        ? { step: 'failed', attempt: event.attempt, error: event.error }
+        : flow;
+    case 'retried': {
+      if (flow.step !== 'result' && flow.step !== 'failed') return flow;
+      if (flow.step === 'result' && flow.decision === 'verified') return flow;
+      if (flow.step === 'failed' && !VISITOR_FIXABLE.has(flow.error.code)) return flow;
+      return flow.attempt >= MAX_ATTEMPTS ? { step: 'askStaff' } : { step: 'live', attempt: flow.attempt + 1 };
+    }
+    case 'cameraFailed':
+      if (flow.step === 'id' || flow.step === 'live') {
+        return { step: 'cameraProblem', problem: event.problem, during: flow.step, attempt: flow.step === 'live' ? flow.attempt : 0 };
+      }
+      return flow;
+    case 'cameraRetried':
+      if (flow.step !== 'cameraProblem') return flow;
+      return flow.during === 'id' ? { step: 'id' } : { step: 'live', attempt: flow.attempt };
+    default:
+      return assertNever(event);
+  }
+}
+
+/** Whether a failed attempt can be retried by the visitor (otherwise: see staff). */
+export const canRetry = (flow: Flow): boolean =>
+  (flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code));

@@ -1,0 +1,105 @@
+import { create } from 'zustand';
+import type { VerificationOutcome } from '../../../app/contract';
+import type { KioskErrorData } from '../../../app/errors';
+import { kiosk } from '../services/kiosk';
+import { initialFlow, reduce, type CameraProblem, type Flow, type FlowEvent } from './flow';
+
+interface VerificationState {
+  flow: Flow;
+  /** Object URL of the cropped ID portrait, for the confirmation screen; revoked on reset. */
+  idPreviewUrl: string | null;
+  /** Scores of the last outcome, for the staff view only. */
+  outcome: VerificationOutcome | null;
+  /** Bumped on every reset: answers that started in an earlier session are dropped. */
+  session: number;
+  started(): void;
+  idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
+  idConfirmed(): void;
+  idRetake(): void;
+  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>): Promise<void>;
+  retried(): void;
+  cameraFailed(problem: CameraProblem): void;
+  cameraRetried(): void;
+  staffOpened(): void;
+  staffClosed(): void;
+  /** Idle timeout, cancel or finish: back to the attract screen with every image wiped. */
+  resetAll(): Promise<void>;
+}
+
+export const useVerification = create<VerificationState>()((set, get) => {
+  const dispatch = (event: FlowEvent) => {
+    const before = get().flow;
+    const after = reduce(before, event);
+    if (after === before && event.type !== 'idle') console.debug(`flow: ignored ${event.type} in ${before.step}`);
+    set({ flow: after });
+  };
+  const wipePreview = () => {
+    const url = get().idPreviewUrl;
+    if (url) URL.revokeObjectURL(url);
+    set({ idPreviewUrl: null });
+  };
+
+  return {
+    flow: initialFlow,
+    idPreviewUrl: null,
+    outcome: null,
+    session: 0,
+    started: () => dispatch({ type: 'started' }),
+
+    async idPhotoCaptured(bytes, preview) {
+      const session = get().session;
+      const result = await kiosk().verification.setIdPhoto(bytes);
+      bytes.fill(0);
+      if (session !== get().session) return null;
+      if (!result.ok) return result.error;
+      wipePreview();
+      set({ idPreviewUrl: URL.createObjectURL(preview) });
+      dispatch({ type: 'idPhotoTaken' });
+      return null;
+    },
+    idConfirmed: () => dispatch({ type: 'idConfirmed' }),
+    idRetake: () => {
+      wipePreview();
+      dispatch({ type: 'idRetake' });
+    },
+
+    async livePhotoCaptured(bytes) {
+      const { flow, session } = get();
+      if (flow.step !== 'live') return;
+      const attempt = flow.attempt;
+      dispatch({ type: 'livePhotoTaken' });
+      const stored = await kiosk().verification.setLivePhoto(bytes);
+      bytes.fill(0);
+      if (session !== get().session) return;
+      if (!stored.ok) return dispatch({ type: 'failed', attempt, error: stored.error });
+      const result = await kiosk().verification.run({ attempt });
+      if (session !== get().session) return; // reset while checking: this answer is not wanted
+      if (!result.ok) return dispatch({ type: 'failed', attempt, error: result.error });
+      set({ outcome: result.data });
+      dispatch({ type: 'decided', attempt, decision: result.data.decision });
+    },
+    retried: () => dispatch({ type: 'retried' }),
+    cameraFailed: (problem) => dispatch({ type: 'cameraFailed', problem }),
+    cameraRetried: () => dispatch({ type: 'cameraRetried' }),
+    staffOpened: () => dispatch({ type: 'staffOpened' }),
+    staffClosed: () => dispatch({ type: 'staffClosed' }),
+
+    async resetAll() {
+      wipePreview();
+      set((s) => ({ session: s.session + 1, outcome: null }));
+      dispatch({ type: 'idle' });
+      if (get().flow.step !== 'staff') set({ flow: initialFlow });
+      await kiosk().verification.reset();
+    },
+  };
+});
+
+/** Progress pushed by main while a check runs; stale attempts are ignored by the reducer. */
+export function listenForProgress(): () => void {
+  return kiosk().events.onProgress((progress) => {
+    const state = useVerification.getState();
+    if (state.flow.step === 'checking') {
+      useVerification.setState({ flow: reduce(state.flow, { type: 'progressed', attempt: progress.attempt, stage: progress.stage }) });
+    }
+  });
+}

@@ -1,0 +1,33 @@
+import { detectFaces } from '../services/detector';
+import { faceStats } from './frameStats';
+
+/** What the ID portrait must be to match well: the match endpoint's 150 px floor, and sharp. */
+export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, margin: 0.5 } as const;
+
+export type PortraitResult =
+  | { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob }
+  | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' };
+
+/** Finds the portrait on a photographed or imported ID, checks it, and crops it with margin. */
+export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): Promise<PortraitResult> {
+  const width = source instanceof HTMLVideoElement ? source.videoWidth : source.width;
+  const height = source instanceof HTMLVideoElement ? source.videoHeight : source.height;
+  const canvas = document.createElement('canvas');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d')!.drawImage(source, 0, 0);
+  // The largest face is the portrait; a small ghost image on the card is ignored.
+  const face = (await detectFaces(canvas))[0];
+  if (!face) return { ok: false, reason: 'noFace' };
+  if (face.sizePx < PORTRAIT_RULES.minFacePx) return { ok: false, reason: 'tooSmall' };
+  if (faceStats(canvas, { width, height }, face).sharpness < PORTRAIT_RULES.minSharpness) return { ok: false, reason: 'blurry' };
+  const m = PORTRAIT_RULES.margin;
+  const x = Math.max(0, face.box.x - m * face.box.width);
+  const y = Math.max(0, face.box.y - m * face.box.height);
+  const w = Math.min(width - x, face.box.width * (1 + 2 * m));
+  const h = Math.min(height - y, face.box.height * (1 + 2 * m));
+  const crop = new OffscreenCanvas(Math.round(w), Math.round(h));
+  crop.getContext('2d')!.drawImage(canvas, x, y, w, h, 0, 0, crop.width, crop.height);
+  const preview = await crop.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+  return { ok: true, bytes: new Uint8Array(await preview.arrayBuffer()), preview };
+}

@@ -1,0 +1,77 @@
+import { useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { extractPortrait, type PortraitResult } from '../guidance/portrait';
+import { useCamera } from '../guidance/useCamera';
+import { useSettings } from '../flow/settingsStore';
+import { useVerification } from '../flow/store';
+
+export function IdStep() {
+  const { t } = useTranslation();
+  const choice = useSettings((s) => s.settings?.cameras.id);
+  const videoRef = useCamera(choice);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const idPhotoCaptured = useVerification((s) => s.idPhotoCaptured);
+  const resetAll = useVerification((s) => s.resetAll);
+
+  async function use(result: Promise<PortraitResult>) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const portrait = await result;
+      if (!portrait.ok) return setProblem(t(`id.${portrait.reason}`));
+      const error = await idPhotoCaptured(portrait.bytes, portrait.preview);
+      if (error) setProblem(error.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="screen id" data-screen="id">
+      <h1>{t('id.title')}</h1>
+      <div className="viewport">
+        <video ref={videoRef} muted playsInline aria-hidden="true" />
+        <div className="card-frame" aria-hidden="true" />
+      </div>
+      <p className="instruction" aria-live="polite">{busy ? t('id.finding') : (problem ?? t('id.hint'))}</p>
+      <div className="actions">
+        <button className="primary" disabled={busy} onClick={() => videoRef.current && void use(extractPortrait(videoRef.current))}>
+          {t('id.capture')}
+        </button>
+        <button disabled={busy} onClick={() => fileRef.current?.click()}>{t('id.import')}</button>
+        <button className="quiet" onClick={() => void resetAll()}>{t('common.cancel')}</button>
+        <input
+          ref={fileRef}
+          type="file"
+          accept="image/jpeg,image/png,image/webp"
+          hidden
+          data-testid="id-file"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void use(createImageBitmap(file).then(extractPortrait));
+          }}
+        />
+      </div>
+    </main>
+  );
+}
+
+export function IdConfirm() {
+  const { t } = useTranslation();
+  const url = useVerification((s) => s.idPreviewUrl);
+  const idConfirmed = useVerification((s) => s.idConfirmed);
+  const idRetake = useVerification((s) => s.idRetake);
+  return (
+    <main className="screen id-confirm" data-screen="idConfirm">
+      <h1>{t('idConfirm.title')}</h1>
+      {url && <img className="portrait" src={url} alt="" />}
+      <div className="actions">
+        <button className="primary" onClick={idConfirmed}>{t('idConfirm.use')}</button>
+        <button onClick={idRetake}>{t('idConfirm.retake')}</button>
+      </div>
+    </main>
+  );
+}

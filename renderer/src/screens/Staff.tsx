@@ -1,0 +1,143 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CameraChoice } from '../../../app/settings';
+import { useSettings } from '../flow/settingsStore';
+import { useVerification } from '../flow/store';
+import { listCameras } from '../services/camera';
+import { kiosk } from '../services/kiosk';
+
+function PinGate({ pinSet, onOpen }: { pinSet: boolean; onOpen: () => void }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function submit() {
+    const result = pinSet ? await kiosk().staff.unlock({ pin }) : await kiosk().staff.setPin({ pin });
+    setPin('');
+    if (result.ok) onOpen();
+    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.message);
+  }
+  return (
+    <form className="pin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <label>
+        {pinSet ? t('staff.enterPin') : t('staff.choosePin')}
+        <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+      </label>
+      {error && <p role="alert">{error}</p>}
+      <button className="primary" type="submit">{t('staff.unlock')}</button>
+    </form>
+  );
+}
+
+export function Staff() {
+  const { t } = useTranslation();
+  const settings = useSettings((s) => s.settings);
+  const loaded = useSettings((s) => s.loaded);
+  const saved = useSettings((s) => s.saved);
+  const spoken = useSettings((s) => s.spoken);
+  const spokenToggled = useSettings((s) => s.spokenToggled);
+  const staffClosed = useVerification((s) => s.staffClosed);
+  const [open, setOpen] = useState(false);
+  const [status, setStatus] = useState<string | null>(null);
+  const [cameras, setCameras] = useState<CameraChoice[]>([]);
+  const [remote, setRemote] = useState({ url: '', userId: '', password: '' });
+
+  useEffect(() => {
+    void loaded();
+  }, [loaded]);
+  useEffect(() => {
+    if (open) void listCameras().then(setCameras, () => setCameras([]));
+    if (settings?.backend.kind === 'remote') setRemote((r) => ({ ...r, url: settings.backend.kind === 'remote' ? settings.backend.url : '', userId: settings.backend.kind === 'remote' ? settings.backend.userId : '' }));
+  }, [open, settings?.backend]);
+
+  const close = async () => {
+    await kiosk().staff.lock();
+    staffClosed();
+  };
+  const report = (error: { message: string } | null) => setStatus(error ? error.message : t('staff.saved'));
+
+  if (!settings) return <main className="screen staff" data-screen="staff" />;
+  if (!open) {
+    return (
+      <main className="screen staff" data-screen="staff">
+        <h1>{t('staff.title')}</h1>
+        <PinGate pinSet={settings.pinSet} onOpen={() => { setOpen(true); void loaded(); }} />
+        <button onClick={() => void close()}>{t('common.back')}</button>
+      </main>
+    );
+  }
+
+  const cameraSelect = (which: 'id' | 'live', label: string) => (
+    <label>
+      {label}
+      <select
+        value={settings.cameras[which]?.deviceId ?? ''}
+        onChange={(e) => {
+          const chosen = cameras.find((c) => c.deviceId === e.target.value);
+          void saved({ cameras: chosen ? { [which]: chosen } : {} }).then(report);
+        }}
+      >
+        <option value="">{t('staff.anyCamera')}</option>
+        {cameras.map((c) => <option key={c.deviceId} value={c.deviceId}>{c.label}</option>)}
+      </select>
+    </label>
+  );
+
+  return (
+    <main className="screen staff" data-screen="staffSettings">
+      <h1>{t('staff.title')}</h1>
+      <fieldset>
+        <legend>{t('staff.backend')}</legend>
+        <label><input type="radio" checked={settings.backend.kind === 'local'} onChange={() => void saved({ backend: { kind: 'local' } }).then(report)} /> {t('staff.local')}</label>
+        <label><input type="radio" checked={settings.backend.kind === 'remote'} onChange={() => setRemote((r) => ({ ...r }))} /> {t('staff.remote')}</label>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void (async () => {
+              const error = await saved({ backend: { kind: 'remote', url: remote.url, userId: remote.userId } });
+              if (error) return report(error);
+              if (remote.password) {
+                const stored = await kiosk().credentials.setPassword({ password: remote.password });
+                setRemote((r) => ({ ...r, password: '' }));
+                if (!stored.ok) return report(stored.error);
+              }
+              report(null);
+            })();
+          }}
+        >
+          <label>{t('staff.url')}<input type="url" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} /></label>
+          <label>{t('staff.user')}<input value={remote.userId} onChange={(e) => setRemote({ ...remote, userId: e.target.value })} /></label>
+          <label>{t('staff.password')}<input type="password" autoComplete="new-password" value={remote.password} onChange={(e) => setRemote({ ...remote, password: e.target.value })} /></label>
+          {settings.backend.kind === 'remote' && settings.passwordStored && <p>{t('staff.passwordStored')}</p>}
+          <button type="submit">{t('common.save')}</button>
+        </form>
+        <button
+          onClick={() =>
+            void kiosk().connection.test().then((r) => setStatus(r.ok ? t('staff.connectionOk', { until: r.data.tokenExpiresAt ?? '—' }) : r.error.message))
+          }
+        >
+          {t('staff.testConnection')}
+        </button>
+      </fieldset>
+      <fieldset>
+        <label><input type="checkbox" checked={settings.debug} onChange={(e) => void saved({ debug: e.target.checked }).then(report)} /> {t('staff.debug')}</label>
+        {settings.debug && <p className="warning" role="alert">{t('staff.debugWarning')}</p>}
+        {cameraSelect('id', t('staff.idCamera'))}
+        {cameraSelect('live', t('staff.liveCamera'))}
+        <label>
+          {t('staff.language')}
+          <select value={settings.language} onChange={(e) => void saved({ language: e.target.value as 'en' | 'fr' }).then(report)}>
+            <option value="en">English</option>
+            <option value="fr">Français</option>
+          </select>
+        </label>
+        <label>
+          {t('staff.idleTimeout')}
+          <input type="number" min={15} max={600} defaultValue={settings.idleTimeoutSeconds} onBlur={(e) => void saved({ idleTimeoutSeconds: Number(e.target.value) }).then(report)} />
+        </label>
+        <label><input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}</label>
+      </fieldset>
+      {status && <p role="status">{status}</p>}
+      <button className="primary" onClick={() => void close()}>{t('common.close')}</button>
+    </main>
+  );
+}

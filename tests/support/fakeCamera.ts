@@ -1,0 +1,44 @@
+/**
+ * Video files for Chromium's fake camera (--use-file-for-fake-video-capture), made from the
+ * face photos shipped in @vladmandic/face-api. An MJPEG file is JPEG frames back to back; they
+ * must be 4:2:0 or Chromium shows black frames.
+ */
+import { writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import { samplePath } from './faces';
+
+const FRAME = { width: 1280, height: 720 };
+
+/** Faces as measured in the original photos (x, y, width, height of the tight box; pupils apart). */
+const PEOPLE = {
+  // sample5 is a dim stairwell: lifted to the light a kiosk would have.
+  C: { sample: 5, x: 347, y: 903, width: 224, height: 265, ipd: 98, brightness: 1.6 },
+  AB: { sample: 3, x: 592, y: 242, width: 702, height: 356, ipd: 103, brightness: 1 }, // two people side by side
+} as const;
+
+/** A 1280×720 frame of one photo scaled so the pupils are `ipd` px apart, centred on the face(s). */
+export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number): Promise<Buffer> {
+  const p = PEOPLE[who];
+  const scale = ipd / p.ipd;
+  const photo = sharp(samplePath(p.sample));
+  const meta = await photo.metadata();
+  const width = Math.round(meta.width! * scale);
+  const height = Math.round(meta.height! * scale);
+  const scaled = await photo.resize(width, height).modulate({ brightness: p.brightness }).toBuffer();
+  // Pad generously so a small face can sit in the middle of a full frame.
+  const padded = await sharp(scaled).extend({ top: FRAME.height, bottom: FRAME.height, left: FRAME.width, right: FRAME.width, extendWith: 'mirror' }).toBuffer();
+  const cx = (p.x + p.width / 2) * scale + FRAME.width;
+  const cy = (p.y + p.height / 2) * scale + FRAME.height;
+  return sharp(padded)
+    .extract({ left: Math.round(cx - FRAME.width / 2), top: Math.round(cy - FRAME.height / 2), ...FRAME })
+    .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
+    .toBuffer();
+}
+
+export const emptyFrame = () =>
+  sharp({ create: { ...FRAME, channels: 3, background: '#6d7f73' } }).jpeg({ chromaSubsampling: '4:2:0' }).toBuffer();
+
+export async function writeMjpeg(path: string, frame: Buffer, count = 30): Promise<string> {
+  await writeFile(path, Buffer.concat(Array.from({ length: count }, () => frame)));
+  return path;
+}

@@ -1,0 +1,125 @@
+/**
+ * Runs the built renderer in Debian's Chromium the way Electron would host it: served from a
+ * local origin with the kiosk's CSP, `window.kiosk` built by the same code as the preload
+ * (app/kioskApi.ts, bundled here), and every call going through main's real dispatcher via
+ * Playwright's exposeBinding. The camera is Chromium's fake device fed from a file.
+ */
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { CONTRACT_NAMES, type ContractName } from '../../app/channels';
+import type { Progress } from '../../app/contract';
+import type { Dispatch } from '../../main/ipc/dispatcher';
+import { CONTENT_SECURITY_POLICY } from '../../main/shell/policy';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
+  '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
+};
+
+async function serveRenderer(dir: string): Promise<{ server: Server; origin: string }> {
+  const server = createServer(async (req, res) => {
+    const path = resolve(dir, `.${decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html')}`);
+    if (!path.startsWith(dir)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(path);
+      res.writeHead(200, { 'content-type': MIME[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** app/kioskApi.ts as a browser script, wired to the bindings below. */
+async function apiScript(): Promise<string> {
+  const result = await build({
+    stdin: {
+      contents: `
+        import { buildKioskApi } from './app/kioskApi';
+        const listeners = new Map();
+        window.__kioskEmit = (channel, payload) => (listeners.get(channel) ?? []).forEach((l) => l(payload));
+        window.kiosk = buildKioskApi(
+          (channel, input) => window.__kioskInvoke(channel, input),
+          (channel, listener) => {
+            listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
+            return () => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
+          },
+        );`,
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    write: false,
+    platform: 'browser',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+export interface KioskPage {
+  page: Page;
+  origin: string;
+  /** Forward a progress event from main to the page, as webContents.send would. */
+  emitProgress(progress: Progress): void;
+  close(): Promise<void>;
+}
+
+export interface BridgeOptions {
+  fakeCamera?: string;
+  headless?: boolean;
+  /** Hands the trusted origin to the caller, which builds main's dispatcher for it. */
+  dispatcherFor: (trustedOrigin: string) => Promise<Dispatch> | Dispatch;
+  language?: string;
+}
+
+export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
+  const { server, origin } = await serveRenderer(RENDERER_DIR);
+  const dispatch = await options.dispatcherFor(origin);
+  const browser: Browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: options.headless ?? true,
+    args: [
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      ...(options.fakeCamera ? [`--use-file-for-fake-video-capture=${options.fakeCamera}`] : []),
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+      '--no-sandbox',
+    ],
+  });
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: options.language ?? 'en-US' });
+  await context.grantPermissions(['camera'], { origin });
+  const names = new Set<string>(CONTRACT_NAMES);
+  await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {
+    const name = channel.replace(/^kiosk:/, '');
+    if (!names.has(name)) return { ok: false, error: { code: 'invalid_request', message: 'unknown channel', retriable: false } };
+    return dispatch(name as ContractName, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, input);
+  });
+  await context.addInitScript({ content: await apiScript() });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(`${origin}/index.html`);
+  return {
+    page,
+    origin,
+    emitProgress(progress) {
+      void page.evaluate((p) => (globalThis as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit('kiosk:verification.progress', p), progress).catch(() => undefined);
+    },
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}

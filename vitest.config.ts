@@ -8,6 +8,8 @@ export default defineConfig({
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000 } },
       // The real engine with its face models: slower to start, so its files run one at a time.
       { test: { name: 'engine', include: ['tests/engine/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
+      // The built renderer in Chromium with main and the engine behind it (needs `npm run build`).
+      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 120_000, fileParallelism: false } },
       // Needs a Secret Service on D-Bus: run through `npm test` (tests/run.sh starts one).
       { test: { name: 'keychain', include: ['tests/keychain/**/*.test.ts'], testTimeout: 60_000 } },
     ],

@@ -12,6 +12,10 @@ for tool in dbus-run-session gnome-keyring-daemon; do
   fi
 done
 
+# The e2e suite drives the built renderer: build it (a few seconds) so it is never stale.
+node scripts/copy-detector-assets.mjs >/dev/null
+node_modules/.bin/vite build --config renderer/vite.config.ts --logLevel error
+
 TEST_HOME="$(mktemp -d)"
 trap 'rm -rf "$TEST_HOME"' EXIT
 export KIOSK_REAL_HOME="$HOME" HOME="$TEST_HOME" XDG_CONFIG_HOME="$TEST_HOME/.config" XDG_DATA_HOME="$TEST_HOME/.local/share"

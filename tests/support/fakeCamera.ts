@@ -26,7 +26,7 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number): Promis
   const height = Math.round(meta.height! * scale);
   const scaled = await photo.resize(width, height).modulate({ brightness: p.brightness }).toBuffer();
   // Pad generously so a small face can sit in the middle of a full frame.
-  const padded = await sharp(scaled).extend({ top: FRAME.height, bottom: FRAME.height, left: FRAME.width, right: FRAME.width, extendWith: 'mirror' }).toBuffer();
+  const padded = await sharp(scaled).extend({ top: FRAME.height, bottom: FRAME.height, left: FRAME.width, right: FRAME.width, extendWith: 'copy' }).toBuffer();
   const cx = (p.x + p.width / 2) * scale + FRAME.width;
   const cy = (p.y + p.height / 2) * scale + FRAME.height;
   return sharp(padded)
@@ -41,4 +41,13 @@ export const emptyFrame = () =>
 export async function writeMjpeg(path: string, frame: Buffer, count = 30): Promise<string> {
   await writeFile(path, Buffer.concat(Array.from({ length: count }, () => frame)));
   return path;
+}
+
+/** The visitor further away: a frame shrunk to `factor` in the middle of a plain wall. */
+export async function distantFrame(frame: Buffer, factor: number): Promise<Buffer> {
+  const small = await sharp(frame).resize(Math.round(FRAME.width * factor)).toBuffer();
+  return sharp({ create: { ...FRAME, channels: 3, background: '#8a8f86' } })
+    .composite([{ input: small, gravity: 'centre' }])
+    .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
+    .toBuffer();
 }

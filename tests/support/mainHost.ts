@@ -33,19 +33,25 @@ export async function hostMain(
     localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
   });
   const dispatch = createDispatcher(handlers, { trustedOrigin: options.trustedOrigin ?? TRUSTED_ORIGIN, logger });
+  const calls: string[] = [];
   const invoke: typeof dispatch = async (name, sender, input) => {
+    calls.push(name);
     const result = await dispatch(name, sender, input);
     results.push(result);
     return result;
   };
-  const call = <N extends Parameters<typeof dispatch>[0]>(name: N, input?: unknown) => invoke(name, KIOSK_FRAME, input);
+  const frame = options.trustedOrigin ? { url: `${options.trustedOrigin}/index.html`, isMainFrame: true } : KIOSK_FRAME;
+  const call = <N extends Parameters<typeof dispatch>[0]>(name: N, input?: unknown) => invoke(name, frame, input);
   return {
     dataDir,
     logs,
     progress,
     results,
     handlers,
-    dispatch,
+    /** Every request by name, in order, whoever sent it. */
+    calls,
+    /** The dispatcher, recording: what the browser bridge uses. */
+    dispatch: invoke,
     invoke,
     call,
     /** Chooses the staff PIN (first run), which also unlocks staff-only requests. */

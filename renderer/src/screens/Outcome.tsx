@@ -48,7 +48,9 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
   const tone = verified ? 'ok' : flow.step === 'failed' && flow.error.code !== 'face_rejected' ? 'warn' : 'bad';
   return (
     <main className={`screen result ${tone}`} data-screen="result" data-outcome={flow.step === 'failed' ? `error:${flow.error.code}` : flow.decision}>
-      <h1 role="status" aria-live="assertive">{title}</h1>
+      <div role="status" aria-live="assertive">
+        <h1>{title}</h1>
+      </div>
       <p className="lead">{detail}</p>
       {staffOpen && outcome && flow.step === 'result' && (
         <p className="staff-only">{t('result.scores', { liveness: outcome.liveness.score.toFixed(3), match: outcome.match ? outcome.match.score.toFixed(1) : '—' })}</p>
@@ -66,7 +68,9 @@ export function AskStaff() {
   const resetAll = useVerification((s) => s.resetAll);
   return (
     <main className="screen result warn" data-screen="askStaff">
-      <h1 role="status">{t('askStaff.title')}</h1>
+      <div role="status">
+        <h1>{t('askStaff.title')}</h1>
+      </div>
       <p className="lead">{t('askStaff.detail')}</p>
       <button onClick={() => void resetAll()}>{t('result.finish')}</button>
     </main>
@@ -79,7 +83,9 @@ export function CameraProblemScreen({ problem }: { problem: string }) {
   const resetAll = useVerification((s) => s.resetAll);
   return (
     <main className="screen result warn" data-screen="cameraProblem" data-problem={problem}>
-      <h1 role="alert">{t(`camera.${problem}`)}</h1>
+      <div role="alert">
+        <h1>{t(`camera.${problem}`)}</h1>
+      </div>
       <div className="actions">
         <button className="primary" onClick={cameraRetried}>{t('camera.retry')}</button>
         <button onClick={() => void resetAll()}>{t('common.cancel')}</button>

@@ -1,0 +1,210 @@
+/**
+ * The kiosk flow end to end: the built renderer in Debian's Chromium, main's real handler table
+ * and the built-in engine in this process, the camera fed from MJPEG files made from face photos
+ * shipped in @vladmandic/face-api. A screenshot of every screen lands in test-results/screens/.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startEngine } from '../../engine/engine';
+import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
+import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
+import { silentLogger } from '../../main/log';
+import { startTestServer, type TestServer } from '../support/biointellicTestServer';
+import { cameraFrame, distantFrame, emptyFrame, writeMjpeg } from '../support/fakeCamera';
+import { faceCrop } from '../support/faces';
+import { openKiosk, type KioskPage } from '../support/kioskBridge';
+import { hostMain } from '../support/mainHost';
+
+const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
+const store = createKeytarStore();
+const embedded = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: silentLogger, start: (o) => startEngine({ ...o, workers: 2 }) });
+let dir: string;
+const cameras: Record<string, string> = {};
+let open: Array<KioskPage> = [];
+
+beforeAll(async () => {
+  await mkdir(SCREENS, { recursive: true });
+  dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
+  cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', 86));
+  cameras.far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', 86), 0.75));
+  cameras.two = await writeMjpeg(join(dir, 'two.mjpeg'), await cameraFrame('AB', 70));
+  cameras.empty = await writeMjpeg(join(dir, 'empty.mjpeg'), await emptyFrame());
+  await writeFile(join(dir, 'id-same.jpg'), await faceCrop('C', { margin: 0.8 }));
+  await writeFile(join(dir, 'id-other.jpg'), await faceCrop('B', { margin: 0.8 }));
+  await embedded.backend(); // warm the engine once for every test
+}, 120_000);
+afterEach(async () => {
+  await Promise.all(open.map((k) => k.close()));
+  open = [];
+});
+afterAll(async () => {
+  await embedded.stop();
+  await store.delete(EMBEDDED_ACCOUNT);
+});
+
+/** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
+async function kioskWith(camera: string) {
+  let page: KioskPage | undefined;
+  let main: Awaited<ReturnType<typeof hostMain>> | undefined;
+  page = await openKiosk({
+    fakeCamera: camera,
+    dispatcherFor: async (origin) => {
+      main = await hostMain({ localBackend: embedded.backend, trustedOrigin: origin, onProgress: (p) => page?.emitProgress(p) });
+      return main.dispatch;
+    },
+  });
+  open.push(page);
+  return { page: page.page, main: main! };
+}
+
+const screen = (page: Page, name: string) => page.locator(`main[data-screen="${name}"]`).waitFor({ timeout: 30_000 });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
+
+async function throughId(page: Page, idFile: string, capture = false) {
+  await screen(page, 'attract');
+  if (capture) await shot(page, '01-attract');
+  await page.getByRole('button', { name: 'Start check' }).click();
+  await screen(page, 'id');
+  if (capture) await shot(page, '02-id');
+  await page.locator('[data-testid=id-file]').setInputFiles(join(dir, idFile));
+  await screen(page, 'idConfirm');
+  if (capture) await shot(page, '03-id-confirm');
+  await page.getByRole('button', { name: 'Use this photo' }).click();
+  await screen(page, 'live');
+}
+
+describe('the verification flow', () => {
+  it('ends in "Verified" for the person on the ID', async () => {
+    const { page, main } = await kioskWith(cameras.good!);
+    await throughId(page, 'id-same.jpg', true);
+    await shot(page, '04-live');
+    await screen(page, 'result');
+    await shot(page, '06-verified');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Verified');
+    expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
+  });
+
+  it('says "Not verified" for a different person’s ID', async () => {
+    const { page } = await kioskWith(cameras.good!);
+    await throughId(page, 'id-other.jpg');
+    await screen(page, 'result');
+    await shot(page, '07-not-verified');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('not_verified');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+  });
+
+  it('asks the visitor to look at the camera when no face is in view, and submits nothing', async () => {
+    const { page, main } = await kioskWith(cameras.empty!);
+    await throughId(page, 'id-same.jpg');
+    await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('lookAtCamera');
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Look at the camera');
+    await page.waitForTimeout(2_000);
+    await shot(page, '05-live-no-face');
+    expect(main.calls.filter((name) => name === 'verification.setLivePhoto' || name === 'verification.run')).toEqual([]);
+    expect(main.progress).toEqual([]);
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('live');
+  });
+
+  it('says "Move closer" for a face too small in the frame', async () => {
+    const { page } = await kioskWith(cameras.far!);
+    await throughId(page, 'id-same.jpg');
+    await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('moveCloser');
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Move closer');
+    await shot(page, '05-live-move-closer');
+  });
+
+  it('says "Only one person, please" with two faces in view', async () => {
+    const { page } = await kioskWith(cameras.two!);
+    await throughId(page, 'id-same.jpg');
+    await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('onlyOnePerson');
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Only one person, please');
+  });
+});
+
+describe('when the service fails', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ users: { desk: 'right-password' } });
+  });
+  afterAll(async () => {
+    await store.delete(keychainAccount('desk', server.url));
+    await server.close();
+  });
+
+  async function remote(main: Awaited<ReturnType<typeof hostMain>>, url: string, password: string) {
+    await main.asStaff();
+    await main.call('settings.update', { backend: { kind: 'remote', url, userId: 'desk' } });
+    await main.call('credentials.setPassword', { password });
+    await main.call('staff.lock');
+  }
+
+  it('shows a clear screen when the backend is unreachable, and the next visitor works again', async () => {
+    const { page, main } = await kioskWith(cameras.good!);
+    await remote(main, 'http://127.0.0.1:1', 'x');
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'result');
+    await shot(page, '08-unreachable');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('error:network_unreachable');
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Could not check — please see staff');
+    await page.getByText('cannot be reached').waitFor();
+    // Recovery: staff switch back to the built-in engine; the next visitor is verified.
+    await main.asStaff('2468').catch(() => undefined);
+    await main.call('staff.unlock', { pin: '2468' });
+    await main.call('settings.update', { backend: { kind: 'local' } });
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'result');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+  });
+
+  it('tells staff when the stored password is wrong', async () => {
+    const { page, main } = await kioskWith(cameras.good!);
+    await remote(main, server.url, 'wrong-password');
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'result');
+    await shot(page, '09-wrong-password');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('error:credentials_rejected');
+    await page.getByText('Staff: check the settings').waitFor();
+    expect(server.count('liveness')).toBe(0);
+  });
+});
+
+describe('privacy and language', () => {
+  it('returns to the attract screen on idle, with every image wiped', async () => {
+    const { page, main } = await kioskWith(cameras.empty!);
+    await main.asStaff();
+    await main.call('settings.update', { idleTimeoutSeconds: 15 });
+    await main.call('staff.lock');
+    await page.reload();
+    await screen(page, 'attract');
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id-same.jpg'));
+    await screen(page, 'idConfirm');
+    const previewUrl = await page.locator('img.portrait').getAttribute('src');
+    expect(previewUrl).toMatch(/^blob:/);
+    // Nobody touches the screen: after 15 s the kiosk gives up on this visitor.
+    await screen(page, 'attract');
+    await shot(page, '10-after-idle');
+    const preview = await page.evaluate((url) => fetch(url!).then(() => 'still there', () => 'revoked'), previewUrl);
+    expect(preview).toBe('revoked');
+    expect(await page.locator('img').count()).toBe(0);
+    // Main holds no image either: a run now has nothing to compare.
+    await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+  }, 60_000);
+
+  it('switches to French and back for the next visitor', async () => {
+    const { page } = await kioskWith(cameras.empty!);
+    await screen(page, 'attract');
+    await page.getByRole('button', { name: 'Français' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Vérification d’identité');
+    await shot(page, '11-attract-fr');
+    await page.getByRole('button', { name: 'Commencer' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Photographier la pièce d’identité');
+    await page.getByRole('button', { name: 'Annuler' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Identity check');
+  });
+});

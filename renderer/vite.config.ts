@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
-  root: __dirname,
+  root: import.meta.dirname,
   // Relative asset URLs: the packaged app serves the renderer from its own app:// origin.
   base: './',
   plugins: [react()],

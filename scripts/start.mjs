@@ -12,7 +12,7 @@ try {
 }
 if (typeof electronPath !== 'string' || !existsSync(electronPath)) {
   console.error(
-    "The Electron binary is not installed on this machine (it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1), so the kiosk window cannot open here; use `npm run cli -- --help` to reach the service from the command line.",
+    "The Electron binary is not installed on this machine (it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1), so the kiosk window cannot open here: run `npm run preview` to use the kiosk in Chromium instead.",
   );
   process.exit(1);
 }

@@ -88,9 +88,9 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: options.headless ?? true,
     args: [
+      // Camera permission is granted to our origin below; the kiosk never shows a browser prompt.
       '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
-      ...(options.fakeCamera ? [`--use-file-for-fake-video-capture=${options.fakeCamera}`] : []),
+      ...(options.fakeCamera ? ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.fakeCamera}`] : []),
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, nextInstruction, type HoldState, type Instruction } from '../../../app/guidance';
-import { detectFaces } from '../services/detector';
+import { detectInVideo } from '../services/detector';
 import { faceStats, movement } from './frameStats';
 
 export interface GuidanceState {
@@ -38,7 +38,7 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         return;
       }
       try {
-        const faces = await detectFaces(video);
+        const faces = await detectInVideo(video);
         if (stopped) return;
         const size = { width: video.videoWidth, height: video.videoHeight };
         const stats = faceStats(video, size, faces[0]);

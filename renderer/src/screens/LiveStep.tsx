@@ -38,7 +38,8 @@ export function LiveStep({ attempt }: { attempt: number }) {
       <div className={`viewport mirror ${good ? 'good' : ''}`}>
         <video ref={videoRef} muted playsInline aria-hidden="true" />
         <svg className="oval" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
-          <ellipse cx="50" cy="50" rx="22" ry="38" pathLength={100} strokeDasharray={`${guidance.progress * 100} 100`} />
+          <ellipse className="guide" cx="50" cy="50" rx="16" ry="40" />
+          <ellipse className="hold" cx="50" cy="50" rx="16" ry="40" pathLength={100} strokeDasharray={`${guidance.progress * 100} 100`} />
         </svg>
       </div>
       <p className="instruction big" role="status" aria-live="assertive">{text}</p>

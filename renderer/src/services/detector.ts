@@ -56,3 +56,26 @@ export async function detectFaces(input: HTMLVideoElement | HTMLCanvasElement | 
   const result = await human.detect(input, DETECTOR_CONFIG);
   return result.face.map((face) => toFaceMetrics(face)).sort((a, b) => b.box.width - a.box.width);
 }
+
+/** Width the live loop analyses at: the browser scales on the GPU, the wasm models then do less. */
+const GUIDANCE_WIDTH = 640;
+const scaled = document.createElement('canvas');
+
+/**
+ * Faces in a live video frame, measured at GUIDANCE_WIDTH and reported in the camera's own
+ * pixels (the document's distances are in captured pixels, not the preview's).
+ */
+export async function detectInVideo(video: HTMLVideoElement): Promise<FaceMetrics[]> {
+  const factor = Math.min(1, GUIDANCE_WIDTH / video.videoWidth);
+  if (factor === 1) return detectFaces(video);
+  scaled.width = Math.round(video.videoWidth * factor);
+  scaled.height = Math.round(video.videoHeight * factor);
+  scaled.getContext('2d')!.drawImage(video, 0, 0, scaled.width, scaled.height);
+  const up = 1 / factor;
+  return (await detectFaces(scaled)).map((f) => ({
+    ...f,
+    box: { x: f.box.x * up, y: f.box.y * up, width: f.box.width * up, height: f.box.height * up },
+    sizePx: f.sizePx * up,
+    interpupillaryPx: f.interpupillaryPx * up,
+  }));
+}

@@ -196,6 +196,30 @@ describe('privacy and language', () => {
     await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   }, 60_000);
 
+  it('opens staff settings only with the PIN, enforced by main', async () => {
+    const { page, main } = await kioskWith(cameras.empty!);
+    await screen(page, 'attract');
+    await page.getByRole('button', { name: 'Staff' }).click();
+    await screen(page, 'staff');
+    // First use: staff choose the PIN.
+    await page.getByLabel('Choose a staff PIN (4–12 digits)').fill('4321');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await screen(page, 'staffSettings');
+    await page.getByText('Built-in engine (works offline)').waitFor();
+    await page.getByLabel('Debug mode').click();
+    await page.getByText('While on, the service keeps every uploaded image.').waitFor();
+    await shot(page, '12-staff-settings');
+    await page.getByRole('button', { name: 'Close' }).click();
+    await screen(page, 'attract');
+    // Closed again: main refuses staff requests until the PIN is given.
+    await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await page.getByRole('button', { name: 'Staff' }).click();
+    await page.getByLabel('Enter the staff PIN').fill('1111');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('That PIN is not correct.').waitFor();
+    expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
+  });
+
   it('switches to French and back for the next visitor', async () => {
     const { page } = await kioskWith(cameras.empty!);
     await screen(page, 'attract');

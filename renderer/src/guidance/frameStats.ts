@@ -5,22 +5,24 @@ const sampler = new OffscreenCanvas(SAMPLE, SAMPLE);
 const context = sampler.getContext('2d', { willReadFrequently: true })!;
 
 /**
- * Brightness (mean luma) and sharpness (variance of a Laplacian) over the face, on a 96×96
+ * Brightness (mean luma), sharpness (variance of a Laplacian) and glare over the face, on a 96×96
  * sample: enough to tell a dark room or a blurred frame, cheap enough for every frame.
  */
 export function faceStats(
   source: CanvasImageSource,
   size: { width: number; height: number },
   face: FaceMetrics | undefined,
-): { brightness: number; sharpness: number } {
+): { brightness: number; sharpness: number; glare: number } {
   const box = face?.box ?? { x: 0, y: 0, width: size.width, height: size.height };
   context.drawImage(source, box.x, box.y, box.width, box.height, 0, 0, SAMPLE, SAMPLE);
   const { data } = context.getImageData(0, 0, SAMPLE, SAMPLE);
   const luma = new Float32Array(SAMPLE * SAMPLE);
   let sum = 0;
+  let blown = 0;
   for (let i = 0; i < luma.length; i++) {
     luma[i] = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
     sum += luma[i]!;
+    if (luma[i]! >= 250) blown += 1;
   }
   let lapSum = 0;
   let lapSq = 0;
@@ -35,7 +37,8 @@ export function faceStats(
     }
   }
   const lapMean = lapSum / n;
-  return { brightness: sum / luma.length, sharpness: lapSq / n - lapMean * lapMean };
+  // glare: the share of blown-out pixels (a laminate's reflection over the portrait).
+  return { brightness: sum / luma.length, sharpness: lapSq / n - lapMean * lapMean, glare: blown / luma.length };
 }
 
 /** Movement of the face centre between frames, in face widths. */

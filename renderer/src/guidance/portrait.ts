@@ -2,11 +2,11 @@ import { detectFaces } from '../services/detector';
 import { faceStats } from './frameStats';
 
 /** What the ID portrait must be to match well: the match endpoint's 150 px floor, and sharp. */
-export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, margin: 0.5 } as const;
+export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, maxGlare: 0.04, margin: 0.5 } as const;
 
 export type PortraitResult =
   | { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob }
-  | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' };
+  | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' | 'glare' };
 
 /** Finds the portrait on a photographed or imported ID, checks it, and crops it with margin. */
 export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): Promise<PortraitResult> {
@@ -20,7 +20,9 @@ export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): P
   const face = (await detectFaces(canvas))[0];
   if (!face) return { ok: false, reason: 'noFace' };
   if (face.sizePx < PORTRAIT_RULES.minFacePx) return { ok: false, reason: 'tooSmall' };
-  if (faceStats(canvas, { width, height }, face).sharpness < PORTRAIT_RULES.minSharpness) return { ok: false, reason: 'blurry' };
+  const stats = faceStats(canvas, { width, height }, face);
+  if (stats.glare > PORTRAIT_RULES.maxGlare) return { ok: false, reason: 'glare' };
+  if (stats.sharpness < PORTRAIT_RULES.minSharpness) return { ok: false, reason: 'blurry' };
   const m = PORTRAIT_RULES.margin;
   const x = Math.max(0, face.box.x - m * face.box.width);
   const y = Math.max(0, face.box.y - m * face.box.height);

@@ -12,6 +12,7 @@ export const en = {
     noFace: 'No portrait found on the ID. Try again with less glare.',
     tooSmall: 'The portrait is too small. Hold the ID closer.',
     blurry: 'The photo is blurred. Hold the ID still and try again.',
+    glare: 'Light is reflecting on the portrait. Tilt the ID a little and try again.',
   },
   idConfirm: { title: 'Is this the portrait on the ID?', use: 'Use this photo', retake: 'Retake' },
   live: {

@@ -13,6 +13,7 @@ export const fr: Messages = {
     noFace: 'Aucun portrait trouvé sur la pièce. Réessayez avec moins de reflets.',
     tooSmall: 'Le portrait est trop petit. Rapprochez la pièce.',
     blurry: 'La photo est floue. Tenez la pièce immobile et réessayez.',
+    glare: 'La lumière se reflète sur le portrait. Inclinez un peu la pièce et réessayez.',
   },
   idConfirm: { title: 'Est-ce bien le portrait de la pièce ?', use: 'Utiliser cette photo', retake: 'Reprendre' },
   live: {

@@ -10,6 +10,8 @@ export default defineConfig({
       { test: { name: 'engine', include: ['tests/engine/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
       // The built renderer in Chromium with main and the engine behind it (needs `npm run build`).
       { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], testTimeout: 90_000, hookTimeout: 120_000, fileParallelism: false } },
+      // Checks the output of `npm run build` (tests/run.sh builds first).
+      { test: { name: 'packaging', include: ['tests/packaging/**/*.test.ts'], testTimeout: 60_000 } },
       // Needs a Secret Service on D-Bus: run through `npm test` (tests/run.sh starts one).
       { test: { name: 'keychain', include: ['tests/keychain/**/*.test.ts'], testTimeout: 60_000 } },
     ],

@@ -12,6 +12,7 @@ export const CONTRACT_NAMES = [
   'staff.unlock',
   'staff.lock',
   'staff.setPin',
+  'staff.quitKiosk',
   'verification.setIdPhoto',
   'verification.setLivePhoto',
   'verification.run',

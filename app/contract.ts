@@ -72,6 +72,8 @@ export const contract = {
   /** Opens staff-only requests for a few minutes. */
   'staff.unlock': { input: z.object({ pin: z.string().max(64) }), result: z.object({ until: z.string() }) },
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
+  /** Staff only: the one way out of kiosk mode (the window ignores close shortcuts). */
+  'staff.quitKiosk': { input: NoInput, result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
   'staff.setPin': { input: z.object({ current: z.string().max(64).optional(), pin: Pin }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },

@@ -19,6 +19,8 @@ export interface EngineOptions {
   pool?: AnalysisPool;
   /** 'stock' runs Human's default configuration: the benchmark baseline, not for use. */
   analysisProfile?: AnalysisProfile;
+  /** The analysis worker's module: the source file by default, the bundled one in the app. */
+  workerUrl?: URL;
 }
 
 export interface RunningEngine {
@@ -32,6 +34,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   const pool = options.pool ?? (await createAnalysisPool({
       size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
       ...(options.analysisProfile ? { profile: options.analysisProfile } : {}),
+      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     }));
   const app = await buildServer({
     users: createUserDirectory(options.users),

@@ -14,7 +14,16 @@ import { createEmbeddedEngine } from './engine/embeddedEngine';
 import { createDispatcher } from './ipc/dispatcher';
 import { createHandlers } from './ipc/handlers';
 import { createLogger, fileSink } from './log';
-import { APP_ENTRY, APP_ORIGIN, APP_SCHEME, CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './shell/policy';
+import {
+  APP_ENTRY,
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  isBlockedShortcut,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  rendererFileFor,
+} from './shell/policy';
 
 const windowed = process.argv.includes('--windowed') && !app.isPackaged;
 
@@ -62,7 +71,10 @@ async function start(): Promise<void> {
 
   let window: BrowserWindow | null = null;
   const store = createKeytarStore();
-  const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine });
+  // The analysis worker is bundled beside this file (scripts/build-main.mjs).
+  const workerUrl = pathToFileURL(join(__dirname, 'analysisWorker.mjs'));
+  const embedded = createEmbeddedEngine({ store, dataDir, logger, start: (options) => startEngine({ ...options, workerUrl }) });
+  let quitting = false;
   app.on('will-quit', () => void embedded.stop());
   const handlers = await createHandlers({
     dataDir,
@@ -70,6 +82,10 @@ async function start(): Promise<void> {
     logger,
     emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
     localBackend: embedded.backend,
+    quit: () => {
+      quitting = true;
+      app.quit();
+    },
   });
   // Warm the built-in engine while the attract screen shows, so the first visitor does not wait.
   void handlers['settings.get'](undefined).then((s) => (s.backend.kind === 'local' ? embedded.backend() : undefined)).catch(() => undefined);
@@ -96,6 +112,15 @@ async function start(): Promise<void> {
     },
   });
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
+  if (!windowed) {
+    // In kiosk mode only the staff PIN (staff.quitKiosk) closes the window.
+    window.webContents.on('before-input-event', (event, input) => {
+      if (isBlockedShortcut(input)) event.preventDefault();
+    });
+    window.on('close', (event) => {
+      if (!quitting) event.preventDefault();
+    });
+  }
   const reload = () => void window?.loadURL(APP_ENTRY);
   window.webContents.on('render-process-gone', (_e, details) => {
     logger.log('error', 'renderer.gone', { reason: details.reason });

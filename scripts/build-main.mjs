@@ -1,16 +1,41 @@
-// Bundles Electron's main and preload into dist/main as CommonJS (.cjs, because package.json says
-// "type": "module"). The sandboxed preload can only require('electron'), so it must be one file.
+// Bundles what Electron runs: main and preload as CommonJS (.cjs, because package.json says
+// "type": "module"; the sandboxed preload can only require('electron'), so it must be one file),
+// and the engine's analysis worker as ESM (.mjs: it uses top-level await).
+import { writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  // Native modules stay in node_modules (unpacked from asar); electron is provided at run time.
-  external: ['electron', 'keytar', 'sharp'],
+  // Native modules and the face models' packages stay in node_modules (unpacked from asar).
+  external: ['electron', 'keytar', 'sharp', '@vladmandic/human', '@tensorflow/*'],
 };
 
-await build({ ...common, entryPoints: { index: 'main/index.ts', preload: 'main/preload.ts' }, outdir: 'dist/main', outExtension: { '.js': '.cjs' } });
+const main = await build({
+  ...common,
+  metafile: true,
+  format: 'cjs',
+  entryPoints: { index: 'main/index.ts', preload: 'main/preload.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.cjs' },
+  // import.meta only appears in code paths the bundle never takes (tsx workers in development).
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+const worker = await build({
+  ...common,
+  metafile: true,
+  format: 'esm',
+  entryPoints: { analysisWorker: 'engine/analysis/worker.ts' },
+  outdir: 'dist/main',
+  outExtension: { '.js': '.mjs' },
+});
+
+// What each bundle still loads from node_modules at run time: the packaging check reads this.
+const externals = Object.fromEntries(
+  [main, worker].flatMap((r) => Object.entries(r.metafile.outputs)).filter(([file]) => !file.endsWith('.map'))
+    .map(([file, output]) => [file, [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort()]),
+);
+writeFileSync('dist/main/externals.json', `${JSON.stringify(externals, null, 2)}\n`);

@@ -12,7 +12,8 @@ for tool in dbus-run-session gnome-keyring-daemon; do
   fi
 done
 
-# The e2e suite drives the built renderer: build it (a few seconds) so it is never stale.
+# The e2e and packaging suites use the built app: build it (a few seconds) so it is never stale.
+node scripts/build-main.mjs
 node scripts/copy-detector-assets.mjs >/dev/null
 node_modules/.bin/vite build --config renderer/vite.config.ts --logLevel error
 

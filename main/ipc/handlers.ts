@@ -25,6 +25,8 @@ export interface MainServices {
   localBackend: () => Promise<LocalBackend>;
   fetch?: typeof fetch;
   now?: () => number;
+  /** Leaves kiosk mode and quits (Electron); absent where there is nothing to quit. */
+  quit?: () => void;
 }
 
 /** How long a correct staff PIN opens staff-only requests. */
@@ -143,6 +145,13 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'staff.lock': async () => {
       staffUntil = 0;
       return { locked: true as const };
+    },
+    'staff.quitKiosk': async () => {
+      requireStaff();
+      if (!services.quit) throw new KioskError('invalid_request', 'There is no kiosk window to close here.');
+      services.logger.log('info', 'staff.quit');
+      setTimeout(services.quit, 0); // answer first, then quit
+      return { quitting: true as const };
     },
     'staff.setPin': async ({ current, pin }) => {
       if (settings.staffPinHash !== null && !(current !== undefined && (await verifyPassword(current, settings.staffPinHash)))) {

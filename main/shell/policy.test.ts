@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, CONTENT_SECURITY_POLICY, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './policy';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, isBlockedShortcut, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './policy';
 
 const dir = resolve('/opt/kiosk/renderer');
 
@@ -53,5 +53,23 @@ describe('navigation and CSP', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|'unsafe-eval'/);
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+});
+
+describe('isBlockedShortcut', () => {
+  const key = (k: string, mods: Partial<{ control: boolean; alt: boolean; meta: boolean; shift: boolean }> = {}) => ({
+    type: 'keyDown', key: k, control: false, alt: false, meta: false, shift: false, ...mods,
+  });
+
+  it('swallows close, reload, zoom, print and devtools combinations', () => {
+    for (const input of [key('F4', { alt: true }), key('w', { control: true }), key('q', { meta: true }), key('r', { control: true }), key('F5'), key('F11'), key('F12'), key('I', { control: true, shift: true }), key('+', { control: true }), key('p', { control: true })]) {
+      expect(isBlockedShortcut(input), JSON.stringify(input)).toBe(true);
+    }
+  });
+
+  it('lets ordinary typing through (the staff PIN and settings need it)', () => {
+    for (const input of [key('1'), key('a'), key('Enter'), key('Backspace'), key('Tab'), key('a', { shift: true }), { ...key('w', { control: true }), type: 'keyUp' }]) {
+      expect(isBlockedShortcut(input), JSON.stringify(input)).toBe(false);
+    }
   });
 });

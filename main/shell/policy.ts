@@ -76,3 +76,28 @@ export function isPermissionAllowed(permission: string, requestingUrl: string, m
 export function isNavigationAllowed(targetUrl: string): boolean {
   return targetUrl === APP_ENTRY;
 }
+
+/** The parts of Electron's Input that decide whether a key combination is allowed. */
+export interface KeyInput {
+  type: string;
+  key: string;
+  control: boolean;
+  alt: boolean;
+  meta: boolean;
+  shift: boolean;
+}
+
+/**
+ * Key combinations a visitor could use to close, reload, zoom or inspect the kiosk window. In
+ * kiosk mode they are swallowed; staff leave through the PIN-protected settings.
+ */
+export function isBlockedShortcut(input: KeyInput): boolean {
+  if (input.type !== 'keyDown') return false;
+  const key = input.key.toLowerCase();
+  const command = input.control || input.meta;
+  if (['f5', 'f11', 'f12'].includes(key)) return true;
+  if (input.alt && key === 'f4') return true;
+  if (command && ['w', 'q', 'r', 'n', 't', 'p', 's', 'o', '+', '-', '=', '0'].includes(key)) return true;
+  if (command && input.shift && ['i', 'j', 'c'].includes(key)) return true;
+  return false;
+}

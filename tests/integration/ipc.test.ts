@@ -63,6 +63,16 @@ describe('the staff PIN', () => {
     await expect(main.call('settings.update', { language: 'fr' })).resolves.toMatchObject({ ok: true, data: { language: 'fr', debug: true } });
   });
 
+  it('quits kiosk mode only for staff', async () => {
+    let quit = 0;
+    const main = await hostMain({ quit: () => (quit += 1) });
+    await expect(main.call('staff.quitKiosk')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await main.asStaff();
+    await expect(main.call('staff.quitKiosk')).resolves.toEqual({ ok: true, data: { quitting: true } });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(quit).toBe(1);
+  });
+
   it('never shows the PIN hash and stores it hashed', async () => {
     const main = await hostMain();
     await main.asStaff('97531');

@@ -15,7 +15,7 @@ export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFr
  * keychain, a fresh data directory and every log line, progress event and IPC result kept.
  */
 export async function hostMain(
-  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void } = {},
+  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void } = {},
 ) {
   const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-main-'));
   const logs: string[] = [];
@@ -31,6 +31,7 @@ export async function hostMain(
       options.onProgress?.(p);
     },
     localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
+    ...(options.quit ? { quit: options.quit } : {}),
   });
   const dispatch = createDispatcher(handlers, { trustedOrigin: options.trustedOrigin ?? TRUSTED_ORIGIN, logger });
   const calls: string[] = [];

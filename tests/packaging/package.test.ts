@@ -1,0 +1,115 @@
+/**
+ * The packaging check that can run here (electron-builder cannot fetch Electron on these
+ * machines): the builder config is valid against electron-builder's own schema, everything it
+ * names exists, every model and wasm file the app loads at run time is inside the packaged file
+ * set, and the bundled analysis worker really analyses a face. Needs `npm run build` first.
+ */
+import Ajv from 'ajv';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { load } from 'js-yaml';
+import { describe, expect, it } from 'vitest';
+import { startEngine } from '../../engine/engine';
+import { hashPassword } from '../../engine/http/users';
+import { faceCrop } from '../support/faces';
+import { post } from '../support/engineHost';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const at = (...parts: string[]) => join(ROOT, ...parts);
+const config = load(readFileSync(at('electron-builder.yml'), 'utf8')) as Record<string, any>;
+const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
+
+/** The fixed directory a glob starts from ("dist/main/**" → "dist/main"). */
+const baseOf = (pattern: string) => pattern.split('/').filter((part) => !/[*?{[]/.test(part)).join('/');
+
+describe('electron-builder.yml', () => {
+  it("is valid against electron-builder's own schema", () => {
+    const schema = JSON.parse(readFileSync(at('node_modules/app-builder-lib/scheme.json'), 'utf8'));
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const validate = ajv.compile(schema);
+    expect(validate(config) ? [] : validate.errors).toEqual([]);
+  });
+
+  it('names only paths that exist', () => {
+    const named = [
+      ...config.files.filter((f: string) => !f.startsWith('!')).map(baseOf),
+      ...config.asarUnpack.map(baseOf),
+      config.linux.icon,
+      config.win.icon,
+      config.mac.icon,
+      config.mac.entitlements,
+    ];
+    expect(named.filter((path: string) => !existsSync(at(path)))).toEqual([]);
+    expect(statSync(at('assets/icon.png')).size).toBeGreaterThan(1000);
+  });
+
+  it('turns off the fuses Electron recommends for an app that runs no untrusted Node', () => {
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+      enableEmbeddedAsarIntegrityValidation: true,
+    });
+    expect(config.mac.extendInfo.NSCameraUsageDescription).toMatch(/camera|photograph/i);
+  });
+});
+
+describe('the built app', () => {
+  const packaged = (path: string) => config.files.some((f: string) => !f.startsWith('!') && path.startsWith(baseOf(f)));
+
+  it('has the main, preload, worker and renderer bundles inside the packaged files', () => {
+    for (const path of [pkg.main, 'dist/main/preload.cjs', 'dist/main/analysisWorker.mjs', 'dist/renderer/index.html']) {
+      expect(existsSync(at(path)), path).toBe(true);
+      expect(packaged(path), path).toBe(true);
+    }
+  });
+
+  it('ships every detector model and wasm binary the renderer loads', () => {
+    for (const model of ['blazeface', 'facemesh', 'iris']) {
+      for (const ext of ['json', 'bin']) expect(existsSync(at('dist/renderer/models', `${model}.${ext}`)), `${model}.${ext}`).toBe(true);
+    }
+    for (const wasm of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm']) expect(existsSync(at('dist/renderer/wasm', wasm))).toBe(true);
+  });
+
+  it('has the engine models in production dependencies, which electron-builder packs', () => {
+    for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar']) expect(pkg.dependencies, dep).toHaveProperty(dep);
+    for (const model of ['blazeface', 'facemesh', 'iris', 'faceres']) {
+      expect(existsSync(at('node_modules/@vladmandic/human/models', `${model}.bin`)), model).toBe(true);
+    }
+  });
+
+  it('loads nothing at run time that the package would not contain', () => {
+    // esbuild's own record of what each bundle leaves to node_modules (scripts/build-main.mjs).
+    const externals = JSON.parse(readFileSync(at('dist/main/externals.json'), 'utf8')) as Record<string, string[]>;
+    const runtime = new Set(['electron', ...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...Object.keys(pkg.dependencies)]);
+    const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
+    expect(Object.keys(externals).sort()).toEqual(['dist/main/analysisWorker.mjs', 'dist/main/index.cjs', 'dist/main/preload.cjs']);
+    for (const [bundle, imports] of Object.entries(externals)) {
+      expect(imports.map(packageOf).filter((p) => !runtime.has(p)), bundle).toEqual([]);
+    }
+    expect(externals['dist/main/preload.cjs']).toEqual(['electron']);
+  });
+
+  it('analyses faces with the bundled worker, as the installed kiosk does', async () => {
+    const engine = await startEngine({
+      users: new Map([['kiosk', await hashPassword('pw')]]),
+      debugDir: '/nonexistent',
+      workers: 1,
+      workerUrl: pathToFileURL(at('dist/main/analysisWorker.mjs')),
+    });
+    try {
+      const token = await (await fetch(`${engine.url}/api/authenticate`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('kiosk:pw').toString('base64')}` } })).text();
+      const { status, body } = await post(`${engine.url}/api/match`, token, {
+        image1: { bytes: await faceCrop('A'), type: 'image/jpeg' },
+        image2: { bytes: await faceCrop('A', { margin: 0.9, quality: 60 }), type: 'image/jpeg' },
+      });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ service: 'MATCH', pass: true });
+    } finally {
+      await engine.close();
+    }
+  }, 60_000);
+});

@@ -101,6 +101,7 @@ export const en = {
     idleTimeout: 'Return to start after (seconds)',
     saved: 'Saved.',
     spoken: 'Spoken prompts',
+    quit: 'Quit kiosk mode',
   },
 };
 export type Messages = typeof en;

@@ -102,5 +102,6 @@ export const fr: Messages = {
     idleTimeout: 'Retour à l’accueil après (secondes)',
     saved: 'Enregistré.',
     spoken: 'Consignes vocales',
+    quit: 'Quitter le mode borne',
   },
 };

@@ -137,7 +137,10 @@ export function Staff() {
         <label><input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}</label>
       </fieldset>
       {status && <p role="status">{status}</p>}
-      <button className="primary" onClick={() => void close()}>{t('common.close')}</button>
+      <div className="actions">
+        <button className="primary" onClick={() => void close()}>{t('common.close')}</button>
+        <button onClick={() => void kiosk().staff.quitKiosk().then((r) => !r.ok && setStatus(r.error.message))}>{t('staff.quit')}</button>
+      </div>
     </main>
   );
 }

@@ -13,6 +13,8 @@ export const CONTRACT_NAMES = [
   'staff.lock',
   'staff.setPin',
   'staff.quitKiosk',
+  'audit.list',
+  'audit.exportCsv',
   'verification.setIdPhoto',
   'verification.setLivePhoto',
   'verification.run',

@@ -33,6 +33,31 @@ export const ProgressSchema = z.object({
 });
 export type Progress = z.infer<typeof ProgressSchema>;
 
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  time: z.string(),
+  station: z.string(),
+  backend: z.enum(['local', 'remote']),
+  backendUrl: z.string(),
+  attempt: z.number().int(),
+  livenessRequestId: z.string().nullable(),
+  livenessScore: z.number().nullable(),
+  livenessPass: z.boolean().nullable(),
+  matchRequestId: z.string().nullable(),
+  matchScore: z.number().nullable(),
+  matchPass: z.boolean().nullable(),
+  rejectionCode: z.string().nullable(),
+  durationMs: z.number().int(),
+  decision: z.enum(['verified', 'not_verified', 'error']),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+const AuditQuery = z.object({
+  decision: AuditEntrySchema.shape.decision.optional(),
+  from: z.string().datetime().optional(),
+  to: z.string().datetime().optional(),
+});
+
 /** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
 export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).extend({
   passwordStored: z.boolean(),
@@ -60,6 +85,7 @@ export const contract = {
       language: SettingsSchema.shape.language.unwrap().optional(),
       idleTimeoutSeconds: SettingsSchema.shape.idleTimeoutSeconds.unwrap().optional(),
       cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).optional(),
+      auditRetentionDays: SettingsSchema.shape.auditRetentionDays.unwrap().optional(),
     }),
     result: SettingsViewSchema,
   },
@@ -72,6 +98,13 @@ export const contract = {
   /** Opens staff-only requests for a few minutes. */
   'staff.unlock': { input: z.object({ pin: z.string().max(64) }), result: z.object({ until: z.string() }) },
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
+  /** Staff only: the audit log, newest first. */
+  'audit.list': {
+    input: AuditQuery.extend({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
+    result: z.object({ records: z.array(AuditEntrySchema), total: z.number().int() }),
+  },
+  /** Staff only: the filtered audit log as CSV text. */
+  'audit.exportCsv': { input: AuditQuery, result: z.object({ csv: z.string(), count: z.number().int() }) },
   /** Staff only: the one way out of kiosk mode (the window ignores close shortcuts). */
   'staff.quitKiosk': { input: NoInput, result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */

@@ -38,6 +38,8 @@ export const SettingsSchema = z.object({
   cameras: z
     .object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() })
     .default({}),
+  /** Audit records older than this are purged (at start and daily). */
+  auditRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */
   staffPinHash: z.string().nullable().default(null),
 });

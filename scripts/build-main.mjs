@@ -11,7 +11,7 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // Native modules and the face models' packages stay in node_modules (unpacked from asar).
-  external: ['electron', 'keytar', 'sharp', '@vladmandic/human', '@tensorflow/*'],
+  external: ['electron', 'keytar', 'sharp', 'better-sqlite3', '@vladmandic/human', '@tensorflow/*'],
 };
 
 const main = await build({

@@ -1,6 +1,8 @@
 import type { Progress } from '../../app/contract';
 import { KioskError } from '../../app/errors';
+import { join } from 'node:path';
 import type { Settings } from '../../app/settings';
+import { openAuditLog } from '../audit/auditLog';
 import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
 import { keychainAccount, type CredentialStore } from '../credentials/keychain';
@@ -91,11 +93,34 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     }
   }
 
+  const audit = openAuditLog(join(services.dataDir, 'audit.sqlite'));
+  const purge = () => {
+    const deleted = audit.purgeOlderThan(settings.auditRetentionDays);
+    if (deleted > 0) services.logger.log('info', 'audit.purged', { deleted, days: settings.auditRetentionDays });
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 24 * 3_600_000);
+  purgeTimer.unref();
+
   const session = createVerificationSession({
     client,
     debug: () => settings.debug,
     onProgress: services.emitProgress,
     logger: services.logger,
+    audit: (entry) => {
+      const backend = settings.backend;
+      try {
+        audit.record({
+          ...entry,
+          station: settings.stationName,
+          backend: backend.kind,
+          backendUrl: backend.kind === 'remote' ? backend.url : 'built-in engine',
+        });
+      } catch (error) {
+        // The visitor's answer must not be lost to a full disk; staff see it in the log.
+        services.logger.log('error', 'audit.write_failed', { reason: error instanceof Error ? error.message : 'unknown' });
+      }
+    },
   });
 
   const now = services.now ?? Date.now;
@@ -146,6 +171,15 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       staffUntil = 0;
       return { locked: true as const };
     },
+    'audit.list': async (query) => {
+      requireStaff();
+      return audit.list(query);
+    },
+    'audit.exportCsv': async (query) => {
+      requireStaff();
+      const csv = audit.exportCsv(query);
+      return { csv, count: audit.list({ ...query, limit: 1 }).total };
+    },
     'staff.quitKiosk': async () => {
       requireStaff();
       if (!services.quit) throw new KioskError('invalid_request', 'There is no kiosk window to close here.');
@@ -183,6 +217,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     dispose() {
       session.reset();
       cached?.client.signOut();
+      clearInterval(purgeTimer);
+      audit.close();
     },
   };
 }

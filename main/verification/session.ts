@@ -2,6 +2,7 @@ import type { Progress, VerificationOutcome } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
+import type { NewAuditRecord } from '../audit/auditLog';
 import type { Logger } from '../log';
 
 interface Held {
@@ -20,6 +21,8 @@ export function createVerificationSession(deps: {
   debug: () => boolean;
   onProgress: (progress: Progress) => void;
   logger: Logger;
+  /** Writes one audit record per run; gets everything but the station and backend. */
+  audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => void;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -56,20 +59,40 @@ export function createVerificationSession(deps: {
       const { forLiveness, forMatch: live } = livePhoto;
       const id = idPhoto.forMatch;
       const debug = deps.debug();
-      deps.onProgress({ attempt, stage: 'preparing' });
-      const client = await deps.client();
-      deps.onProgress({ attempt, stage: 'liveness' });
-      const liveness = await client.liveness(forLiveness.bytes, { debug });
-      let outcome: VerificationOutcome;
-      if (!liveness.pass) {
-        outcome = { decision: 'not_verified', liveness, durationMs: now() - started };
-      } else {
-        deps.onProgress({ attempt, stage: 'match' });
-        const match = await client.match(id, live, { debug });
-        outcome = { decision: match.pass ? 'verified' : 'not_verified', liveness, match, durationMs: now() - started };
+      let liveness: VerificationOutcome['liveness'] | null = null;
+      let match: VerificationOutcome['match'] | null = null;
+      const audit = (decision: 'verified' | 'not_verified' | 'error', rejectionCode: string | null) =>
+        deps.audit({
+          attempt,
+          livenessRequestId: liveness?.requestId ?? null,
+          livenessScore: liveness?.score ?? null,
+          livenessPass: liveness?.pass ?? null,
+          matchRequestId: match?.requestId ?? null,
+          matchScore: match?.score ?? null,
+          matchPass: match?.pass ?? null,
+          rejectionCode,
+          durationMs: Math.round(now() - started),
+          decision,
+        });
+      try {
+        deps.onProgress({ attempt, stage: 'preparing' });
+        const client = await deps.client();
+        deps.onProgress({ attempt, stage: 'liveness' });
+        liveness = await client.liveness(forLiveness.bytes, { debug });
+        if (liveness.pass) {
+          deps.onProgress({ attempt, stage: 'match' });
+          match = await client.match(id, live, { debug });
+        }
+      } catch (error) {
+        const code = error instanceof KioskError ? (error.service?.code ?? error.code) : 'protocol_error';
+        audit('error', code);
+        throw error;
       }
+      const decision = liveness.pass && match?.pass ? 'verified' : 'not_verified';
+      const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
       deps.onProgress({ attempt, stage: 'done' });
-      deps.logger.log('info', 'verification.done', { attempt, decision: outcome.decision, durationMs: outcome.durationMs });
+      audit(decision, null);
+      deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
       return outcome;
     },
 

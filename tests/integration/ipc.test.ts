@@ -144,6 +144,27 @@ describe('verification.run', () => {
     expect(server.received.filter((r) => r.endpoint !== 'authenticate').map((r) => r.query.debug)).toEqual(['true', 'true']);
   });
 
+  it('writes one audit record per run, with the service request ids and no image, for staff only', async () => {
+    const main = await withPhotos();
+    await main.call('settings.update', { stationName: 'Desk 3' });
+    const run = await main.call('verification.run', { attempt: 1 });
+    server.fault('liveness', { kind: 'reject', code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' });
+    await main.call('verification.run', { attempt: 2 });
+    const listed = await main.call('audit.list', {});
+    expect(listed).toMatchObject({ ok: true, data: { total: 2 } });
+    if (!listed.ok || !run.ok) throw new Error('unreachable');
+    const [rejected, verified] = listed.data.records;
+    expect(verified).toMatchObject({
+      station: 'Desk 3', backend: 'remote', backendUrl: server.url, attempt: 1, decision: 'verified',
+      livenessRequestId: run.data.liveness.requestId, matchRequestId: run.data.match!.requestId, matchScore: 67.68598175048828,
+    });
+    expect(rejected).toMatchObject({ attempt: 2, decision: 'error', rejectionCode: 'FACE_TOO_SMALL', livenessRequestId: null });
+    const csv = await main.call('audit.exportCsv', {});
+    expect(csv).toMatchObject({ ok: true, data: { count: 2 } });
+    await main.call('staff.lock');
+    await expect(main.call('audit.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   it('forgets both images on reset', async () => {
     const main = await withPhotos();
     await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true } });

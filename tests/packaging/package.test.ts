@@ -75,7 +75,7 @@ describe('the built app', () => {
   });
 
   it('has the engine models in production dependencies, which electron-builder packs', () => {
-    for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar']) expect(pkg.dependencies, dep).toHaveProperty(dep);
+    for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar', 'better-sqlite3']) expect(pkg.dependencies, dep).toHaveProperty(dep);
     for (const model of ['blazeface', 'facemesh', 'iris', 'faceres']) {
       expect(existsSync(at('node_modules/@vladmandic/human/models', `${model}.bin`)), model).toBe(true);
     }

@@ -1,0 +1,75 @@
+import Database from 'better-sqlite3';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openAuditLog, type NewAuditRecord } from './auditLog';
+
+const entry = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
+  station: 'Front desk 1',
+  backend: 'remote',
+  backendUrl: 'https://bio.example',
+  attempt: 1,
+  livenessRequestId: '9d7b234a-37c2-4696-adcf-3d75d835a94d',
+  livenessScore: 0.8755132,
+  livenessPass: true,
+  matchRequestId: '7eb4e932-1d55-4bbd-a030-97f911a4d22c',
+  matchScore: 67.68598,
+  matchPass: true,
+  rejectionCode: null,
+  durationMs: 812,
+  decision: 'verified',
+  ...over,
+});
+
+async function fresh(clock = { t: Date.parse('2026-11-01T10:00:00Z') }) {
+  const path = join(await mkdtemp(join(tmpdir(), 'audit-')), 'audit.sqlite');
+  return { path, clock, log: openAuditLog(path, { now: () => new Date(clock.t) }) };
+}
+
+describe('audit log', () => {
+  it('stores one record per verification and lists newest first, with filters', async () => {
+    const { log, clock } = await fresh();
+    log.record(entry());
+    clock.t += 60_000;
+    log.record(entry({ decision: 'not_verified', matchScore: 31.2, matchPass: false }));
+    clock.t += 60_000;
+    log.record(entry({ decision: 'error', livenessRequestId: null, livenessScore: null, livenessPass: null, matchRequestId: null, matchScore: null, matchPass: null, rejectionCode: 'FACE_TOO_SMALL' }));
+    const all = log.list();
+    expect(all.total).toBe(3);
+    expect(all.records.map((r) => r.decision)).toEqual(['error', 'not_verified', 'verified']);
+    expect(all.records[2]).toMatchObject({ time: '2026-11-01T10:00:00.000Z', livenessPass: true, matchScore: 67.68598 });
+    expect(log.list({ decision: 'error' }).records[0]).toMatchObject({ rejectionCode: 'FACE_TOO_SMALL', livenessPass: null });
+    expect(log.list({ from: '2026-11-01T10:00:30.000Z', to: '2026-11-01T10:01:30.000Z' }).records.map((r) => r.decision)).toEqual(['not_verified']);
+    expect(log.list({ limit: 1, offset: 1 }).records.map((r) => r.decision)).toEqual(['not_verified']);
+  });
+
+  it('exports CSV with a header and quoted fields', async () => {
+    const { log } = await fresh();
+    log.record(entry({ station: 'Desk "A", lobby' }));
+    const lines = log.exportCsv().trim().split('\n');
+    expect(lines[0]).toBe('id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision');
+    expect(lines[1]).toContain('"Desk ""A"", lobby"');
+    expect(lines[1]).toMatch(/,true,.*,true,,812,verified$/);
+  });
+
+  it('purges records older than the retention', async () => {
+    const { log, clock } = await fresh();
+    log.record(entry());
+    clock.t += 10 * 86_400_000;
+    log.record(entry());
+    expect(log.purgeOlderThan(5)).toBe(1);
+    expect(log.list().total).toBe(1);
+  });
+
+  it('keeps a WAL journal and has no column for an image or a descriptor', async () => {
+    const { log, path } = await fresh();
+    log.record(entry());
+    log.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    const columns = (db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string; type: string }>);
+    expect(columns.filter((c) => c.type === 'BLOB' || /image|descriptor|embedding/i.test(c.name))).toEqual([]);
+    db.close();
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * One row per verification: what was decided, by which backend, with the service's request ids
+ * and scores — never an image or a face descriptor. SQLite in WAL mode with synchronous=FULL:
+ * a record is on disk when record() returns, and a crash loses nothing committed.
+ */
+import Database from 'better-sqlite3';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { AuditEntrySchema } from '../../app/contract';
+
+/** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
+export const AuditRecordSchema = AuditEntrySchema;
+export type AuditRecord = z.infer<typeof AuditRecordSchema>;
+export type NewAuditRecord = Omit<AuditRecord, 'id' | 'time'>;
+
+export const AuditFilterSchema = z.object({
+  decision: AuditRecordSchema.shape.decision.optional(),
+  from: z.string().datetime().optional(),
+  to: z.string().datetime().optional(),
+  limit: z.number().int().min(1).max(1000).default(100),
+  offset: z.number().int().min(0).default(0),
+});
+export type AuditFilter = z.input<typeof AuditFilterSchema>;
+
+const COLUMNS = [
+  'id', 'time', 'station', 'backend', 'backendUrl', 'attempt', 'livenessRequestId', 'livenessScore', 'livenessPass',
+  'matchRequestId', 'matchScore', 'matchPass', 'rejectionCode', 'durationMs', 'decision',
+] as const;
+
+type Row = Record<(typeof COLUMNS)[number], unknown>;
+const toRecord = (row: Row): AuditRecord =>
+  AuditRecordSchema.parse({
+    ...row,
+    livenessPass: row.livenessPass === null ? null : row.livenessPass === 1,
+    matchPass: row.matchPass === null ? null : row.matchPass === 1,
+  });
+
+export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
+  const now = options.now ?? (() => new Date());
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE IF NOT EXISTS verification (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL, station TEXT NOT NULL, backend TEXT NOT NULL, backendUrl TEXT NOT NULL,
+    attempt INTEGER NOT NULL,
+    livenessRequestId TEXT, livenessScore REAL, livenessPass INTEGER,
+    matchRequestId TEXT, matchScore REAL, matchPass INTEGER,
+    rejectionCode TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS verification_time ON verification (time);`);
+
+  const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
+    VALUES (${COLUMNS.slice(1).map((c) => `@${c}`).join(', ')})`);
+
+  function where(filter: z.output<typeof AuditFilterSchema>) {
+    const clauses: string[] = [];
+    const params: Record<string, string> = {};
+    if (filter.decision) (clauses.push('decision = @decision'), (params.decision = filter.decision));
+    if (filter.from) (clauses.push('time >= @from'), (params.from = filter.from));
+    if (filter.to) (clauses.push('time <= @to'), (params.to = filter.to));
+    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+  }
+
+  return {
+    record(entry: NewAuditRecord): number {
+      const row = {
+        ...entry,
+        time: now().toISOString(),
+        livenessPass: entry.livenessPass === null ? null : Number(entry.livenessPass),
+        matchPass: entry.matchPass === null ? null : Number(entry.matchPass),
+      };
+      return Number(insert.run(row).lastInsertRowid);
+    },
+    list(input: AuditFilter = {}): { records: AuditRecord[]; total: number } {
+      const filter = AuditFilterSchema.parse(input);
+      const { sql, params } = where(filter);
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM verification ${sql}`).get(params) as { n: number }).n;
+      const rows = db.prepare(`SELECT * FROM verification ${sql} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: filter.limit, offset: filter.offset }) as Row[];
+      return { records: rows.map(toRecord), total };
+    },
+    exportCsv(input: Omit<AuditFilter, 'limit' | 'offset'> = {}): string {
+      const { sql, params } = where(AuditFilterSchema.parse(input));
+      const rows = (db.prepare(`SELECT * FROM verification ${sql} ORDER BY id`).all(params) as Row[]).map(toRecord);
+      return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+    },
+    /** Deletes records older than `days`; returns how many. */
+    purgeOlderThan(days: number): number {
+      const cutoff = new Date(now().getTime() - days * 86_400_000).toISOString();
+      return db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes;
+    },
+    close(): void {
+      db.close();
+    },
+  };
+}
+export type AuditLog = ReturnType<typeof openAuditLog>;

@@ -5,6 +5,7 @@ import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/store';
 import { listCameras } from '../services/camera';
 import { kiosk } from '../services/kiosk';
+import { AuditView } from './AuditView';
 
 function PinGate({ pinSet, onOpen }: { pinSet: boolean; onOpen: () => void }) {
   const { t } = useTranslation();
@@ -135,7 +136,12 @@ export function Staff() {
           <input type="number" min={15} max={600} defaultValue={settings.idleTimeoutSeconds} onBlur={(e) => void saved({ idleTimeoutSeconds: Number(e.target.value) }).then(report)} />
         </label>
         <label><input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}</label>
+        <label>
+          {t('audit.retention')}
+          <input type="number" min={1} max={3650} defaultValue={settings.auditRetentionDays} onBlur={(e) => void saved({ auditRetentionDays: Number(e.target.value) }).then(report)} />
+        </label>
       </fieldset>
+      <AuditView />
       {status && <p role="status">{status}</p>}
       <div className="actions">
         <button className="primary" onClick={() => void close()}>{t('common.close')}</button>

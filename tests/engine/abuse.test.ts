@@ -1,0 +1,111 @@
+/**
+ * The engine under hostile or broken input: forged tokens, the debug store, the bind address,
+ * and a corpus of bad images and bodies made here. Each gets its documented status and code,
+ * nothing crashes, and memory returns near its baseline.
+ */
+import { SignJWT, UnsecuredJWT } from 'jose';
+import { readdir } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { faceCrop, livenessCapture } from '../support/faces';
+import { hostEngine, post, type EngineHost } from '../support/engineHost';
+import { makeJpeg, makePng } from '../support/images';
+
+let engine: EngineHost;
+let token: string;
+beforeAll(async () => {
+  engine = await hostEngine({ tokenTtlSeconds: 2 });
+  token = await engine.token();
+}, 60_000);
+afterAll(() => engine.close());
+
+const live = (bytes: Uint8Array, t = token) => post(`${engine.url}/api/liveness`, t, { data: { bytes, type: 'image/png' } });
+
+describe('tokens', () => {
+  it('refuses alg "none", another key, a tampered payload and an expired token', async () => {
+    const png = await livenessCapture();
+    const none = new UnsecuredJWT({ sub: 'admin' }).setIssuedAt().setExpirationTime('1h').encode();
+    const otherKey = await new SignJWT({ sub: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('not the engine key'));
+    const [h, , sig] = token.split('.');
+    const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'root', exp: 9_999_999_999 })).toString('base64url')}.${sig}`;
+    for (const forged of [none, otherKey, tampered]) {
+      expect((await live(png, forged)).body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED' });
+    }
+    const soon = await engine.token();
+    await new Promise((r) => setTimeout(r, 2_100));
+    expect((await live(png, soon)).body).toMatchObject({ statusCode: 401, code: 'UNAUTHORIZED', message: 'The token is invalid or has expired' });
+  });
+});
+
+describe('debug store and bind address', () => {
+  it('names stored files itself: a client filename cannot reach outside the debug folder', async () => {
+    token = await engine.token();
+    const jpeg = await faceCrop('A');
+    const { status, body } = await post(`${engine.url}/api/match?debug=true`, token, {
+      image1: { bytes: jpeg, type: 'image/jpeg', name: '../../../../tmp/evil.jpg' },
+      image2: { bytes: jpeg, type: 'image/jpeg', name: '/etc/passwd' },
+    });
+    expect(status).toBe(200);
+    const [day] = await readdir(engine.debugDir);
+    expect(await readdir(`${engine.debugDir}/${day}/${String(body.id)}`)).toEqual(['image1.jpg', 'image2.jpg', 'result.json']);
+    expect(await readdir(engine.debugDir)).toEqual([day]);
+  });
+
+  it('listens on loopback only unless told otherwise', async () => {
+    expect(new URL(engine.url).hostname).toBe('127.0.0.1');
+  });
+});
+
+describe('bad input corpus', () => {
+  const cases: Array<[string, () => Promise<Uint8Array>, number, string]> = [
+    ['a 0-byte file', async () => new Uint8Array(0), 400, 'MISSING_FILE'],
+    ['a truncated PNG', async () => (await makePng(800, 800)).subarray(0, 3000), 400, 'INVALID_IMAGE'],
+    ['a truncated JPEG (as liveness, not a PNG)', async () => (await makeJpeg(800, 800)).subarray(0, 3000), 400, 'IMAGE_NOT_PNG'],
+    ['a text file named .png', async () => Buffer.from('definitely not an image'), 400, 'INVALID_IMAGE'],
+    ['a 60-megapixel PNG', async () => sharp({ create: { width: 7746, height: 7746, channels: 3, background: '#555' } }).png().toBuffer(), 400, 'FACE_NOT_FOUND'],
+    ['a 1×50000 PNG', async () => sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#555' } }).png().toBuffer(), 400, 'FACE_NOT_FOUND'],
+    ['a 16-bit PNG without a face', async () => sharp(await makePng(640, 480)).toColourspace('rgb16').png().toBuffer(), 400, 'FACE_NOT_FOUND'],
+    ['an animated GIF', async () => sharp(await makePng(640, 480)).gif().toBuffer(), 400, 'IMAGE_NOT_PNG'],
+  ];
+  for (const [name, make, status, code] of cases) {
+    it(`answers ${name} with ${status} ${code}`, async () => {
+      const bytes = await make();
+      token = await engine.token(); // tokens here live 2 s: take one just before the request
+      const result = await live(bytes);
+      expect(result).toMatchObject({ status, body: { statusCode: status, code } });
+    });
+  }
+
+  it('answers a CMYK JPEG and an EXIF-rotated JPEG to match like any photo', async () => {
+    token = await engine.token();
+    const cmyk = await sharp(await faceCrop('A')).toColourspace('cmyk').jpeg().toBuffer();
+    const rotated = await sharp(await faceCrop('A', { margin: 0.7 })).rotate(90).jpeg().withMetadata({ orientation: 8 }).toBuffer();
+    const { status, body } = await post(`${engine.url}/api/match`, token, { image1: { bytes: cmyk, type: 'image/jpeg' }, image2: { bytes: rotated, type: 'image/jpeg' } });
+    expect(status).toBe(200);
+    expect(body.pass).toBe(true);
+  });
+
+  it('refuses thousands of form fields, a flood of files and a body far over the limit', async () => {
+    token = await engine.token();
+    const fields = new FormData();
+    for (let i = 0; i < 5_000; i++) fields.append(`f${i}`, 'x');
+    const many = await fetch(`${engine.url}/api/liveness`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: fields });
+    expect(many.status).toBe(413);
+    expect(await many.json()).toMatchObject({ code: expect.stringMatching(/^TOO_MANY_(FIELDS|PARTS)$/) });
+    const files = new FormData();
+    for (let i = 0; i < 20; i++) files.append('data', new Blob([new Uint8Array(10)], { type: 'image/png' }), 'x.png');
+    expect((await fetch(`${engine.url}/api/liveness`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: files })).status).toBeGreaterThanOrEqual(400);
+    const big = await post(`${engine.url}/api/liveness`, token, { data: { bytes: Buffer.alloc(50 * 1024 * 1024, 1), type: 'image/png' } });
+    expect(big).toMatchObject({ status: 413, body: { code: 'FILE_TOO_LARGE' } });
+  });
+
+  it('is still healthy afterwards, with memory back near its baseline', async () => {
+    const baseline = process.memoryUsage().rss;
+    token = await engine.token();
+    for (let i = 0; i < 5; i++) await live(Buffer.from('not an image'));
+    const after = process.memoryUsage().rss;
+    expect((after - baseline) / 1e6).toBeLessThan(200);
+    const { status } = await post(`${engine.url}/api/match`, token, { image1: { bytes: await faceCrop('A'), type: 'image/jpeg' }, image2: { bytes: await faceCrop('B'), type: 'image/jpeg' } });
+    expect(status).toBe(200);
+  });
+});

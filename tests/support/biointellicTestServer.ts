@@ -16,7 +16,9 @@ export type Fault =
   | { kind: 'hang' }
   | { kind: 'reset' }
   | { kind: 'malformed' }
-  | { kind: 'unauthorized' };
+  | { kind: 'unauthorized' }
+  /** Answers normally, then invalidates every token: the next call meets an expired token. */
+  | { kind: 'expireTokensAfter' };
 
 export type Endpoint = 'authenticate' | 'liveness' | 'match';
 
@@ -107,6 +109,9 @@ export async function startTestServer(options: TestServerOptions = {}) {
         record.status = 401;
         sendError(res, 401, 'UNAUTHORIZED', 'Invalid or expired token');
         return true;
+      case 'expireTokensAfter':
+        res.on('finish', () => (secret = new TextEncoder().encode(randomUUID())));
+        return false;
     }
   }
 

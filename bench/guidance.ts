@@ -13,8 +13,7 @@ import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
 import { cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
 import { faceCrop } from '../tests/support/faces';
-import { openKiosk, type KioskPage } from '../tests/support/kioskBridge';
-import { hostMain } from '../tests/support/mainHost';
+import { kioskWithMain } from '../tests/support/mainHost';
 
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '5' } } });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -27,11 +26,7 @@ const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 10
 await embedded.backend();
 
 async function visitor(camera: string) {
-  let kiosk: KioskPage | undefined;
-  kiosk = await openKiosk({
-    fakeCamera: camera,
-    dispatcherFor: async (origin) => (await hostMain({ localBackend: embedded.backend, trustedOrigin: origin, onProgress: (p) => kiosk?.emitProgress(p) })).dispatch,
-  });
+  const { kiosk } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend });
   const page = kiosk.page;
   await page.getByRole('button', { name: 'Start check' }).click();
   await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id.jpg'));

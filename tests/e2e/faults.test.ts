@@ -11,8 +11,8 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
 import { cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import { openKiosk, type KioskPage } from '../support/kioskBridge';
-import { hostMain } from '../support/mainHost';
+import type { KioskPage } from '../support/kioskBridge';
+import { kioskWithMain } from '../support/mainHost';
 
 let dir: string;
 let camera: string;
@@ -35,21 +35,17 @@ afterEach(async () => {
 });
 
 async function kiosk(options: { timeoutMs?: number } = {}) {
-  let page: KioskPage | undefined;
-  let main: Awaited<ReturnType<typeof hostMain>> | undefined;
-  page = await openKiosk({
+  const { kiosk: page, ...rest } = await kioskWithMain({
     fakeCamera: camera,
-    dispatcherFor: async (origin) => {
-      main = await hostMain({ trustedOrigin: origin, onProgress: (p) => page?.emitProgress(p) });
+    setup: async (main) => {
       await main.asStaff();
       await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId: 'desk' }, requestTimeoutMs: options.timeoutMs ?? 30_000 });
       await main.call('credentials.setPassword', { password: 'pw' });
       await main.call('staff.lock');
-      return main.dispatch;
     },
   });
   open.push(page);
-  return { page: page.page, main: main! };
+  return rest;
 }
 
 async function visit(page: Page): Promise<string | null> {
@@ -113,7 +109,8 @@ describe('camera faults', () => {
     await page.locator('main[data-screen=live]').waitFor();
     // Chromium's fake device cannot be unplugged: the track's own 'ended' event is raised instead
     // (a simulated fault, the one thing here not produced for real).
-    await page.waitForFunction("document.querySelector('video')?.srcObject?.getVideoTracks().length > 0", undefined, { polling: 20 });
+    // (A string expression goes through CDP, which the page's CSP does not block; waitForFunction would need eval.)
+    await expect.poll(() => page.evaluate("(document.querySelector('video')?.srcObject?.getVideoTracks().length ?? 0) > 0"), { interval: 20 }).toBe(true);
     await page.evaluate("document.querySelector('video').srcObject.getVideoTracks()[0].dispatchEvent(new Event('ended'))");
     await page.locator('main[data-screen=cameraProblem][data-problem=unplugged]').waitFor();
     await page.getByText('The camera was disconnected').waitFor();

@@ -15,8 +15,8 @@ import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { cameraFrame, distantFrame, emptyFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import { openKiosk, type KioskPage } from '../support/kioskBridge';
-import { hostMain } from '../support/mainHost';
+import type { KioskPage } from '../support/kioskBridge';
+import { kioskWithMain, type MainHost } from '../support/mainHost';
 
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
 const store = createKeytarStore();
@@ -47,17 +47,9 @@ afterAll(async () => {
 
 /** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
 async function kioskWith(camera: string) {
-  let page: KioskPage | undefined;
-  let main: Awaited<ReturnType<typeof hostMain>> | undefined;
-  page = await openKiosk({
-    fakeCamera: camera,
-    dispatcherFor: async (origin) => {
-      main = await hostMain({ localBackend: embedded.backend, trustedOrigin: origin, onProgress: (p) => page?.emitProgress(p) });
-      return main.dispatch;
-    },
-  });
-  open.push(page);
-  return { page: page.page, main: main! };
+  const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend });
+  open.push(kiosk);
+  return { page, main };
 }
 
 const screen = (page: Page, name: string) => page.locator(`main[data-screen="${name}"]`).waitFor({ timeout: 30_000 });
@@ -135,7 +127,7 @@ describe('when the service fails', () => {
     await server.close();
   });
 
-  async function remote(main: Awaited<ReturnType<typeof hostMain>>, url: string, password: string) {
+  async function remote(main: MainHost, url: string, password: string) {
     await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'remote', url, userId: 'desk' } });
     await main.call('credentials.setPassword', { password });

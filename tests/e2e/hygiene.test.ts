@@ -12,8 +12,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer } from '../support/biointellicTestServer';
 import { cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import { openKiosk, type KioskPage } from '../support/kioskBridge';
-import { hostMain } from '../support/mainHost';
+import { kioskWithMain } from '../support/mainHost';
 
 const password = `pw-${randomUUID()}`;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -50,17 +49,8 @@ describe('secret and biometric hygiene', () => {
     const server = await startTestServer({ users: { desk: password }, tokenLifetimeSeconds: 3 });
     cleanup.push(() => server.close(), () => createKeytarStore().delete(keychainAccount('desk', server.url)));
 
-    let kiosk: KioskPage | undefined;
-    let main: Awaited<ReturnType<typeof hostMain>> | undefined;
-    kiosk = await openKiosk({
-      fakeCamera: camera,
-      dispatcherFor: async (origin) => {
-        main = await hostMain({ trustedOrigin: origin, onProgress: (p) => kiosk?.emitProgress(p) });
-        return main.dispatch;
-      },
-    });
-    cleanup.push(() => kiosk!.close());
-    const page = kiosk.page;
+    const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera });
+    cleanup.push(() => kiosk.close());
     const visit = async () => {
       await page.getByRole('button', { name: 'Start check' }).click();
       await page.locator('[data-testid=id-file]').setInputFiles(join(fixtures, 'id.jpg'));
@@ -73,25 +63,25 @@ describe('secret and biometric hygiene', () => {
     };
 
     // Staff configure the service through the UI's own requests; then a visitor; then a wrong password.
-    await main!.asStaff();
-    await main!.call('settings.update', { backend: { kind: 'remote', url: server.url, userId: 'desk' } });
-    await main!.call('credentials.setPassword', { password });
-    await main!.call('connection.test');
-    await main!.call('staff.lock');
+    await main.asStaff();
+    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId: 'desk' } });
+    await main.call('credentials.setPassword', { password });
+    await main.call('connection.test');
+    await main.call('staff.lock');
     expect(await visit()).toBe('verified');
-    await main!.call('staff.unlock', { pin: '2468' });
-    await main!.call('credentials.setPassword', { password: `${password}-wrong` });
-    await main!.call('audit.list', {});
-    await main!.call('staff.lock');
+    await main.call('staff.unlock', { pin: '2468' });
+    await main.call('credentials.setPassword', { password: `${password}-wrong` });
+    await main.call('audit.list', {});
+    await main.call('staff.lock');
     expect(await visit()).toBe('error:credentials_rejected');
 
     const pageState = await page.evaluate(
       "JSON.stringify({ html: document.documentElement.outerHTML, local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie })",
     );
     const haystack = [
-      ...main!.logs,
-      ...main!.results.map((r) => JSON.stringify(r)),
-      JSON.stringify(main!.progress),
+      ...main.logs,
+      ...main.results.map((r) => JSON.stringify(r)),
+      JSON.stringify(main.progress),
       String(pageState),
     ].join('\n');
     expect(server.issuedTokens.length).toBeGreaterThanOrEqual(1);
@@ -101,8 +91,8 @@ describe('secret and biometric hygiene', () => {
 
     // Files: the data folder (settings, audit DB) and everything new in the temp folder.
     const files = [
-      ...(await filesSince(main!.dataDir, 0, [])),
-      ...(await filesSince(isolatedTmp, 0, [fixtures, main!.dataDir])),
+      ...(await filesSince(main.dataDir, 0, [])),
+      ...(await filesSince(isolatedTmp, 0, [fixtures, main.dataDir])),
     ];
     expect(files.some((f) => f.endsWith('audit.sqlite'))).toBe(true);
     expect(files.some((f) => f.includes('playwright'))).toBe(true); // Chromium's profile was searched too

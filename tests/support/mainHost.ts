@@ -6,6 +6,7 @@ import { createKeytarStore } from '../../main/credentials/keychain';
 import { createDispatcher, type SenderInfo } from '../../main/ipc/dispatcher';
 import { createHandlers, type LocalBackend } from '../../main/ipc/handlers';
 import { createLogger } from '../../main/log';
+import { openKiosk, type KioskPage } from './kioskBridge';
 
 export const TRUSTED_ORIGIN = 'app://kiosk';
 export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFrame: true };
@@ -62,3 +63,31 @@ export async function hostMain(
     },
   };
 }
+
+/**
+ * The kiosk in Chromium with main's handler table behind it (bridge + hostMain), progress
+ * forwarded to the page. `setup` runs on main's side before the page loads.
+ */
+export async function kioskWithMain(options: {
+  fakeCamera: string;
+  localBackend?: () => Promise<LocalBackend>;
+  setup?: (main: MainHost) => Promise<void>;
+}) {
+  let kiosk: KioskPage | undefined;
+  let main: MainHost | undefined;
+  kiosk = await openKiosk({
+    fakeCamera: options.fakeCamera,
+    dispatcherFor: async (origin) => {
+      main = await hostMain({
+        trustedOrigin: origin,
+        onProgress: (p) => kiosk?.emitProgress(p),
+        ...(options.localBackend ? { localBackend: options.localBackend } : {}),
+      });
+      await options.setup?.(main);
+      return main.dispatch;
+    },
+  });
+  return { kiosk, page: kiosk.page, main: main! };
+}
+
+export type MainHost = Awaited<ReturnType<typeof hostMain>>;

@@ -13,7 +13,8 @@ import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient } from '../main/biointellic/client';
 import { faceCrop, livenessCapture } from '../tests/support/faces';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, workers: { type: 'string', default: '2' }, json: { type: 'boolean', default: false } } });
+const WORKERS = Number(values.workers);
 const RUNS = Number(values.runs);
 
 const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -35,7 +36,7 @@ async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
-  const engine = await startEngine({ users: new Map([['bench', await hashPassword('bench')]]), debugDir: '/nonexistent', workers: 2, analysisProfile: profile });
+  const engine = await startEngine({ users: new Map([['bench', await hashPassword('bench')]]), debugDir: '/nonexistent', workers: WORKERS, analysisProfile: profile });
   const client = () => createBiointellicClient({ baseUrl: engine.url, userId: 'bench', getPassword: async () => 'bench', timeoutMs: 120_000 });
   const main = client();
   const first = await main.liveness(work.p720).catch((e: unknown) => e);
@@ -78,7 +79,7 @@ if (values.json) {
   console.log(JSON.stringify({ runs: RUNS, ours, stock }, null, 2));
 } else {
   const ms = (v: number) => `${v.toFixed(0)} ms`.padStart(8);
-  console.log(`Local engine benchmark, ${RUNS} runs each, 2 analysis workers (stock = Human's default configuration)\n`);
+  console.log(`Local engine benchmark, ${RUNS} runs each, ${WORKERS} analysis worker(s) (stock = Human's default configuration)\n`);
   console.log(`${''.padEnd(26)}${'engine'.padStart(10)}${'stock'.padStart(10)}   stock/engine`);
   const row = (label: string, a: number, b: number, fmt = ms) => console.log(`${label.padEnd(26)}${fmt(a).padStart(10)}${fmt(b).padStart(10)}   ${ratio(a, b)}×`);
   row('ready (start→1st answer)', ours.readyMs, stock.readyMs);

@@ -36,7 +36,7 @@ function installFileFetch(): void {
   };
 }
 
-export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'object' | 'antispoof' | 'liveness';
+export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description';
 
 /**
  * The engine's configuration: only the models it uses, and every cache off because each request
@@ -64,13 +64,14 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
       mesh: { enabled: on('mesh') },
       iris: { enabled: on('iris'), ...still },
       description: { enabled: on('description'), ...still },
-      antispoof: { enabled: on('antispoof'), ...still },
-      liveness: { enabled: on('liveness'), ...still },
+      // Measured on ../shared/eval: they score attacks higher than live faces (README, Liveness).
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
       emotion: { enabled: false },
       attention: { enabled: false },
       gear: { enabled: false },
     },
-    object: { enabled: on('object'), minConfidence: 0.2, maxDetected: 10, ...still },
+    object: { enabled: false },
     body: { enabled: false },
     hand: { enabled: false },
     segmentation: { enabled: false },

@@ -47,6 +47,9 @@ export function createEmbeddedEngine(deps: {
       host: '127.0.0.1',
       port: 0,
       debugDir: join(deps.dataDir, 'engine-debug'),
+      // A kiosk serves one visitor at a time: one analysis worker keeps the whole process under
+      // 600 MB (two cost ~800 MB for ~100 ms less per match; see README, Speed and memory).
+      workers: 1,
     });
     deps.logger.log('info', 'engine.started', { url: engine.url, ms: Date.now() - started });
     return { engine, password: secret };

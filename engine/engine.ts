@@ -26,6 +26,8 @@ export interface EngineOptions {
 export interface RunningEngine {
   url: string;
   port: number;
+  /** See AnalysisPool.recycle: frees the analysis workers' memory. */
+  recycleWorkers(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    recycleWorkers: () => pool.recycle(),
     async close() {
       await app.close();
       if (!options.pool) await pool.close();

@@ -11,6 +11,12 @@ export interface AnalysisResult {
 
 export interface AnalysisPool {
   analyze(kind: WorkerTask['kind'], bytes: Uint8Array): Promise<AnalysisResult>;
+  /**
+   * Ends every worker and starts fresh ones: a wasm heap grows to the largest image seen and
+   * never shrinks, so an idle kiosk can give that memory back. Requests in flight fail (503) and
+   * are retried by the client; queued ones wait for the new workers.
+   */
+  recycle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,7 +75,15 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
         const index = slots.indexOf(slot);
         if (index >= 0) slots.splice(index, 1);
         slot.pending?.reject(new Error('analysis worker exited'));
-        if (!closing) void spawn().then((s) => slots.push(s), () => undefined);
+        if (!closing) {
+          void spawn().then(
+            (replacement) => {
+              slots.push(replacement);
+              pump(); // tasks that queued while no worker was ready
+            },
+            () => undefined,
+          );
+        }
       });
     });
   }
@@ -97,6 +111,9 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
         queue.push({ task: { kind, bytes: own }, resolve, reject });
         pump();
       });
+    },
+    async recycle() {
+      await Promise.all([...slots].map((s) => s.worker.terminate()));
     },
     async close() {
       closing = true;

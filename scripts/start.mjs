@@ -1,4 +1,5 @@
-// `npm start`: launch the built kiosk in Electron, or say in one sentence why it cannot start here.
+// `npm start`: launch the built kiosk in Electron; where Electron's binary is missing, say so in one
+// sentence and run the same kiosk in Chromium (`npm run preview`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -10,11 +11,13 @@ try {
 } catch {
   electronPath = null;
 }
-if (typeof electronPath !== 'string' || !existsSync(electronPath)) {
+const electron = typeof electronPath === 'string' && existsSync(electronPath);
+if (!electron) {
   console.error(
-    "The Electron binary is not installed on this machine (it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1), so the kiosk window cannot open here: run `npm run preview` to use the kiosk in Chromium instead.",
+    'The Electron binary is not installed on this machine (it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1), so the kiosk window cannot open here; starting `npm run preview` instead, the same kiosk in Chromium.',
   );
-  process.exit(1);
 }
-const child = spawn(electronPath, ['.', ...process.argv.slice(2)], { stdio: 'inherit' });
+const child = electron
+  ? spawn(electronPath, ['.', ...process.argv.slice(2)], { stdio: 'inherit' })
+  : spawn('npm', ['run', 'preview', '--', ...process.argv.slice(2)], { stdio: 'inherit' });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

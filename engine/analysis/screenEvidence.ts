@@ -64,8 +64,8 @@ export async function frameEvidence(bytes: Uint8Array, face: FaceMetrics['box'])
   const { data, info } = await sharp(bytes).rotate().greyscale().raw().toBuffer({ resolveWithObject: true });
   const { width, height } = info;
   const { gx, gy } = await gradients(data, width, height);
-  // Gradient (0..~1000 Sobel units, centred at 128) that counts as an edge; bezels against a
-  // dim room are soft, so this is low.
+  // Sobel response (stored offset by 128, clipped to 0..255) above which a pixel is an edge;
+  // a bezel against a dim room is a soft edge, so the bar is low.
   const threshold = 25;
   const w = face.width;
   const h = face.height;

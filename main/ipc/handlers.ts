@@ -1,5 +1,6 @@
 import type { Progress } from '../../app/contract';
 import { KioskError } from '../../app/errors';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Settings } from '../../app/settings';
 import { openAuditLog } from '../audit/auditLog';
@@ -39,6 +40,8 @@ export const STAFF_UNLOCK_MS = 5 * 60_000;
  * Electron registers it through the dispatcher; tests and `npm run preview` host it directly.
  */
 export async function createHandlers(services: MainServices): Promise<HandlerTable & { dispose(): void }> {
+  // A fresh machine has no data folder yet (the CLI and the preview do not get one from Electron).
+  await mkdir(services.dataDir, { recursive: true, mode: 0o700 });
   const initial = await readSettings(services.dataDir);
   if (initial.status === 'corrupt') {
     services.logger.log('error', 'settings.corrupt', { keptAs: initial.keptAs, reason: initial.reason });

@@ -24,6 +24,18 @@ async function configured() {
   return main;
 }
 
+describe('a fresh machine', () => {
+  it('starts with no data folder yet, and creates it with the settings and audit log inside', async () => {
+    const { mkdtemp, readdir } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dataDir = `${await mkdtemp(`${tmpdir()}/kiosk-fresh-`)}/not/there/yet`;
+    const main = await hostMain({ dataDir });
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { backend: { kind: 'local' } } });
+    await main.asStaff();
+    expect((await readdir(dataDir)).sort()).toEqual(expect.arrayContaining(['audit.sqlite', 'settings.json']));
+  });
+});
+
 describe('the IPC gate', () => {
   it('refuses requests from another origin or from an iframe before any handler runs', async () => {
     const main = await configured();

@@ -16,9 +16,9 @@ export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFr
  * keychain, a fresh data directory and every log line, progress event and IPC result kept.
  */
 export async function hostMain(
-  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void } = {},
+  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void; dataDir?: string } = {},
 ) {
-  const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-main-'));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kiosk-main-')));
   const logs: string[] = [];
   const progress: Progress[] = [];
   const results: unknown[] = [];

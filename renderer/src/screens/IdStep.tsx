@@ -22,7 +22,8 @@ export function IdStep() {
       const portrait = await result;
       if (!portrait.ok) return setProblem(t(`id.${portrait.reason}`));
       const error = await idPhotoCaptured(portrait.bytes, portrait.preview);
-      if (error) setProblem(error.message);
+      // Words come from the catalogue by code, never from main's (English, staff-facing) message.
+      if (error) setProblem(error.code === 'image_too_small' ? t('id.tooSmall') : t('id.noFace'));
     } finally {
       setBusy(false);
     }

@@ -101,6 +101,17 @@ describe('service faults, end to end', () => {
 });
 
 describe('camera faults', () => {
+  it('explains a blocked camera with a way forward', async () => {
+    const { kiosk: k, page } = await kioskWithMain({ fakeCamera: camera, cameraAllowed: false });
+    open.push(k);
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await page.locator('main[data-screen=cameraProblem][data-problem=permission_denied]').waitFor();
+    await page.getByText('The camera is blocked. Staff: allow camera access, then try again.').waitFor();
+    await page.screenshot({ path: 'test-results/screens/13-camera-blocked.png' });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.locator('main[data-screen=attract]').waitFor();
+  });
+
   it('shows the unplugged screen when the stream ends mid-capture, and carries on after', async () => {
     const { page } = await kiosk();
     await page.getByRole('button', { name: 'Start check' }).click();

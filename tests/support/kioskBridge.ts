@@ -79,6 +79,8 @@ export interface BridgeOptions {
   /** Hands the trusted origin to the caller, which builds main's dispatcher for it. */
   dispatcherFor: (trustedOrigin: string) => Promise<Dispatch> | Dispatch;
   language?: string;
+  /** false: the camera permission is refused, as when IT blocks it. */
+  cameraAllowed?: boolean;
 }
 
 export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
@@ -89,7 +91,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
     headless: options.headless ?? true,
     args: [
       // Camera permission is granted to our origin below; the kiosk never shows a browser prompt.
-      '--use-fake-ui-for-media-stream',
+      ...(options.cameraAllowed === false ? [] : ['--use-fake-ui-for-media-stream']),
       ...(options.fakeCamera ? ['--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.fakeCamera}`] : []),
       '--disable-background-networking',
       '--disable-component-update',
@@ -100,7 +102,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
     ],
   });
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: options.language ?? 'en-US' });
-  await context.grantPermissions(['camera'], { origin });
+  if (options.cameraAllowed !== false) await context.grantPermissions(['camera'], { origin });
   const names = new Set<string>(CONTRACT_NAMES);
   await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {
     const name = channel.replace(/^kiosk:/, '');

@@ -70,6 +70,7 @@ export async function hostMain(
  */
 export async function kioskWithMain(options: {
   fakeCamera: string;
+  cameraAllowed?: boolean;
   localBackend?: () => Promise<LocalBackend>;
   setup?: (main: MainHost) => Promise<void>;
 }) {
@@ -77,6 +78,7 @@ export async function kioskWithMain(options: {
   let main: MainHost | undefined;
   kiosk = await openKiosk({
     fakeCamera: options.fakeCamera,
+    ...(options.cameraAllowed === undefined ? {} : { cameraAllowed: options.cameraAllowed }),
     dispatcherFor: async (origin) => {
       main = await hostMain({
         trustedOrigin: origin,

@@ -52,7 +52,8 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-const AuditQuery = z.object({
+/** Which audit records: the staff view's filter (main adds paging defaults). */
+export const AuditQuerySchema = z.object({
   decision: AuditEntrySchema.shape.decision.optional(),
   from: z.string().datetime().optional(),
   to: z.string().datetime().optional(),
@@ -100,11 +101,11 @@ export const contract = {
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
   /** Staff only: the audit log, newest first. */
   'audit.list': {
-    input: AuditQuery.extend({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
+    input: AuditQuerySchema.extend({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
     result: z.object({ records: z.array(AuditEntrySchema), total: z.number().int() }),
   },
   /** Staff only: the filtered audit log as CSV text. */
-  'audit.exportCsv': { input: AuditQuery, result: z.object({ csv: z.string(), count: z.number().int() }) },
+  'audit.exportCsv': { input: AuditQuerySchema, result: z.object({ csv: z.string(), count: z.number().int() }) },
   /** Staff only: the one way out of kiosk mode (the window ignores close shortcuts). */
   'staff.quitKiosk': { input: NoInput, result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */

@@ -47,7 +47,9 @@ describe('audit log', () => {
   it('exports CSV with a header and quoted fields', async () => {
     const { log } = await fresh();
     log.record(entry({ station: 'Desk "A", lobby' }));
-    const lines = log.exportCsv().trim().split('\n');
+    const { csv, count } = log.exportCsv();
+    expect(count).toBe(1);
+    const lines = csv.trim().split('\n');
     expect(lines[0]).toBe('id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision');
     expect(lines[1]).toContain('"Desk ""A"", lobby"');
     expect(lines[1]).toMatch(/,true,.*,true,,812,verified$/);

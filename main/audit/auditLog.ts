@@ -6,17 +6,14 @@
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { AuditEntrySchema } from '../../app/contract';
+import { AuditEntrySchema, AuditQuerySchema } from '../../app/contract';
 
 /** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
 export const AuditRecordSchema = AuditEntrySchema;
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 export type NewAuditRecord = Omit<AuditRecord, 'id' | 'time'>;
 
-export const AuditFilterSchema = z.object({
-  decision: AuditRecordSchema.shape.decision.optional(),
-  from: z.string().datetime().optional(),
-  to: z.string().datetime().optional(),
+export const AuditFilterSchema = AuditQuerySchema.extend({
   limit: z.number().int().min(1).max(1000).default(100),
   offset: z.number().int().min(0).default(0),
 });
@@ -79,10 +76,12 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
       const rows = db.prepare(`SELECT * FROM verification ${sql} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: filter.limit, offset: filter.offset }) as Row[];
       return { records: rows.map(toRecord), total };
     },
-    exportCsv(input: Omit<AuditFilter, 'limit' | 'offset'> = {}): string {
+    /** The filtered records as CSV, oldest first, with how many there are. */
+    exportCsv(input: Omit<AuditFilter, 'limit' | 'offset'> = {}): { csv: string; count: number } {
       const { sql, params } = where(AuditFilterSchema.parse(input));
       const rows = (db.prepare(`SELECT * FROM verification ${sql} ORDER BY id`).all(params) as Row[]).map(toRecord);
-      return stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+      const csv = stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+      return { csv, count: rows.length };
     },
     /** Deletes records older than `days`; returns how many. */
     purgeOlderThan(days: number): number {

@@ -180,8 +180,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     'audit.exportCsv': async (query) => {
       requireStaff();
-      const csv = audit.exportCsv(query);
-      return { csv, count: audit.list({ ...query, limit: 1 }).total };
+      return audit.exportCsv(query);
     },
     'staff.quitKiosk': async () => {
       requireStaff();

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { KioskError, toErrorData, type ErrorCode, type KioskErrorData } from '../../app/errors';
 import { MATCH } from '../../app/imageRequirements';
 import { createBiointellicClient } from '../biointellic/client';
-import { keychainAccount, type CredentialStore } from '../credentials/keychain';
+import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
 import { readSettings } from '../credentials/settingsFile';
 import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
@@ -151,14 +151,7 @@ async function resolveTarget(url: string | undefined, user: string | undefined, 
 
 export async function passwordFor(account: string, deps: Pick<CliDeps, 'env' | 'store'>): Promise<string> {
   if (deps.env.BIOINTELLIC_PASSWORD) return deps.env.BIOINTELLIC_PASSWORD;
-  const stored = await deps.store.get(account);
-  if (stored === null) {
-    throw new KioskError(
-      'credentials_missing',
-      `No password for ${account}: set BIOINTELLIC_PASSWORD or run "npm run cli -- set-password" (the keychain may also be locked).`,
-    );
-  }
-  return stored;
+  return requiredPassword(deps.store, account, 'set BIOINTELLIC_PASSWORD or run "npm run cli -- set-password"');
 }
 
 async function readImage(file: string): Promise<Uint8Array> {

@@ -14,6 +14,18 @@ export function keychainAccount(userId: string, serviceUrl: string): string {
   return `${userId}@${new URL(serviceUrl).host}`;
 }
 
+/**
+ * The stored password, or credentials_missing saying how to store one. A locked keyring makes
+ * keytar answer "nothing stored" without an error, hence the hint.
+ */
+export async function requiredPassword(store: CredentialStore, account: string, howToStore: string): Promise<string> {
+  const stored = await store.get(account);
+  if (stored === null) {
+    throw new KioskError('credentials_missing', `No password is stored for ${account}: ${howToStore} (the keychain may also be locked).`);
+  }
+  return stored;
+}
+
 export interface KeytarLike {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;

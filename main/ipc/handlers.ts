@@ -6,7 +6,7 @@ import type { Settings } from '../../app/settings';
 import { openAuditLog } from '../audit/auditLog';
 import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
-import { keychainAccount, type CredentialStore } from '../credentials/keychain';
+import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
 import { readSettings, writeSettings } from '../credentials/settingsFile';
 import type { Logger } from '../log';
 import { createVerificationSession } from '../verification/session';
@@ -53,17 +53,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     if (settings.backend.kind === 'local') return services.localBackend();
     const { url, userId } = settings.backend;
     const account = keychainAccount(userId, url);
-    return {
-      url,
-      userId,
-      password: async () => {
-        const stored = await services.store.get(account);
-        if (stored === null) {
-          throw new KioskError('credentials_missing', `No password is stored for ${account} (or the keychain is locked).`);
-        }
-        return stored;
-      },
-    };
+    return { url, userId, password: () => requiredPassword(services.store, account, 'staff can store it in the settings') };
   }
 
   /** One client (and so one token) per service and user, replaced when either changes. */

@@ -165,9 +165,8 @@ async function atKioskDistance(bytes: Uint8Array, face: { box: { x: number; y: n
   const scale = FACE_RULES.interpupillaryPx.target / face.interpupillaryPx;
   const image = sharp(bytes).rotate();
   const meta = await image.metadata();
-  const swapped = (meta.orientation ?? 1) >= 5;
-  const width = Math.round((swapped ? meta.height! : meta.width!) * scale);
-  const height = Math.round((swapped ? meta.width! : meta.height!) * scale);
+  const width = Math.round(meta.autoOrient.width * scale);
+  const height = Math.round(meta.autoOrient.height * scale);
   const scaled = await image.resize(width, height).toBuffer();
   const cutW = Math.min(width, 1920);
   const cutH = Math.min(height, 1080);

@@ -13,8 +13,7 @@ async function header(bytes: Uint8Array) {
   try {
     const meta = await sharp(bytes, { limitInputPixels: INPUT_LIMITS.maxPixels }).metadata();
     if (!meta.width || !meta.height) throw new Error('no dimensions');
-    const swapped = (meta.orientation ?? 1) >= 5;
-    return { format: meta.format, width: swapped ? meta.height : meta.width, height: swapped ? meta.width : meta.height };
+    return { format: meta.format, ...meta.autoOrient };
   } catch {
     throw reject('INVALID_IMAGE', 'Unable to read the image');
   }

@@ -49,9 +49,7 @@ async function probe(input: Uint8Array): Promise<Probed> {
   if (metadata.width * metadata.height > INPUT_LIMITS.maxPixels) {
     throw new KioskError('image_invalid', `The image has more than ${INPUT_LIMITS.maxPixels / 1e6} megapixels.`);
   }
-  const swapped = (metadata.orientation ?? 1) >= 5;
-  const width = swapped ? metadata.height : metadata.width;
-  const height = swapped ? metadata.width : metadata.height;
+  const { width, height } = metadata.autoOrient;
   const aspect = Math.max(width, height) / Math.min(width, height);
   if (aspect > INPUT_LIMITS.maxAspectRatio) {
     throw new KioskError('image_invalid', `The image is ${width}×${height}, too narrow to be a photo of a face.`);

@@ -13,23 +13,19 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CONTRACT_NAMES, type ContractName } from '../../app/channels';
 import type { Progress } from '../../app/contract';
 import type { Dispatch } from '../../main/ipc/dispatcher';
-import { CONTENT_SECURITY_POLICY } from '../../main/shell/policy';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY, rendererFileFor } from '../../main/shell/policy';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json',
-  '.wasm': 'application/wasm', '.bin': 'application/octet-stream', '.png': 'image/png', '.svg': 'image/svg+xml',
-};
-
 async function serveRenderer(dir: string): Promise<{ server: Server; origin: string }> {
   const server = createServer(async (req, res) => {
-    const path = resolve(dir, `.${decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '/index.html')}`);
-    if (!path.startsWith(dir)) return void res.writeHead(404).end();
+    // The very mapping Electron's app:// handler uses (main/shell/policy.ts), on a local origin.
+    const file = rendererFileFor(`${APP_ORIGIN}${new URL(req.url ?? '/', 'http://x').pathname}`, dir);
+    if (!file) return void res.writeHead(404).end();
     try {
-      const body = await readFile(path);
-      res.writeHead(200, { 'content-type': MIME[path.slice(path.lastIndexOf('.'))] ?? 'application/octet-stream', 'content-security-policy': CONTENT_SECURITY_POLICY });
+      const body = await readFile(file.path);
+      res.writeHead(200, { 'content-type': file.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY });
       res.end(body);
     } catch {
       res.writeHead(404).end();

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBiointellicClient } from '../../main/biointellic/client';
+import { clientFor } from '../support/clientFor';
 import { normalizeForLiveness, normalizeForMatch } from '../../main/imaging/normalize';
 import { distantCapture, faceCrop, livenessCapture } from '../support/faces';
 import { hostEngine, type EngineHost } from '../support/engineHost';
@@ -15,22 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => engine.close());
 
-/** Real fetch, counting the authentications it carries: instrumentation, not a stand-in. */
-function countingClient() {
-  const seen = { authenticate: 0, statuses: [] as number[] };
-  const client = createBiointellicClient({
-    baseUrl: engine.url,
-    userId: 'admin',
-    getPassword: async () => 'hunter2',
-    fetch: async (input, init) => {
-      if (String(input).includes('/api/authenticate')) seen.authenticate += 1;
-      const response = await fetch(input, init);
-      seen.statuses.push(response.status);
-      return response;
-    },
-  });
-  return { client, seen };
-}
+/** The engine answers at its own pace: the client's usual timeout and backoff. */
+const countingClient = () => clientFor(engine, { timeoutMs: 30_000, backoffMs: 300 });
 
 describe('client against the engine', () => {
   it('renews 2-second tokens during a run with no failed call', async () => {

@@ -5,7 +5,7 @@
  * ends, so each case tries a few times until it has caught one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBiointellicClient } from '../../main/biointellic/client';
+import { clientFor } from '../support/clientFor';
 import { normalizeForMatch } from '../../main/imaging/normalize';
 import { faceCrop } from '../support/faces';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
@@ -37,18 +37,8 @@ describe('the engine when its analysis worker dies', () => {
   });
 
   it('is invisible to the kiosk: the client retries the 503 and gets the answer', async () => {
-    const statuses: number[] = [];
-    const client = createBiointellicClient({
-      baseUrl: engine.url,
-      userId: 'admin',
-      getPassword: async () => 'hunter2',
-      backoffMs: 300,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        statuses.push(response.status);
-        return response;
-      },
-    });
+    const { client, seen } = clientFor(engine, { timeoutMs: 30_000, backoffMs: 300 });
+    const statuses = seen.statuses;
     const a = await normalizeForMatch(await faceCrop('A'));
     const b = await normalizeForMatch(await faceCrop('A', { margin: 0.9 }));
     await client.checkConnection();

@@ -1,3 +1,4 @@
+import { grabFrame } from '../services/camera';
 import { detectFaces } from '../services/detector';
 import { faceStats } from './frameStats';
 
@@ -28,8 +29,7 @@ export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): P
   const y = Math.max(0, face.box.y - m * face.box.height);
   const w = Math.min(width - x, face.box.width * (1 + 2 * m));
   const h = Math.min(height - y, face.box.height * (1 + 2 * m));
-  const crop = new OffscreenCanvas(Math.round(w), Math.round(h));
-  crop.getContext('2d')!.drawImage(canvas, x, y, w, h, 0, 0, crop.width, crop.height);
-  const preview = await crop.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
-  return { ok: true, bytes: new Uint8Array(await preview.arrayBuffer()), preview };
+  const bytes = await grabFrame(canvas, { x, y, width: w, height: h });
+  // The Blob is a copy: the bytes are zeroed once sent to main, the preview lives until reset.
+  return { ok: true, bytes, preview: new Blob([bytes], { type: 'image/jpeg' }) };
 }

@@ -64,11 +64,18 @@ export function stopCamera(stream: MediaStream | null): void {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
-/** The current frame at the camera's full resolution, as a JPEG (main converts to what each endpoint needs). */
-export async function grabFrame(video: HTMLVideoElement, crop?: { x: number; y: number; width: number; height: number }): Promise<Uint8Array<ArrayBuffer>> {
-  const area = crop ?? { x: 0, y: 0, width: video.videoWidth, height: video.videoHeight };
+/**
+ * The current camera frame (or a canvas), or an area of it, at full resolution as a JPEG; main
+ * converts it to what each endpoint needs.
+ */
+export async function grabFrame(
+  source: HTMLVideoElement | HTMLCanvasElement,
+  crop?: { x: number; y: number; width: number; height: number },
+): Promise<Uint8Array<ArrayBuffer>> {
+  const full = source instanceof HTMLVideoElement ? { width: source.videoWidth, height: source.videoHeight } : source;
+  const area = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
   const canvas = new OffscreenCanvas(Math.round(area.width), Math.round(area.height));
-  canvas.getContext('2d')!.drawImage(video, area.x, area.y, area.width, area.height, 0, 0, canvas.width, canvas.height);
+  canvas.getContext('2d')!.drawImage(source, area.x, area.y, area.width, area.height, 0, 0, canvas.width, canvas.height);
   const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
   return new Uint8Array(await blob.arrayBuffer());
 }

@@ -47,7 +47,8 @@ export function Staff() {
   }, [loaded]);
   useEffect(() => {
     if (open) void listCameras().then(setCameras, () => setCameras([]));
-    if (settings?.backend.kind === 'remote') setRemote((r) => ({ ...r, url: settings.backend.kind === 'remote' ? settings.backend.url : '', userId: settings.backend.kind === 'remote' ? settings.backend.userId : '' }));
+    const backend = settings?.backend;
+    if (backend?.kind === 'remote') setRemote((r) => ({ ...r, url: backend.url, userId: backend.userId }));
   }, [open, settings?.backend]);
 
   const close = async () => {

@@ -153,9 +153,11 @@ async function evalSpoof(client: BiointellicClient, dir: string, extraBonaFide?:
     bpcerExtra: atThreshold(extraBonaFideScores, [], LIVENESS_PASS).falseReject,
     apcerPerType: perType,
     /** ISO/IEC 30107-3 reports the worst attack type as the system's APCER. */
-    apcerWorstType: Math.max(...Object.values(perType).map((p) => p.apcer)),
+    apcerWorstType: Math.max(...Object.values(perType).filter((p) => p.scored > 0).map((p) => p.apcer)),
     atBpcerAtMost10Percent: { threshold: op.threshold, bpcer: op.falseReject, apcerAllAttacks: op.falseAccept },
     rocAuc: rocAuc(bonaFide, allAttacks),
+    bonaFideScores: summary(bonaFide),
+    attackScores: summary(allAttacks),
     failuresToAcquire: { count: failures.length, byCode: countBy(failures.map((f) => (f.outcome as { rejected: string }).rejected)) },
   };
 }
@@ -225,6 +227,7 @@ function printReport(report: { url: string; match?: Awaited<ReturnType<typeof ev
     for (const [type, p] of Object.entries(l.apcerPerType)) console.log(`  APCER ${type.padEnd(8)} ${pct(p.apcer)}  (${p.scored} of ${p.presentations} scored)`);
     console.log(`  APCER (worst type) ${pct(l.apcerWorstType)}`);
     console.log(`  at BPCER ≤ 10 %: threshold ${l.atBpcerAtMost10Percent.threshold.toFixed(3)}, APCER (all attacks) ${pct(l.atBpcerAtMost10Percent.apcerAllAttacks)}`);
+    console.log(`  bona fide scores ${JSON.stringify(l.bonaFideScores)}\n  attack scores ${JSON.stringify(l.attackScores)}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * `npm run engine -- --port 8787 --user admin --password …` starts the local Biointellic engine.
  * `npm run engine -- hash-password` reads a password on standard input and prints its hash for a
- * users file. Environment: BIOINTELLIC_ENGINE_{HOST,PORT,USER,PASSWORD,USERS_FILE,DEBUG_DIR}.
+ * users file. Environment: BIOINTELLIC_ENGINE_{HOST,PORT,USER,PASSWORD,USERS_FILE,DEBUG_DIR,LIVENESS_PASS}.
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,7 @@ async function main(): Promise<number> {
       'token-ttl': { type: 'string', default: '3600' },
       'debug-dir': { type: 'string', default: env.BIOINTELLIC_ENGINE_DEBUG_DIR ?? join(tmpdir(), 'biointellic-engine-debug') },
       workers: { type: 'string' },
+      'liveness-pass': { type: 'string', default: env.BIOINTELLIC_ENGINE_LIVENESS_PASS },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -50,6 +51,11 @@ async function main(): Promise<number> {
     console.error(`Give --user and --password, or --users-file.\n${USAGE}`);
     return 2;
   }
+  const livenessPass = values['liveness-pass'] === undefined ? undefined : Number(values['liveness-pass']);
+  if (livenessPass !== undefined && !(livenessPass >= 0 && livenessPass <= 1)) {
+    console.error(`--liveness-pass must be a number from 0 to 1.\n${USAGE}`);
+    return 2;
+  }
   const started = performance.now();
   const engine = await startEngine({
     users,
@@ -58,6 +64,7 @@ async function main(): Promise<number> {
     tokenTtlSeconds: Number(values['token-ttl']),
     debugDir: values['debug-dir'],
     ...(values.workers ? { workers: Number(values.workers) } : {}),
+    ...(livenessPass !== undefined ? { livenessPass } : {}),
   });
   console.log(`Biointellic engine listening on ${engine.url} (ready in ${Math.round(performance.now() - started)} ms)`);
   const stop = () => void engine.close().then(() => process.exit(0));

@@ -15,6 +15,11 @@ export interface EngineOptions {
   tokenTtlSeconds?: number;
   debugDir: string;
   workers?: number;
+  /**
+   * Liveness operating point (0..1) instead of the calibrated LIVENESS_PASS: a site trading
+   * security for fewer rejected visitors, or tests whose camera replays a still photo.
+   */
+  livenessPass?: number;
   /** Share one pool between engines (tests); otherwise the engine owns its own. */
   pool?: AnalysisPool;
   /** 'stock' runs Human's default configuration: the benchmark baseline, not for use. */
@@ -43,6 +48,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600 }),
     pool,
     debugStore: createDebugStore(options.debugDir),
+    ...(options.livenessPass !== undefined ? { livenessPass: options.livenessPass } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });

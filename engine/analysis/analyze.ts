@@ -3,16 +3,19 @@ import sharp from 'sharp';
 import type { FaceMetrics } from '../../app/faceRules';
 import { toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
+import { personScore } from './presence';
 
 export interface AnalyzedFace extends FaceMetrics {
   embedding: number[] | null;
 }
 
 export interface Analysis {
-  /** The image's own size (EXIF-rotated), in which every face measurement is given. */
+  /** The image's own size (EXIF-rotated), in which every measurement is given. */
   width: number;
   height: number;
   faces: AnalyzedFace[];
+  /** Presence of a person around the largest face (presence.ts); null unless asked for. */
+  person: number | null;
 }
 
 /** Tight crops (e.g. 150×150 passport-style) leave the detector no context: retry with this margin. */
@@ -57,7 +60,7 @@ export async function analyze(
   human: Human,
   config: Partial<Config>,
   bytes: Uint8Array,
-  options: { padIfNoFace?: boolean; maxSide?: number } = {},
+  options: { padIfNoFace?: boolean; maxSide?: number; presence?: Partial<Config> } = {},
 ): Promise<Analysis> {
   const source = await decode(bytes, options.maxSide ?? 1280);
   let decoded: Decoded = source;
@@ -77,7 +80,15 @@ export async function analyze(
       embedding: face.embedding && face.embedding.length > 0 ? Array.from(face.embedding) : null,
     };
   });
-  return { width: source.width, height: source.height, faces: faces.sort((a, b) => b.box.width - a.box.width) };
+  faces.sort((a, b) => b.box.width - a.box.width);
+  const largest = faces[0];
+  let person: number | null = null;
+  if (options.presence && largest) {
+    const { data, info } = decoded;
+    const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
+    person = await personScore(human, options.presence, { data, width: info.width, height: info.height }, box);
+  }
+  return { width: source.width, height: source.height, faces, person };
 }
 
 async function detect(human: Human, config: Partial<Config>, decoded: Decoded) {

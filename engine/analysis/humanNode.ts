@@ -36,13 +36,14 @@ function installFileFetch(): void {
   };
 }
 
-export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description';
+/** `people` is Human's CenterNet object detector (COCO), used only for its "person" class. */
+export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'people';
 
 /**
  * The engine's configuration: only the models it uses, and every cache off because each request
  * is an unrelated still image (frame-to-frame caching would leak one visitor into the next).
  */
-export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description']): Partial<Config> {
+export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description', 'people']): Partial<Config> {
   const on = (m: EngineModels) => models.includes(m);
   const still = { skipFrames: 0, skipTime: 0 };
   const paths = humanPaths();
@@ -59,7 +60,7 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
     filter: { enabled: false },
     gesture: { enabled: false },
     face: {
-      enabled: true,
+      enabled: on('detector'),
       detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.4, iouThreshold: 0.1, return: false, ...still },
       mesh: { enabled: on('mesh') },
       iris: { enabled: on('iris'), ...still },
@@ -71,7 +72,8 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
       attention: { enabled: false },
       gear: { enabled: false },
     },
-    object: { enabled: false },
+    // Every person-class box down to 5 % confidence: liveness keeps the one holding the face.
+    object: { enabled: on('people'), modelPath: 'centernet.json', minConfidence: 0.05, maxDetected: 20, iouThreshold: 0.4, ...still },
     body: { enabled: false },
     hand: { enabled: false },
     segmentation: { enabled: false },

@@ -1,16 +1,10 @@
 import { Worker } from 'node:worker_threads';
 import type { Analysis } from './analyze';
-import type { FrameEvidence } from './screenEvidence';
 import type { AnalysisProfile } from './humanNode';
 import type { WorkerReady, WorkerReply, WorkerTask } from './worker';
 
-export interface AnalysisResult {
-  analysis: Analysis;
-  frame: FrameEvidence | null;
-}
-
 export interface AnalysisPool {
-  analyze(kind: WorkerTask['kind'], bytes: Uint8Array): Promise<AnalysisResult>;
+  analyze(kind: WorkerTask['kind'], bytes: Uint8Array): Promise<Analysis>;
   /**
    * Ends every worker and starts fresh ones: a wasm heap grows to the largest image seen and
    * never shrinks, so an idle kiosk can give that memory back. Requests in flight fail (503) and
@@ -25,7 +19,7 @@ const tsxApi = () => import.meta.resolve('tsx/esm/api');
 interface Slot {
   worker: Worker;
   busy: boolean;
-  pending: { id: number; resolve: (r: AnalysisResult) => void; reject: (e: Error) => void } | undefined;
+  pending: { id: number; resolve: (r: Analysis) => void; reject: (e: Error) => void } | undefined;
 }
 
 /**
@@ -34,7 +28,7 @@ interface Slot {
  */
 export async function createAnalysisPool(options: { size: number; workerUrl?: URL; profile?: AnalysisProfile }): Promise<AnalysisPool> {
   const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
-  const queue: Array<{ task: Omit<WorkerTask, 'id'>; resolve: (r: AnalysisResult) => void; reject: (e: Error) => void }> = [];
+  const queue: Array<{ task: Omit<WorkerTask, 'id'>; resolve: (r: Analysis) => void; reject: (e: Error) => void }> = [];
   const slots: Slot[] = [];
   let nextId = 1;
   let closing = false;
@@ -61,7 +55,7 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
         slot.pending = undefined;
         slot.busy = false;
         if (pending && pending.id === message.id) {
-          if (message.ok) pending.resolve({ analysis: message.analysis, frame: message.frame });
+          if (message.ok) pending.resolve(message.analysis);
           else pending.reject(new Error(message.message));
         }
         pump();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, livenessScore, matchScore } from './scores';
+import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, matchScore } from './scores';
 
 describe('match score', () => {
   it('puts the calibrated cosine exactly on PASS ≥ 48 and is monotonic over 0..100', () => {
@@ -23,12 +23,7 @@ describe('match score', () => {
   });
 });
 
-describe('liveness score and result strings', () => {
-  it('falls as framing evidence rises', () => {
-    expect(livenessScore({ score: 0, left: 0, right: 0, top: 0, bottom: 0 })).toBe(1);
-    expect(livenessScore({ score: 0.8, left: 1, right: 0.8, top: 0.9, bottom: 0 })).toBeCloseTo(0.2);
-  });
-
+describe('result strings', () => {
   it('formats like the document: a numeric string', () => {
     expect(asResultString(67.68598175048828)).toBe('67.68598');
     expect(asResultString(0.87551324)).toBe('0.8755132');

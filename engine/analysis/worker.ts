@@ -6,22 +6,23 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { analyze, type Analysis } from './analyze';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
-import { frameEvidence, type FrameEvidence } from './screenEvidence';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
 export type WorkerReply =
-  | { id: number; ok: true; analysis: Analysis; frame: FrameEvidence | null }
+  | { id: number; ok: true; analysis: Analysis }
   | { id: number; ok: false; message: string };
 export type WorkerReady = { ready: true };
 
 const profile = (workerData as { profile?: AnalysisProfile } | undefined)?.profile ?? 'engine';
 // One Human with every model the engine uses loaded; each request runs only what it needs:
-// liveness needs the iris (pupil distance) but no descriptor, match the descriptor but no iris.
+// liveness needs the iris (pupil distance) but no descriptor, then the person detector on the
+// face's surroundings (presence.ts); match needs the descriptor and nothing else.
 const config = profile === 'stock' ? stockConfig() : engineConfig();
 const perKind = {
   liveness: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'iris']),
   match: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'description']),
 };
+const presence = profile === 'stock' ? undefined : engineConfig(['people']);
 const human = await loadHuman(config);
 // sharp's own thread pool would compete with the other workers for the same two cores.
 sharp.concurrency(1);
@@ -31,10 +32,8 @@ await analyze(human, config, await sharp({ create: { width: 256, height: 256, ch
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, perKind[task.kind], task.bytes, { padIfNoFace: task.kind === 'match' });
-    const face = analysis.faces[0];
-    const frame = task.kind === 'liveness' && face ? await frameEvidence(task.bytes, face.box) : null;
-    parentPort!.postMessage({ id: task.id, ok: true, analysis, frame } satisfies WorkerReply);
+    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : { ...(presence ? { presence } : {}) });
+    parentPort!.postMessage({ id: task.id, ok: true, analysis } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);
   } finally {

@@ -2,8 +2,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { MATCH } from '../../app/imageRequirements';
-import type { AnalysisPool, AnalysisResult } from '../analysis/pool';
-import { LIVENESS_PASS, asResultString, cosineSimilarity, livenessScore, matchScore } from '../analysis/scores';
+import type { Analysis } from '../analysis/analyze';
+import type { AnalysisPool } from '../analysis/pool';
+import { LIVENESS_PASS, asResultString, cosineSimilarity, matchScore } from '../analysis/scores';
 import type { DebugStore } from './debugStore';
 import { ApiError, errorBody, sendError } from './errors';
 import { checkLivenessFile, checkMatchFile, livenessFace, matchFace } from './imageGates';
@@ -18,6 +19,8 @@ export interface ServerDeps {
   pool: AnalysisPool;
   debugStore: DebugStore;
   limiter?: ReturnType<typeof createLoginLimiter>;
+  /** Liveness operating point; LIVENESS_PASS unless the operator chose another. */
+  livenessPass?: number;
 }
 
 function basicCredentials(header: string | undefined): { userId: string; password: string } | null {
@@ -31,7 +34,7 @@ function basicCredentials(header: string | undefined): { userId: string; passwor
 /** Exactly "true" stores images; the document says any other value must not. */
 const wantsDebug = (request: FastifyRequest) => (request.query as Record<string, unknown>).debug === 'true';
 
-async function analysed(pool: AnalysisPool, kind: 'liveness' | 'match', bytes: Uint8Array): Promise<AnalysisResult> {
+async function analysed(pool: AnalysisPool, kind: 'liveness' | 'match', bytes: Uint8Array): Promise<Analysis> {
   try {
     return await pool.analyze(kind, bytes);
   } catch (error) {
@@ -91,10 +94,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const { data } = await readFiles(request, ['data'] as const);
     try {
       await checkLivenessFile(data);
-      const { analysis, frame } = await analysed(deps.pool, 'liveness', data);
+      const analysis = await analysed(deps.pool, 'liveness', data);
       livenessFace(analysis);
-      const score = frame ? livenessScore(frame) : 0;
-      const body = { id: randomUUID(), service: 'LIVENESS', result: asResultString(score), userId, pass: score >= LIVENESS_PASS };
+      const score = analysis.person ?? 0;
+      const body = { id: randomUUID(), service: 'LIVENESS', result: asResultString(score), userId, pass: score >= (deps.livenessPass ?? LIVENESS_PASS) };
       if (wantsDebug(request)) await deps.debugStore.keep(body.id, { data: { bytes: data, extension: 'png' } }, body);
       return body;
     } finally {
@@ -108,7 +111,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     try {
       const [ext1, ext2] = await Promise.all([checkMatchFile(image1, 'image1'), checkMatchFile(image2, 'image2')]);
       const [a, b] = await Promise.all([analysed(deps.pool, 'match', image1), analysed(deps.pool, 'match', image2)]);
-      const score = matchScore(cosineSimilarity(matchFace(a.analysis, 'image1'), matchFace(b.analysis, 'image2')));
+      const score = matchScore(cosineSimilarity(matchFace(a, 'image1'), matchFace(b, 'image2')));
       const body = { id: randomUUID(), service: 'MATCH', result: asResultString(score), userId, pass: score >= MATCH.passThreshold };
       if (wantsDebug(request)) {
         await deps.debugStore.keep(body.id, { image1: { bytes: image1, extension: ext1 }, image2: { bytes: image2, extension: ext2 } }, body);

@@ -67,3 +67,23 @@ export const noFacePhoto = () =>
     .composite([{ input: Buffer.from('<svg width="600" height="600"><rect x="100" y="150" width="400" height="300" fill="#345"/></svg>') }])
     .jpeg()
     .toBuffer();
+
+/**
+ * A replay attack as a phone shows it: the face cut close (as in a selfie video) on a screen with
+ * a black bezel, held up against a plain wall, the face at the kiosk's distance (~95 px IPD).
+ */
+export async function phoneReplay(name: FaceName): Promise<Buffer> {
+  const screen = await sharp(await faceCrop(name, { margin: 0.15, scale: 95 / FACES[name].ipd })).png().toBuffer();
+  const { width = 0, height = 0 } = await sharp(screen).metadata();
+  const bezel = 36;
+  const phone = { width: width + 2 * bezel, height: height + 2 * bezel };
+  const body = Buffer.from(`<svg width="${phone.width}" height="${phone.height}"><rect width="100%" height="100%" rx="48" fill="#111"/></svg>`);
+  const wall = Buffer.from(
+    '<svg width="1280" height="720"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="#9aa39b"/><stop offset="1" stop-color="#4a5048"/></linearGradient></defs><rect width="1280" height="720" fill="url(#g)"/></svg>',
+  );
+  const device = await sharp(body).composite([{ input: screen, left: bezel, top: bezel }]).png().toBuffer();
+  return sharp(wall)
+    .composite([{ input: device, left: Math.round((1280 - phone.width) / 2), top: Math.round((720 - phone.height) / 2) }])
+    .png()
+    .toBuffer();
+}

@@ -11,11 +11,14 @@ export interface CliRun {
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Runs the real CLI (`npm run cli` minus npm) in a child process with its own data directory. */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; dataDir?: string } = {}): Promise<CliRun> {
+/**
+ * Runs the real CLI (`npm run cli` minus npm) in a child process with its own data directory;
+ * `script` runs another command line instead (e.g. the engine's).
+ */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; stdin?: string; dataDir?: string; script?: string } = {}): Promise<CliRun> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kiosk-cli-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'main/cli/index.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, options.script ?? 'main/cli/index.ts'), ...args], {
       cwd: ROOT,
       env: { ...process.env, BIOINTELLIC_PASSWORD: '', KIOSK_DATA_DIR: dataDir, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],

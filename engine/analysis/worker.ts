@@ -24,8 +24,10 @@ const perKind = {
 };
 const presence = profile === 'stock' ? undefined : engineConfig(['people']);
 const human = await loadHuman(config);
-// sharp's own thread pool would compete with the other workers for the same two cores.
+// sharp's own thread pool would compete with the other workers for the same two cores, and its
+// operation cache only holds images that never come back (each request is a new image).
 sharp.concurrency(1);
+sharp.cache(false);
 
 // Warm-up: the first inference compiles kernels; do it before saying ready.
 await analyze(human, config, await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } }).png().toBuffer());

@@ -25,6 +25,8 @@ const store = createKeytarStore();
 // tests are about the flow, so liveness passes at any score here; tests/engine/liveness.test.ts
 // checks the check itself.
 const embedded = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: silentLogger, start: (o) => startEngine({ ...o, workers: 2, livenessPass: 0 }) });
+/** The same engine at its calibrated liveness operating point, for the one test about liveness. */
+const calibrated = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: silentLogger, start: (o) => startEngine({ ...o, workers: 1 }) });
 let dir: string;
 const cameras: Record<string, string> = {};
 let open: Array<KioskPage> = [];
@@ -45,13 +47,13 @@ afterEach(async () => {
   open = [];
 });
 afterAll(async () => {
-  await embedded.stop();
+  await Promise.all([embedded.stop(), calibrated.stop()]);
   await store.delete(EMBEDDED_ACCOUNT);
 });
 
 /** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
-async function kioskWith(camera: string) {
-  const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend });
+async function kioskWith(camera: string, engine = embedded) {
+  const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: engine.backend });
   open.push(kiosk);
   return { page, main };
 }
@@ -91,6 +93,17 @@ describe('the verification flow', () => {
     await shot(page, '07-not-verified');
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('not_verified');
     await page.getByRole('button', { name: 'Try again' }).waitFor();
+  });
+
+  it('refuses a still photo held up to the camera as not live, with advice and a retry', async () => {
+    const { page, main } = await kioskWith(cameras.good!, calibrated);
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'result');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('not_verified');
+    await expect.poll(() => page.locator('main .lead').textContent()).toContain('could not confirm that a person is in front of the camera');
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
+    // Refused at liveness: the ID photo was never compared.
+    expect(main.progress.map((p) => p.stage)).not.toContain('match');
   });
 
   it('asks the visitor to look at the camera when no face is in view, and submits nothing', async () => {

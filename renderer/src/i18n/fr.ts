@@ -43,6 +43,7 @@ export const fr: Messages = {
     verifiedDetail: 'Merci. Vous êtes bien la personne de cette pièce.',
     notVerified: 'Non vérifiée',
     notVerifiedDetail: 'Nous n’avons pas pu confirmer que vous êtes la personne de cette pièce.',
+    notLiveDetail: 'Nous n’avons pas pu confirmer qu’une personne se trouve devant la caméra. Placez-vous seul devant elle, sans rien tenir devant vous, puis réessayez.',
     couldNotCheck: 'Vérification impossible — adressez-vous au personnel',
     tryAgain: 'Réessayer',
     finish: 'Terminer',

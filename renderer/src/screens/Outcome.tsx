@@ -44,7 +44,11 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
 
   const verified = flow.step === 'result' && flow.decision === 'verified';
   const title = flow.step === 'failed' ? (flow.error.code === 'face_rejected' ? t('result.notVerified') : t('result.couldNotCheck')) : verified ? t('result.verified') : t('result.notVerified');
-  const detail = flow.step === 'failed' ? adviceFor(flow.error, t) : verified ? t('result.verifiedDetail') : t('result.notVerifiedDetail');
+  // A refused liveness check gets its own advice: a real visitor refused there can usually pass
+  // by standing alone in front of the camera.
+  const notLive = outcome?.liveness.pass === false;
+  const detail =
+    flow.step === 'failed' ? adviceFor(flow.error, t) : verified ? t('result.verifiedDetail') : notLive ? t('result.notLiveDetail') : t('result.notVerifiedDetail');
   const tone = verified ? 'ok' : flow.step === 'failed' && flow.error.code !== 'face_rejected' ? 'warn' : 'bad';
   return (
     <main className={`screen result ${tone}`} data-screen="result" data-outcome={flow.step === 'failed' ? `error:${flow.error.code}` : flow.decision}>

@@ -1,6 +1,8 @@
 /**
- * `npm run bench:engine` — speed and memory of the local engine, and the same work through Human's
- * stock configuration as the baseline, side by side in one run. Prints numbers; passes nothing.
+ * `npm run bench:engine` — speed and memory of the local engine, and two baselines side by side
+ * in one run: Human's stock configuration as it is ('stock': no person check, so its liveness
+ * answer is empty) and the same plus the engine's person check ('stock+person': the same work,
+ * the same answer). Prints numbers; passes nothing.
  *
  * Work: liveness on a 720p and a 1080p PNG, match on two 1024 px JPEGs (faces from
  * @vladmandic/face-api's sample photos), then liveness throughput with 1, 2 and 4 clients.
@@ -74,23 +76,28 @@ async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof
 const work = await inputs();
 const ours = await measure('engine', work);
 const stock = await measure('stock', work);
-const ratio = (a: number, b: number) => (b / a).toFixed(2);
+const same = await measure('stock+person', work);
 if (values.json) {
-  console.log(JSON.stringify({ runs: RUNS, ours, stock }, null, 2));
+  console.log(JSON.stringify({ runs: RUNS, ours, stock, stockPlusPerson: same }, null, 2));
 } else {
-  const ms = (v: number) => `${v.toFixed(0)} ms`.padStart(8);
-  console.log(`Local engine benchmark, ${RUNS} runs each, ${WORKERS} analysis worker(s) (stock = Human's default configuration)\n`);
-  console.log(`${''.padEnd(26)}${'engine'.padStart(10)}${'stock'.padStart(10)}   stock/engine`);
-  const row = (label: string, a: number, b: number, fmt = ms) => console.log(`${label.padEnd(26)}${fmt(a).padStart(10)}${fmt(b).padStart(10)}   ${ratio(a, b)}×`);
-  row('ready (start→1st answer)', ours.readyMs, stock.readyMs);
-  for (const [name, label] of [['liveness720', 'liveness 720p'], ['liveness1080', 'liveness 1080p'], ['match1024', 'match 2×1024 JPEG']] as const) {
-    row(`${label} p50`, ours.latency[name].p50, stock.latency[name].p50);
-    row(`${label} p95`, ours.latency[name].p95, stock.latency[name].p95);
-  }
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
   const rps = (v: number) => `${v.toFixed(2)}/s`;
-  for (const c of ['1', '2', '4']) {
-    console.log(`${`throughput, ${c} client(s)`.padEnd(26)}${rps(ours.throughput[c]!).padStart(10)}${rps(stock.throughput[c]!).padStart(10)}   ${(ours.throughput[c]! / stock.throughput[c]!).toFixed(2)}× (engine/stock)`);
+  const mb = (v: number) => `${v.toFixed(0)} MB`;
+  console.log(`Local engine benchmark, ${RUNS} runs each, ${WORKERS} analysis worker(s)`);
+  console.log(`stock = Human's default configuration; stock+person = the same plus the engine's person check (the same work)\n`);
+  const header = ['', 'engine', 'stock', 'stock+person', 'stock/engine', '(stock+person)/engine'];
+  const widths = [26, 10, 10, 14, 14, 22];
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(''));
+  // Times: how many times slower the baseline is; throughput: how many times more the engine does.
+  const row = (label: string, a: number, b: number, c: number, fmt: (v: number) => string, higherIsBetter = false) =>
+    line([label, fmt(a), fmt(b), fmt(c), `${(higherIsBetter ? a / b : b / a).toFixed(2)}×`, `${(higherIsBetter ? a / c : c / a).toFixed(2)}×`]);
+  line(header);
+  row('ready (start→1st answer)', ours.readyMs, stock.readyMs, same.readyMs, ms);
+  for (const [name, label] of [['liveness720', 'liveness 720p'], ['liveness1080', 'liveness 1080p'], ['match1024', 'match 2×1024 JPEG']] as const) {
+    row(`${label} p50`, ours.latency[name].p50, stock.latency[name].p50, same.latency[name].p50, ms);
+    row(`${label} p95`, ours.latency[name].p95, stock.latency[name].p95, same.latency[name].p95, ms);
   }
-  console.log(`${'peak RSS'.padEnd(26)}${`${ours.peakRssMb.toFixed(0)} MB`.padStart(10)}${`${stock.peakRssMb.toFixed(0)} MB`.padStart(10)}`);
+  for (const c of ['1', '2', '4']) row(`throughput, ${c} client(s)`, ours.throughput[c]!, stock.throughput[c]!, same.throughput[c]!, rps, true);
+  line(['peak RSS', mb(ours.peakRssMb), mb(stock.peakRssMb), mb(same.peakRssMb), '', '']);
   if (ours.firstAnswer !== 'ok') console.log(`\nnote: the first liveness answer was "${ours.firstAnswer}"`);
 }

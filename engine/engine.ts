@@ -22,7 +22,7 @@ export interface EngineOptions {
   livenessPass?: number;
   /** Share one pool between engines (tests); otherwise the engine owns its own. */
   pool?: AnalysisPool;
-  /** 'stock' runs Human's default configuration: the benchmark baseline, not for use. */
+  /** The stock profiles run Human's default configuration: benchmark baselines, not for use. */
   analysisProfile?: AnalysisProfile;
   /** The analysis worker's module: the source file by default, the bundled one in the app. */
   workerUrl?: URL;

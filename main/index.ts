@@ -24,6 +24,7 @@ import {
   isPermissionAllowed,
   rendererFileFor,
 } from './shell/policy';
+import { ALLOCATOR_ENV, allocatorRelaunch } from './shell/allocator';
 
 const windowed = process.argv.includes('--windowed') && !app.isPackaged;
 
@@ -31,7 +32,13 @@ protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-if (!app.requestSingleInstanceLock()) app.quit();
+const relaunchArgs = allocatorRelaunch(process.platform, process.env, process.argv.slice(1));
+if (relaunchArgs) {
+  // The relaunched process inherits this environment (see shell/allocator.ts for why).
+  Object.assign(process.env, ALLOCATOR_ENV);
+  app.relaunch({ args: relaunchArgs });
+  app.exit(0);
+} else if (!app.requestSingleInstanceLock()) app.quit();
 
 app.on('web-contents-created', (_event, contents: WebContents) => {
   contents.on('will-navigate', (event, url) => {

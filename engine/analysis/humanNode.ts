@@ -90,7 +90,12 @@ export function stockConfig(): Partial<Config> {
   return { backend: 'wasm', wasmPath: paths.wasm, modelBasePath: pathToFileURL(`${paths.models}/`).href, debug: false, cacheSensitivity: 0 };
 }
 
-export type AnalysisProfile = 'engine' | 'stock';
+/**
+ * 'stock': Human's default configuration as it is (its liveness answer is always 0: it has no
+ * person check). 'stock+person': the same plus the engine's person check, so it does the same
+ * work and gives the same kind of answer. Both are benchmark baselines, not for use.
+ */
+export type AnalysisProfile = 'engine' | 'stock' | 'stock+person';
 
 export async function loadHuman(config: Partial<Config>): Promise<Human> {
   installFileFetch();

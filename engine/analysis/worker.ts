@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import { analyze, type Analysis } from './analyze';
+import type { Config } from '@vladmandic/human';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
@@ -14,23 +15,25 @@ export type WorkerReply =
 export type WorkerReady = { ready: true };
 
 const profile = (workerData as { profile?: AnalysisProfile } | undefined)?.profile ?? 'engine';
-// One Human with every model the engine uses loaded; each request runs only what it needs:
-// liveness needs the iris (pupil distance) but no descriptor, then the person detector on the
-// face's surroundings (presence.ts); match needs the descriptor and nothing else.
-const config = profile === 'stock' ? stockConfig() : engineConfig();
-const perKind = {
-  liveness: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'iris']),
-  match: profile === 'stock' ? config : engineConfig(['detector', 'mesh', 'description']),
-};
+const stock = profile !== 'engine';
+const human = await loadHuman(stock ? stockConfig() : engineConfig());
+// Human merges each call's configuration into its own and keeps it: the stock baselines pass the
+// whole default configuration every time, so the person check's settings never leak into them.
+const stockDefaults = stock ? (JSON.parse(JSON.stringify(human.config)) as Config) : null;
+// The engine has every model it uses loaded; each request runs only what it needs: liveness needs
+// the iris (pupil distance) but no descriptor, then the person detector on the face's
+// surroundings (presence.ts); match needs the descriptor and nothing else.
+const perKind = stockDefaults
+  ? { liveness: stockDefaults, match: stockDefaults }
+  : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh', 'description']) };
 const presence = profile === 'stock' ? undefined : engineConfig(['people']);
-const human = await loadHuman(config);
 // sharp's own thread pool would compete with the other workers for the same two cores, and its
 // operation cache only holds images that never come back (each request is a new image).
 sharp.concurrency(1);
 sharp.cache(false);
 
-// Warm-up: the first inference compiles kernels; do it before saying ready.
-await analyze(human, config, await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } }).png().toBuffer());
+// Warm-up: the first inference compiles kernels; do it before saying ready, with every model.
+await analyze(human, stockDefaults ?? engineConfig(), await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } }).png().toBuffer());
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {

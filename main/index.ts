@@ -145,8 +145,11 @@ async function start(): Promise<void> {
   reload();
 }
 
-app.whenReady().then(start, (error: unknown) => {
-  console.error('Biointellic Kiosk could not start:', error);
-  app.exit(1);
-});
+// A relaunching instance is on its way out: it never opens a window.
+if (!relaunchArgs) {
+  app.whenReady().then(start, (error: unknown) => {
+    console.error('Biointellic Kiosk could not start:', error);
+    app.exit(1);
+  });
+}
 app.on('window-all-closed', () => app.quit());

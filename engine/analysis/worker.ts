@@ -4,8 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { analyze, type Analysis } from './analyze';
 import type { Config } from '@vladmandic/human';
+import { analyze, type Analysis } from './analyze';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
@@ -37,7 +37,7 @@ await analyze(human, stockDefaults ?? engineConfig(), await sharp({ create: { wi
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : { ...(presence ? { presence } : {}) });
+    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : presence ? { presence } : {});
     parentPort!.postMessage({ id: task.id, ok: true, analysis } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

@@ -6,6 +6,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parseLivenessPass } from './analysis/scores';
 import { startEngine } from './engine';
 import { hashPassword, loadUsersFile } from './http/users';
 
@@ -51,9 +52,11 @@ async function main(): Promise<number> {
     console.error(`Give --user and --password, or --users-file.\n${USAGE}`);
     return 2;
   }
-  const livenessPass = values['liveness-pass'] === undefined ? undefined : Number(values['liveness-pass']);
-  if (livenessPass !== undefined && !(livenessPass >= 0 && livenessPass <= 1)) {
-    console.error(`--liveness-pass must be a number from 0 to 1.\n${USAGE}`);
+  let livenessPass: number | undefined;
+  try {
+    livenessPass = parseLivenessPass(values['liveness-pass']);
+  } catch (error) {
+    console.error(`--liveness-pass: ${(error as Error).message}\n${USAGE}`);
     return 2;
   }
   const started = performance.now();

@@ -80,7 +80,13 @@ async function start(): Promise<void> {
   const store = createKeytarStore();
   // The analysis worker is bundled beside this file (scripts/build-main.mjs).
   const workerUrl = pathToFileURL(join(__dirname, 'analysisWorker.mjs'));
-  const embedded = createEmbeddedEngine({ store, dataDir, logger, start: (options) => startEngine({ ...options, workerUrl }) });
+  const embedded = createEmbeddedEngine({
+    store,
+    dataDir,
+    logger,
+    start: (options) => startEngine({ ...options, workerUrl }),
+    livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS,
+  });
   let quitting = false;
   app.on('will-quit', () => void embedded.stop());
   const handlers = await createHandlers({

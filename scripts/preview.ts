@@ -27,7 +27,7 @@ const { values } = parseArgs({
 const dataDir = defaultDataDir();
 const logger = createLogger((line) => process.stderr.write(`${line}\n`), { minLevel: 'warn' });
 const store = createKeytarStore();
-const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine });
+const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine, livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS });
 let kiosk: KioskPage | undefined;
 const handlers = await createHandlers({
   dataDir,

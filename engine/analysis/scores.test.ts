@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, matchScore } from './scores';
+import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, matchScore, parseLivenessPass } from './scores';
 
 describe('match score', () => {
   it('puts the calibrated cosine exactly on PASS ≥ 48 and is monotonic over 0..100', () => {
@@ -28,5 +28,18 @@ describe('result strings', () => {
     expect(asResultString(67.68598175048828)).toBe('67.68598');
     expect(asResultString(0.87551324)).toBe('0.8755132');
     expect(Number(asResultString(48))).toBe(48);
+  });
+});
+
+describe("an operator's liveness operating point", () => {
+  it('is a number from 0 to 1, or nothing when not given', () => {
+    expect(parseLivenessPass('0.5')).toBe(0.5);
+    expect(parseLivenessPass('0')).toBe(0);
+    expect(parseLivenessPass(undefined)).toBeUndefined();
+    expect(parseLivenessPass(' ')).toBeUndefined();
+  });
+
+  it('refuses anything else, saying what it got', () => {
+    for (const bad of ['1.5', '-0.1', 'strict', 'NaN']) expect(() => parseLivenessPass(bad)).toThrow(`from 0 to 1 (got "${bad}")`);
   });
 });

@@ -38,5 +38,16 @@ export function matchScore(cosine: number, atPass = MATCH_COSINE_AT_PASS): numbe
  */
 export const LIVENESS_PASS = 0.65;
 
+/**
+ * An operator's liveness operating point (`--liveness-pass`, BIOINTELLIC_ENGINE_LIVENESS_PASS):
+ * undefined when none is given; a RangeError saying what is wrong when it is not 0..1.
+ */
+export function parseLivenessPass(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const value = Number(text);
+  if (!(value >= 0 && value <= 1)) throw new RangeError(`The liveness operating point must be a number from 0 to 1 (got "${text}").`);
+  return value;
+}
+
 /** The document sends numbers as strings with about seven significant digits. */
 export const asResultString = (value: number): string => String(Number(value.toPrecision(7)));

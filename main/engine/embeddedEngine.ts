@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { KioskError } from '../../app/errors';
 import type { RunningEngine, EngineOptions } from '../../engine/engine';
+import { parseLivenessPass } from '../../engine/analysis/scores';
 import { hashPassword } from '../../engine/http/users';
 import type { CredentialStore } from '../credentials/keychain';
 import type { LocalBackend } from '../ipc/handlers';
@@ -22,6 +23,8 @@ export function createEmbeddedEngine(deps: {
   dataDir: string;
   logger: Logger;
   start: (options: EngineOptions) => Promise<RunningEngine>;
+  /** IT's liveness operating point (BIOINTELLIC_ENGINE_LIVENESS_PASS), as text; unset = calibrated. */
+  livenessPass?: string | undefined;
 }) {
   let starting: Promise<{ engine: RunningEngine; password: string }> | null = null;
 
@@ -39,6 +42,17 @@ export function createEmbeddedEngine(deps: {
     }
   }
 
+  /** A bad value must not keep the kiosk from starting: it is logged and the calibrated one used. */
+  function operatingPoint(): { livenessPass?: number } {
+    try {
+      const value = parseLivenessPass(deps.livenessPass);
+      return value === undefined ? {} : { livenessPass: value };
+    } catch (error) {
+      deps.logger.log('warn', 'engine.liveness_pass_ignored', { reason: (error as Error).message });
+      return {};
+    }
+  }
+
   async function boot() {
     const secret = await password();
     const started = Date.now();
@@ -50,6 +64,7 @@ export function createEmbeddedEngine(deps: {
       // A kiosk serves one visitor at a time: one analysis worker keeps the whole process under
       // 600 MB (two cost ~800 MB for ~100 ms less per match; see README, Speed and memory).
       workers: 1,
+      ...operatingPoint(),
     });
     deps.logger.log('info', 'engine.started', { url: engine.url, ms: Date.now() - started });
     return { engine, password: secret };

@@ -2,6 +2,7 @@
 import { tmpdir } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../../engine/engine';
+import { createBiointellicClient } from '../../main/biointellic/client';
 import { createKeytarStore } from '../../main/credentials/keychain';
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { createLogger } from '../../main/log';
@@ -43,5 +44,25 @@ describe('the built-in engine as the default backend', () => {
     await main.call('verification.setIdPhoto', await faceCrop('B'));
     await main.call('verification.setLivePhoto', await livenessCapture('C'));
     expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'not_verified', match: { pass: false } } });
+  });
+
+  it("takes IT's liveness operating point, and starts anyway on a bad one, saying so in the log", async () => {
+    const capture = await livenessCapture('C');
+    const livenessWith = async (livenessPass: string) => {
+      const lines: string[] = [];
+      const engine = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: createLogger((l) => lines.push(l)), start: (o) => startEngine({ ...o, workers: 1 }), livenessPass });
+      try {
+        const backend = await engine.backend();
+        const client = createBiointellicClient({ baseUrl: backend.url, userId: backend.userId, getPassword: backend.password });
+        return { result: await client.liveness(capture), log: lines.join('\n') };
+      } finally {
+        await engine.stop();
+      }
+    };
+    const strict = await livenessWith('0.99');
+    expect(strict.result.pass).toBe(false);
+    const bad = await livenessWith('strict');
+    expect(bad.result.pass).toBe(true);
+    expect(bad.log).toContain('engine.liveness_pass_ignored');
   });
 });

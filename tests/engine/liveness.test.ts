@@ -51,6 +51,6 @@ describe('liveness on real faces', () => {
   it('refuses an operating point outside 0..1 on the command line, saying so', async () => {
     const run = await runCli(['--user', 'a', '--password', 'b', '--liveness-pass', '1.5'], { script: 'engine/cli.ts' });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--liveness-pass must be a number from 0 to 1');
+    expect(run.stderr).toContain('--liveness-pass: The liveness operating point must be a number from 0 to 1 (got "1.5")');
   });
 });

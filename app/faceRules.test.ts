@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FACE_REJECTIONS, livenessRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
+import { FACE_REJECTIONS, livenessRejection, livenessRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
 
 const good: FaceMetrics = {
   box: { x: 100, y: 100, width: 200, height: 230 },
@@ -42,5 +42,20 @@ describe('significantFaces', () => {
     expect(significantFaces([big, other, ghost], 0.5)).toEqual([big, other]);
     expect(significantFaces([big, other, ghost], 0.8)).toEqual([big]);
     expect(significantFaces([], 0.5)).toEqual([]);
+  });
+});
+
+describe('livenessRejection', () => {
+  const at = (x: number, width: number, over: Partial<FaceMetrics> = {}): FaceMetrics => ({ ...good, box: { ...good.box, x, width }, ...over });
+
+  it('passes one good face, and ignores a much smaller one behind it', () => {
+    expect(livenessRejection([good])).toBeNull();
+    expect(livenessRejection([at(100, 200), at(600, 90)])).toBeNull();
+  });
+
+  it('refuses no face, two faces of similar size, then the first rule the one face breaks', () => {
+    expect(livenessRejection([])).toBe(FACE_REJECTIONS.noFace);
+    expect(livenessRejection([at(100, 200), at(600, 120)])).toBe(FACE_REJECTIONS.multipleFaces);
+    expect(livenessRejection([at(100, 200, { yawDeg: 40 }), at(600, 90)])).toBe(FACE_REJECTIONS.yaw);
   });
 });

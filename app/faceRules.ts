@@ -78,3 +78,14 @@ export function significantFaces<T extends { box: FaceMetrics['box'] }>(faces: r
   const largest = Math.max(0, ...faces.map((f) => f.box.width));
   return faces.filter((f) => f.box.width >= largest * ratio);
 }
+
+/**
+ * What a liveness picture's faces break, in the service's order (no face, more than one, then the
+ * rules on the one face), or null when the picture is fit to judge.
+ */
+export function livenessRejection(faces: readonly FaceMetrics[]): FaceRejection | null {
+  const significant = significantFaces(faces, SIGNIFICANT_FACE_RATIO.liveness);
+  if (significant.length === 0) return FACE_REJECTIONS.noFace;
+  if (significant.length > 1) return FACE_REJECTIONS.multipleFaces;
+  return livenessRuleBroken(significant[0]!);
+}

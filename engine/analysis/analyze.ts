@@ -14,8 +14,14 @@ export interface Analysis {
   width: number;
   height: number;
   faces: AnalyzedFace[];
-  /** Presence of a person around the largest face (presence.ts); null unless asked for. */
+  /** Presence of a person around the largest face (presence.ts); null unless asked for and due. */
   person: number | null;
+}
+
+/** The person detector's configuration, run only when `due` says the faces are worth judging. */
+export interface PresenceCheck {
+  config: Partial<Config>;
+  due: (faces: readonly AnalyzedFace[]) => boolean;
 }
 
 /** Tight crops (e.g. 150×150 passport-style) leave the detector no context: retry with this margin. */
@@ -60,7 +66,7 @@ export async function analyze(
   human: Human,
   config: Partial<Config>,
   bytes: Uint8Array,
-  options: { padIfNoFace?: boolean; maxSide?: number; presence?: Partial<Config> } = {},
+  options: { padIfNoFace?: boolean; maxSide?: number; presence?: PresenceCheck } = {},
 ): Promise<Analysis> {
   const source = await decode(bytes, options.maxSide ?? 1280);
   let decoded: Decoded = source;
@@ -83,10 +89,10 @@ export async function analyze(
   faces.sort((a, b) => b.box.width - a.box.width);
   const largest = faces[0];
   let person: number | null = null;
-  if (options.presence && largest) {
+  if (options.presence && largest && options.presence.due(faces)) {
     const { data, info } = decoded;
     const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
-    person = await personScore(human, options.presence, { data, width: info.width, height: info.height }, box);
+    person = await personScore(human, options.presence.config, { data, width: info.width, height: info.height }, box);
   }
   return { width: source.width, height: source.height, faces, person };
 }

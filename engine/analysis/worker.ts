@@ -5,7 +5,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { Config } from '@vladmandic/human';
-import { analyze, type Analysis } from './analyze';
+import { livenessRejection } from '../../app/faceRules';
+import { analyze, type Analysis, type PresenceCheck } from './analyze';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
@@ -26,7 +27,10 @@ const stockDefaults = stock ? (JSON.parse(JSON.stringify(human.config)) as Confi
 const perKind = stockDefaults
   ? { liveness: stockDefaults, match: stockDefaults }
   : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh', 'description']) };
-const presence = profile === 'stock' ? undefined : engineConfig(['people']);
+// The person detector is most of a liveness request's time: it runs only on a picture the
+// service's face rules accept, since any other is refused without a score.
+const presence: PresenceCheck | undefined =
+  profile === 'stock' ? undefined : { config: engineConfig(['people']), due: (faces) => livenessRejection(faces) === null };
 // sharp's own thread pool would compete with the other workers for the same two cores, and its
 // operation cache only holds images that never come back (each request is a new image).
 sharp.concurrency(1);

@@ -4,7 +4,7 @@
  * engine's catalogue (README); thresholds come from app/ so kiosk guidance applies the same rules.
  */
 import sharp from 'sharp';
-import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, livenessRuleBroken, significantFaces } from '../../app/faceRules';
+import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, livenessRejection, significantFaces } from '../../app/faceRules';
 import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
 import { reject } from './errors';
@@ -35,15 +35,10 @@ export async function checkMatchFile(bytes: Uint8Array, field: string): Promise<
   return format === 'png' ? 'png' : 'jpg';
 }
 
-/** The one face liveness looks at, or the first rule the picture breaks. */
-export function livenessFace(analysis: Analysis) {
-  const faces = significantFaces(analysis.faces, SIGNIFICANT_FACE_RATIO.liveness);
-  const face = faces[0];
-  if (!face) throw reject(FACE_REJECTIONS.noFace.code, FACE_REJECTIONS.noFace.message);
-  if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, FACE_REJECTIONS.multipleFaces.message);
-  const broken = livenessRuleBroken(face);
-  if (broken) throw reject(broken.code, broken.message);
-  return face;
+/** Refuses a liveness picture with the first rule its faces break. */
+export function checkLivenessFaces(analysis: Analysis): void {
+  const rejection = livenessRejection(analysis.faces);
+  if (rejection) throw reject(rejection.code, rejection.message);
 }
 
 /** Kept verbatim from the document's example: clients may already key on "-3491". */

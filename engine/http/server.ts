@@ -7,7 +7,7 @@ import type { AnalysisPool } from '../analysis/pool';
 import { LIVENESS_PASS, asResultString, cosineSimilarity, matchScore } from '../analysis/scores';
 import type { DebugStore } from './debugStore';
 import { ApiError, errorBody, sendError } from './errors';
-import { checkLivenessFile, checkMatchFile, livenessFace, matchFace } from './imageGates';
+import { checkLivenessFaces, checkLivenessFile, checkMatchFile, matchFace } from './imageGates';
 import { createLoginLimiter } from './loginLimiter';
 import type { TokenIssuer } from './tokens';
 import { UPLOAD_LIMITS, readFiles, uploadError } from './uploads';
@@ -95,7 +95,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     try {
       await checkLivenessFile(data);
       const analysis = await analysed(deps.pool, 'liveness', data);
-      livenessFace(analysis);
+      checkLivenessFaces(analysis);
       const score = analysis.person ?? 0;
       const body = { id: randomUUID(), service: 'LIVENESS', result: asResultString(score), userId, pass: score >= (deps.livenessPass ?? LIVENESS_PASS) };
       if (wantsDebug(request)) await deps.debugStore.keep(body.id, { data: { bytes: data, extension: 'png' } }, body);

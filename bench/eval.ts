@@ -1,39 +1,42 @@
 /**
- * `npm run eval -- --pairs DIR --spoof DIR [--bona-fide DIR] [--url URL --user U] [--json]`
+ * `npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--url URL --user U] [--json]`
  *
  * Runs a data set through any Biointellic URL (the built-in engine when no --url is given) and
  * prints match accuracy (FMR/FNMR at PASS ≥ 48, ROC AUC, failures to acquire) and presentation-
- * attack detection (APCER per attack type, BPCER, ISO/IEC 30107-3).
+ * attack detection (ISO/IEC 30107-3: BPCER, APCER per attack type, per source and kind).
  *
  * Protocol. Match: each pair is normalised exactly as the kiosk does (fit 1024 px, ≤ 2 MB) and
  * sent once. Liveness: the kiosk's guidance brings every visitor to ~90 px between the pupils
- * before it captures, so each presentation is scaled to that distance (measured with the same
- * detector the engine uses), cut to at most 1920×1080 around the face, and sent as a PNG.
- * --bona-fide adds every image under DIR as a further bona fide presentation (e.g. the pairs
- * photos: real people photographed directly), reported as its own BPCER.
+ * before it captures, so each presentation (a still, or a frame every 0.25 s of each video in
+ * --video) is scaled to that distance (measured with the same detector the engine uses), cut to
+ * at most 1920×1080 around the face, and sent as a PNG (evalLiveness.ts).
+ * --signals also scores each picture in process with MiniFASNet, the person check and their
+ * fusion: the evidence for what `result` is. --as-is scores MiniFASNet in process on every
+ * presentation as it is, with no scaling and no face rules: the reference pipeline's protocol,
+ * to compare with its published figures (engine/models/minifasnet/README.md).
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import sharp from 'sharp';
 import { KioskError } from '../app/errors';
-import { FACE_RULES } from '../app/faceRules';
 import { startEngine } from '../engine/engine';
-import { analyze } from '../engine/analysis/analyze';
-import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../main/biointellic/client';
 import { passwordFor } from '../main/cli/cli';
 import { createKeytarStore, keychainAccount } from '../main/credentials/keychain';
-import { normalizeForLiveness, normalizeForMatch } from '../main/imaging/normalize';
-import { LIVENESS_PASS } from '../engine/analysis/scores';
-import { atThreshold, rocAuc, thresholdForFalseAccept, thresholdForFalseReject } from './metrics';
+import { normalizeForMatch } from '../main/imaging/normalize';
+import { LIVENESS_PASS, parseLivenessPass } from '../engine/analysis/scores';
+import { figures, livenessReport, loadPresentations, quantiles, scoreAsIs, scorePresentations, signalScorers } from './evalLiveness';
+import { atThreshold, rocAuc, thresholdForFalseAccept } from './metrics';
 
 const { values } = parseArgs({
   options: {
     pairs: { type: 'string' },
     spoof: { type: 'string' },
-    'bona-fide': { type: 'string' },
+    video: { type: 'string' },
+    signals: { type: 'boolean', default: false },
+    'as-is': { type: 'boolean', default: false },
+    'liveness-pass': { type: 'string' },
     url: { type: 'string' },
     user: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -41,7 +44,7 @@ const { values } = parseArgs({
   },
 });
 if (!values.pairs && !values.spoof) {
-  console.error('Usage: npm run eval -- --pairs DIR --spoof DIR [--url URL --user U] [--json]');
+  console.error('Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--url URL --user U] [--json]');
   process.exit(2);
 }
 
@@ -102,81 +105,17 @@ async function evalPairs(client: BiointellicClient, dir: string, concurrency: nu
   };
 }
 
-function summary(scores: number[]) {
-  const sorted = [...scores].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-  return { min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9), max: sorted.at(-1) ?? Number.NaN };
+const summary = quantiles;
+
+async function evalSpoof(client: BiointellicClient, dir: string, threshold: number) {
+  const list = await loadPresentations(dir, values.video);
+  const results = values['as-is']
+    ? await scoreAsIs(list)
+    : await scorePresentations(list, (png) => attempt(() => client.liveness(png)), values.signals ? { signals: await signalScorers() } : {});
+  return { protocol: values['as-is'] ? 'as-is, in process (reference protocol)' : 'kiosk distance, through the engine', ...livenessReport(results, threshold) };
 }
 
-async function imagesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && /\.(jpe?g|png)$/i.test(e.name)).map((e) => join(e.parentPath, e.name)).sort();
-}
-
-async function evalSpoof(client: BiointellicClient, dir: string, extraBonaFide?: string) {
-  const manifest = [
-    ...(await csv(join(dir, 'manifest.csv'))).map((row) => ({ path: join(dir, row.file!), label: row.label!, attack_type: row.attack_type ?? '', extra: false })),
-    ...(extraBonaFide ? await imagesUnder(extraBonaFide) : []).map((path) => ({ path, label: 'genuine', attack_type: '', extra: true })),
-  ];
-  const config = engineConfig(['detector', 'mesh', 'iris']);
-  const human = await loadHuman(config);
-  const results: Array<{ file: string; attack: string | null; extra: boolean; outcome: Outcome }> = [];
-  for (const row of manifest) {
-    const bytes = await readFile(row.path);
-    const attack = row.label === 'attack' ? row.attack_type || 'unknown' : null;
-    const face = (await analyze(human, config, bytes)).faces[0];
-    const outcome: Outcome =
-      !face || face.interpupillaryPx <= 0
-        ? { rejected: 'FACE_NOT_FOUND' }
-        : await attempt(async () => client.liveness((await normalizeForLiveness(await atKioskDistance(bytes, face))).bytes));
-    results.push({ file: row.path, attack, extra: row.extra, outcome });
-  }
-  const scores = (filter: (r: (typeof results)[number]) => boolean) =>
-    results.filter((r) => filter(r) && 'score' in r.outcome).map((r) => (r.outcome as { score: number }).score);
-  const bonaFide = scores((r) => r.attack === null);
-  const spoofSetBonaFide = scores((r) => r.attack === null && !r.extra);
-  const extraBonaFideScores = scores((r) => r.extra);
-  const types = [...new Set(results.flatMap((r) => (r.attack ? [r.attack] : [])))].sort();
-  const perType = Object.fromEntries(types.map((t) => {
-    const attacks = scores((r) => r.attack === t);
-    return [t, { presentations: results.filter((r) => r.attack === t).length, scored: attacks.length, apcer: atThreshold(bonaFide, attacks, LIVENESS_PASS).falseAccept }];
-  }));
-  const allAttacks = scores((r) => r.attack !== null);
-  const at = atThreshold(bonaFide, allAttacks, LIVENESS_PASS);
-  const op = thresholdForFalseReject(bonaFide, allAttacks, 0.1);
-  const failures = results.filter((r) => 'rejected' in r.outcome);
-  return {
-    bonaFide: { presentations: results.filter((r) => r.attack === null).length, scored: bonaFide.length, extra: extraBonaFideScores.length },
-    threshold: LIVENESS_PASS,
-    bpcer: at.falseReject,
-    bpcerSpoofSet: atThreshold(spoofSetBonaFide, [], LIVENESS_PASS).falseReject,
-    bpcerExtra: atThreshold(extraBonaFideScores, [], LIVENESS_PASS).falseReject,
-    apcerPerType: perType,
-    /** ISO/IEC 30107-3 reports the worst attack type as the system's APCER. */
-    apcerWorstType: Math.max(...Object.values(perType).filter((p) => p.scored > 0).map((p) => p.apcer)),
-    atBpcerAtMost10Percent: { threshold: op.threshold, bpcer: op.falseReject, apcerAllAttacks: op.falseAccept },
-    rocAuc: rocAuc(bonaFide, allAttacks),
-    bonaFideScores: summary(bonaFide),
-    attackScores: summary(allAttacks),
-    failuresToAcquire: { count: failures.length, byCode: countBy(failures.map((f) => (f.outcome as { rejected: string }).rejected)) },
-  };
-}
-
-/** Scales a presentation so the pupils are ~90 px apart, cut to at most 1920×1080 around the face. */
-async function atKioskDistance(bytes: Uint8Array, face: { box: { x: number; y: number; width: number; height: number }; interpupillaryPx: number }) {
-  const scale = FACE_RULES.interpupillaryPx.target / face.interpupillaryPx;
-  const image = sharp(bytes).rotate();
-  const meta = await image.metadata();
-  const width = Math.round(meta.autoOrient.width * scale);
-  const height = Math.round(meta.autoOrient.height * scale);
-  const scaled = await image.resize(width, height).toBuffer();
-  const cutW = Math.min(width, 1920);
-  const cutH = Math.min(height, 1080);
-  const cx = (face.box.x + face.box.width / 2) * scale;
-  const cy = (face.box.y + face.box.height / 2) * scale;
-  const clamp = (v: number, max: number) => Math.min(Math.max(0, Math.round(v)), max);
-  return sharp(scaled).extract({ left: clamp(cx - cutW / 2, width - cutW), top: clamp(cy - cutH / 2, height - cutH), width: cutW, height: cutH }).png().toBuffer();
-}
+const livenessPass = parseLivenessPass(values['liveness-pass']);
 
 async function main() {
   let url = values.url;
@@ -189,7 +128,7 @@ async function main() {
     password = () => passwordFor(account, { env: process.env, store: createKeytarStore() });
   } else {
     const secret = 'eval-only-password';
-    const engine = await startEngine({ users: new Map([[userId, await hashPassword(secret)]]), debugDir: '/nonexistent-debug-off' });
+    const engine = await startEngine({ users: new Map([[userId, await hashPassword(secret)]]), debugDir: '/nonexistent-debug-off', ...(livenessPass === undefined ? {} : { livenessPass }) });
     url = engine.url;
     password = async () => secret;
     stop = engine.close;
@@ -200,7 +139,7 @@ async function main() {
   const report = {
     url: values.url ?? 'built-in engine',
     ...(values.pairs ? { match: await evalPairs(client, values.pairs, Number(values.concurrency)) } : {}),
-    ...(values.spoof ? { liveness: await evalSpoof(client, values.spoof, values['bona-fide']) } : {}),
+    ...(values.spoof ? { liveness: await evalSpoof(client, values.spoof, livenessPass ?? LIVENESS_PASS) } : {}),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   await stop();
@@ -220,14 +159,25 @@ function printReport(report: { url: string; match?: Awaited<ReturnType<typeof ev
     console.log(`  lowest score with FMR ≤ 1 %: ${m.fmrAtMost1Percent.threshold.toFixed(2)} (FMR ${pct(m.fmrAtMost1Percent.fmr)}, FNMR ${pct(m.fmrAtMost1Percent.fnmr)})`);
     console.log(`  genuine scores ${JSON.stringify(m.genuineScores)}\n  impostor scores ${JSON.stringify(m.impostorScores)}`);
   }
-  const l = report.liveness;
-  if (l) {
-    console.log(`\nLiveness: ${l.bonaFide.presentations} bona fide presentations (${l.bonaFide.scored} scored), pass at ≥ ${l.threshold}`);
-    console.log(`  BPCER ${pct(l.bpcer)} (spoof set ${pct(l.bpcerSpoofSet)}, ${l.bonaFide.extra} extra bona fide ${pct(l.bpcerExtra)})   ROC AUC ${l.rocAuc.toFixed(4)}   failures to acquire: ${l.failuresToAcquire.count} ${JSON.stringify(l.failuresToAcquire.byCode)}`);
-    for (const [type, p] of Object.entries(l.apcerPerType)) console.log(`  APCER ${type.padEnd(8)} ${pct(p.apcer)}  (${p.scored} of ${p.presentations} scored)`);
-    console.log(`  APCER (worst type) ${pct(l.apcerWorstType)}`);
-    console.log(`  at BPCER ≤ 10 %: threshold ${l.atBpcerAtMost10Percent.threshold.toFixed(3)}, APCER (all attacks) ${pct(l.atBpcerAtMost10Percent.apcerAllAttacks)}`);
-    console.log(`  bona fide scores ${JSON.stringify(l.bonaFideScores)}\n  attack scores ${JSON.stringify(l.attackScores)}`);
+  if (report.liveness) printLiveness(report.liveness);
+}
+
+const num = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3));
+const q = (s: ReturnType<typeof quantiles>) => `n ${s.n} min ${num(s.min)} p10 ${num(s.p10)} median ${num(s.median)} max ${num(s.max)}`;
+
+function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
+  console.log(`\nLiveness (${l.protocol}), pass at ≥ ${l.threshold}`);
+  const row = (label: string, f: ReturnType<typeof figures>) => {
+    console.log(`  ${label.padEnd(26)} bona fide ${f.bonaFide.scored}/${f.bonaFide.presentations}  attacks ${f.attacks.scored}/${f.attacks.presentations}  BPCER ${pct(f.bpcer).padStart(7)}  APCER ${pct(f.apcer).padStart(7)}  AUC ${num(f.rocAuc)}  refused ${JSON.stringify(f.refused)}`);
+    console.log(`  ${''.padEnd(26)} bona fide ${q(f.bonaFideScores)} | attacks ${q(f.attackScores)}`);
+  };
+  row('camera frames, all', l.cameraFrames);
+  row('  within guidance pose', l.cameraFramesWithinGuidance);
+  for (const [type, f] of Object.entries(l.perAttackType)) row(`camera frames, ${type}`, f);
+  for (const [key, f] of Object.entries(l.perSource)) row(key, f);
+  for (const [name, s] of Object.entries(l.signals ?? {})) {
+    console.log(`  signal ${name}: AUC ${num(s.rocAuc)}; at APCER 0: threshold ${num(s.atApcer0.threshold)} BPCER ${pct(s.atApcer0.bpcer)}; at APCER ≤ 2 %: threshold ${num(s.atApcer2Percent.threshold)} BPCER ${pct(s.atApcer2Percent.bpcer)} APCER ${pct(s.atApcer2Percent.apcer)}`);
+    console.log(`    bona fide ${q(s.bonaFide)} | attacks ${q(s.attacks)}`);
   }
 }
 

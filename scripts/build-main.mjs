@@ -1,7 +1,7 @@
 // Bundles what Electron runs: main and preload as CommonJS (.cjs, because package.json says
 // "type": "module"; the sandboxed preload can only require('electron'), so it must be one file),
 // and the engine's analysis worker as ESM (.mjs: it uses top-level await).
-import { writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const common = {
@@ -39,3 +39,6 @@ const externals = Object.fromEntries(
     .map(([file, output]) => [file, [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort()]),
 );
 writeFileSync('dist/main/externals.json', `${JSON.stringify(externals, null, 2)}\n`);
+
+// The vendored anti-spoofing models, where the bundled worker looks for them (../models from dist/main).
+cpSync('engine/models', 'dist/models', { recursive: true });

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import type { FaceMetrics } from '../../app/faceRules';
 import { toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
-import { personScore } from './presence';
+import type { RgbImage } from './antispoof';
 
 export interface AnalyzedFace extends FaceMetrics {
   embedding: number[] | null;
@@ -14,14 +14,18 @@ export interface Analysis {
   width: number;
   height: number;
   faces: AnalyzedFace[];
-  /** Presence of a person around the largest face (presence.ts); null unless asked for and due. */
-  person: number | null;
+  /** The liveness evidence for the largest face, 0..1; null unless asked for and due. */
+  live: number | null;
 }
 
-/** The person detector's configuration, run only when `due` says the faces are worth judging. */
-export interface PresenceCheck {
-  config: Partial<Config>;
+/**
+ * How a liveness picture's largest face is scored, run only when `due` says the faces are worth
+ * judging (a picture the face rules refuse gets no score, so its cost is saved). `face` is in the
+ * pixels of `image`, the decoded picture.
+ */
+export interface LivenessCheck {
   due: (faces: readonly AnalyzedFace[]) => boolean;
+  score: (image: RgbImage, face: FaceMetrics['box']) => Promise<number>;
 }
 
 /** Tight crops (e.g. 150×150 passport-style) leave the detector no context: retry with this margin. */
@@ -66,7 +70,7 @@ export async function analyze(
   human: Human,
   config: Partial<Config>,
   bytes: Uint8Array,
-  options: { padIfNoFace?: boolean; maxSide?: number; presence?: PresenceCheck } = {},
+  options: { padIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck } = {},
 ): Promise<Analysis> {
   const source = await decode(bytes, options.maxSide ?? 1280);
   let decoded: Decoded = source;
@@ -88,13 +92,13 @@ export async function analyze(
   });
   faces.sort((a, b) => b.box.width - a.box.width);
   const largest = faces[0];
-  let person: number | null = null;
-  if (options.presence && largest && options.presence.due(faces)) {
+  let live: number | null = null;
+  if (options.liveness && largest && options.liveness.due(faces)) {
     const { data, info } = decoded;
     const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
-    person = await personScore(human, options.presence.config, { data, width: info.width, height: info.height }, box);
+    live = await options.liveness.score({ data, width: info.width, height: info.height }, box);
   }
-  return { width: source.width, height: source.height, faces, person };
+  return { width: source.width, height: source.height, faces, live };
 }
 
 async function detect(human: Human, config: Partial<Config>, decoded: Decoded) {

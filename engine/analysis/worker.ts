@@ -6,8 +6,10 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { Config } from '@vladmandic/human';
 import { livenessRejection } from '../../app/faceRules';
-import { analyze, type Analysis, type PresenceCheck } from './analyze';
+import { analyze, type Analysis, type LivenessCheck } from './analyze';
+import { MINIFASNET_DIR, liveProbability, loadAntispoof } from './antispoof';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
+import { personScore } from './presence';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
 export type WorkerReply =
@@ -22,15 +24,24 @@ const human = await loadHuman(stock ? stockConfig() : engineConfig());
 // whole default configuration every time, so the person check's settings never leak into them.
 const stockDefaults = stock ? (JSON.parse(JSON.stringify(human.config)) as Config) : null;
 // The engine has every model it uses loaded; each request runs only what it needs: liveness needs
-// the iris (pupil distance) but no descriptor, then the person detector on the face's
-// surroundings (presence.ts); match needs the descriptor and nothing else.
+// the iris (pupil distance) but no descriptor, then MiniFASNet on the face (antispoof.ts); match
+// needs the descriptor and nothing else.
 const perKind = stockDefaults
   ? { liveness: stockDefaults, match: stockDefaults }
   : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh', 'description']) };
-// The person detector is most of a liveness request's time: it runs only on a picture the
-// service's face rules accept, since any other is refused without a score.
-const presence: PresenceCheck | undefined =
-  profile === 'stock' ? undefined : { config: engineConfig(['people']), due: (faces) => livenessRejection(faces) === null };
+// The liveness score runs only on a picture the service's face rules accept, since any other is
+// refused without a score. The 'stock+person' baseline scores with the person check it replaced.
+const due: LivenessCheck['due'] = (faces) => livenessRejection(faces) === null;
+async function livenessCheck(): Promise<LivenessCheck | undefined> {
+  if (profile === 'stock') return undefined;
+  if (profile === 'stock+person') {
+    const config = engineConfig(['people']);
+    return { due, score: (image, face) => personScore(human, config, image, face) };
+  }
+  const models = await loadAntispoof(human, MINIFASNET_DIR);
+  return { due, score: (image, face) => liveProbability(human, models, image, face) };
+}
+const liveness = await livenessCheck();
 // sharp's own thread pool would compete with the other workers for the same two cores, and its
 // operation cache only holds images that never come back (each request is a new image).
 sharp.concurrency(1);
@@ -41,7 +52,7 @@ await analyze(human, stockDefaults ?? engineConfig(), await sharp({ create: { wi
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : presence ? { presence } : {});
+    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : liveness ? { liveness } : {});
     parentPort!.postMessage({ id: task.id, ok: true, analysis } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

@@ -96,7 +96,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       await checkLivenessFile(data);
       const analysis = await analysed(deps.pool, 'liveness', data);
       checkLivenessFaces(analysis);
-      const score = analysis.person ?? 0;
+      const score = analysis.live ?? 0;
       const body = { id: randomUUID(), service: 'LIVENESS', result: asResultString(score), userId, pass: score >= (deps.livenessPass ?? LIVENESS_PASS) };
       if (wantsDebug(request)) await deps.debugStore.keep(body.id, { data: { bytes: data, extension: 'png' } }, body);
       return body;

@@ -38,13 +38,13 @@ describe('liveness on real faces', () => {
   });
 
   it('uses the operating point it was started with', async () => {
-    const strict = await hostEngine({ workers: 1, livenessPass: 0.99 });
+    const lenient = await hostEngine({ workers: 1, livenessPass: 0 });
     try {
-      const { score, pass } = await liveness(strict, await livenessCapture('C', 95), await strict.token());
-      expect(score).toBeGreaterThanOrEqual(LIVENESS_PASS);
-      expect(pass).toBe(false);
+      const { score, pass } = await liveness(lenient, await phoneReplay('C'), await lenient.token());
+      expect(score).toBeLessThan(LIVENESS_PASS);
+      expect(pass).toBe(true);
     } finally {
-      await strict.close();
+      await lenient.close();
     }
   });
 

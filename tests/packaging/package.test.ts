@@ -5,15 +5,16 @@
  * set, and the bundled analysis worker really analyses a face. Needs `npm run build` first.
  */
 import Ajv from 'ajv';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../engine/engine';
 import { hashPassword } from '../../engine/http/users';
-import { faceCrop } from '../support/faces';
+import { MINIFASNET } from '../../engine/analysis/antispoof';
+import { faceCrop, livenessCapture } from '../support/faces';
 import { post } from '../support/engineHost';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -36,6 +37,7 @@ describe('electron-builder.yml', () => {
     const named = [
       ...config.files.filter((f: string) => !f.startsWith('!')).map(baseOf),
       ...config.asarUnpack.map(baseOf),
+      ...config.extraResources.map((r: { from: string }) => r.from),
       config.linux.icon,
       config.win.icon,
       config.mac.icon,
@@ -81,6 +83,28 @@ describe('the built app', () => {
     }
   });
 
+  it('ships the anti-spoofing models where the bundled worker loads them, with their licence', () => {
+    for (const model of MINIFASNET) {
+      for (const file of ['model.json', 'weights.bin']) {
+        const path = `dist/models/minifasnet/${model.name}/${file}`;
+        expect(existsSync(at(path)), path).toBe(true);
+        expect(packaged(path), path).toBe(true);
+      }
+    }
+    expect(readFileSync(at('dist/models/minifasnet/LICENSE'), 'utf8')).toContain('Apache License');
+    // The worker resolves ../models from its own file: dist/main/analysisWorker.mjs → dist/models.
+    expect(fileURLToPath(new URL('../models/minifasnet/', pathToFileURL(at('dist/main/analysisWorker.mjs'))))).toBe(at('dist/models/minifasnet/'));
+  });
+
+  it('ships a third-party notices file naming every model the app runs and its licence', () => {
+    expect(config.extraResources).toContainEqual({ from: 'THIRD_PARTY_NOTICES.md', to: 'THIRD_PARTY_NOTICES.md' });
+    const notices = readFileSync(at('THIRD_PARTY_NOTICES.md'), 'utf8');
+    const humanModels = readdirSync(at('node_modules/@vladmandic/human/models')).filter((f) => f.endsWith('.json') && f !== 'models.json').map((f) => f.replace('.json', ''));
+    for (const name of [...MINIFASNET.map((m) => m.name), ...humanModels]) expect(notices, name).toMatch(new RegExp(name, 'i'));
+    expect(notices).toContain('Apache-2.0');
+    expect(notices).toContain('MIT');
+  });
+
   it('loads nothing at run time that the package would not contain', () => {
     // esbuild's own record of what each bundle leaves to node_modules (scripts/build-main.mjs).
     const externals = JSON.parse(readFileSync(at('dist/main/externals.json'), 'utf8')) as Record<string, string[]>;
@@ -108,6 +132,10 @@ describe('the built app', () => {
       });
       expect(status).toBe(200);
       expect(body).toMatchObject({ service: 'MATCH', pass: true });
+      // Liveness needs the vendored models from dist/models: a live face passes with their score.
+      const live = await post(`${engine.url}/api/liveness`, token, { data: { bytes: await livenessCapture('C', 95), type: 'image/png' } });
+      expect(live.status).toBe(200);
+      expect(live.body).toMatchObject({ service: 'LIVENESS', pass: true });
     } finally {
       await engine.close();
     }

@@ -71,9 +71,12 @@ export const noFacePhoto = () =>
 /**
  * A replay attack as a phone shows it: the face cut close (as in a selfie video) on a screen with
  * a black bezel, held up against a plain wall, the face at the kiosk's distance (~95 px IPD).
+ * `brightness` lifts the screen as a phone's backlight does (the stairwell photo is dim); `ipd`
+ * sets the scale by the pupil distance measured on the original photo.
  */
-export async function phoneReplay(name: FaceName): Promise<Buffer> {
-  const screen = await sharp(await faceCrop(name, { margin: 0.15, scale: 95 / FACES[name].ipd })).png().toBuffer();
+export async function phoneReplay(name: FaceName, options: { brightness?: number; ipd?: number } = {}): Promise<Buffer> {
+  const scale = (options.ipd ?? 95) / FACES[name].ipd;
+  const screen = await sharp(await faceCrop(name, { margin: 0.15, scale })).modulate({ brightness: options.brightness ?? 1 }).png().toBuffer();
   const { width = 0, height = 0 } = await sharp(screen).metadata();
   const bezel = 36;
   const phone = { width: width + 2 * bezel, height: height + 2 * bezel };

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
-import { samplePath } from './faces';
+import { phoneReplay, samplePath } from './faces';
 
 const FRAME = { width: 1280, height: 720 };
 
@@ -34,6 +34,15 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number): Promis
     .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
     .toBuffer();
 }
+
+/**
+ * A presentation attack in front of the camera: person C's face replayed on a phone (faces.ts),
+ * its backlight lifting the dim stairwell photo well past the guidance's light rule.
+ * Cut this close, the face measures ~15 % wider between the pupils than the photo's own 98 px, so
+ * it is scaled to land inside the guidance's window.
+ */
+export const phoneReplayFrame = async () =>
+  sharp(await phoneReplay('C', { brightness: 2, ipd: 80 })).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer();
 
 export const emptyFrame = () =>
   sharp({ create: { ...FRAME, channels: 3, background: '#6d7f73' } }).jpeg({ chromaSubsampling: '4:2:0' }).toBuffer();

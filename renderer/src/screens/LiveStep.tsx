@@ -20,7 +20,7 @@ export function LiveStep({ attempt }: { attempt: number }) {
     const video = videoRef.current;
     if (!video || captured.current) return;
     captured.current = true;
-    void grabFrame(video).then(livePhotoCaptured);
+    void grabFrame(video, undefined, 'image/png').then(livePhotoCaptured);
   }, [videoRef, livePhotoCaptured]);
   const guidance = useGuidance(videoRef, capture);
   const text = guidance.instruction ? t(`live.instructions.${guidance.instruction}`) : t('live.title');

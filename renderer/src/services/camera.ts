@@ -65,17 +65,19 @@ export function stopCamera(stream: MediaStream | null): void {
 }
 
 /**
- * The current camera frame (or a canvas), or an area of it, at full resolution as a JPEG; main
- * converts it to what each endpoint needs.
+ * The current camera frame (or a canvas), or an area of it, at full resolution; main converts it
+ * to what each endpoint needs. The live face goes as PNG: liveness reads the skin's texture, and
+ * a JPEG here would add compression that a screen replay also has (ID portraits stay JPEG).
  */
 export async function grabFrame(
   source: HTMLVideoElement | HTMLCanvasElement,
   crop?: { x: number; y: number; width: number; height: number },
+  type: 'image/png' | 'image/jpeg' = 'image/jpeg',
 ): Promise<Uint8Array<ArrayBuffer>> {
   const full = source instanceof HTMLVideoElement ? { width: source.videoWidth, height: source.videoHeight } : source;
   const area = crop ?? { x: 0, y: 0, width: full.width, height: full.height };
   const canvas = new OffscreenCanvas(Math.round(area.width), Math.round(area.height));
   canvas.getContext('2d')!.drawImage(source, area.x, area.y, area.width, area.height, 0, 0, canvas.width, canvas.height);
-  const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.95 });
+  const blob = await canvas.convertToBlob(type === 'image/png' ? { type } : { type, quality: 0.95 });
   return new Uint8Array(await blob.arrayBuffer());
 }

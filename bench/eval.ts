@@ -172,7 +172,7 @@ function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
     console.log(`  ${''.padEnd(26)} bona fide ${q(f.bonaFideScores)} | attacks ${q(f.attackScores)}`);
   };
   row('camera frames, all', l.cameraFrames);
-  row('  within guidance pose', l.cameraFramesWithinGuidance);
+  if (l.cameraFramesWithinGuidance) row('  within guidance pose', l.cameraFramesWithinGuidance);
   for (const [type, f] of Object.entries(l.perAttackType)) row(`camera frames, ${type}`, f);
   for (const [key, f] of Object.entries(l.perSource)) row(key, f);
   for (const [name, s] of Object.entries(l.signals ?? {})) {

@@ -203,7 +203,7 @@ export function livenessReport(results: readonly Scored[], threshold: number) {
     threshold,
     cameraFrames: figures(camera, threshold),
     /** Frames whose pose the kiosk's guidance accepts (±20° yaw and pitch): what auto-capture sends. */
-    cameraFramesWithinGuidance: figures(camera.filter((r) => r.withinGuidance !== false), threshold),
+    ...(camera.some((r) => r.withinGuidance !== undefined) ? { cameraFramesWithinGuidance: figures(camera.filter((r) => r.withinGuidance), threshold) } : {}),
     perAttackType: Object.fromEntries(types.map((t) => [t, figures(camera.filter((r) => r.attack === null || r.attack === t), threshold)])),
     perSource: Object.fromEntries(keys.map((k) => [k, figures(results.filter((r) => `${r.source} ${r.kind}` === k), threshold)])),
     /** Every presentation's own outcome, for machines (--json) and for finding what to look at. */

@@ -36,14 +36,18 @@ function installFileFetch(): void {
   };
 }
 
-/** `people` is Human's CenterNet object detector (COCO), used only for its "person" class. */
+/**
+ * `people` is Human's CenterNet object detector (COCO), used only for its "person" class by the
+ * person check that MiniFASNet replaced: the benchmark's baseline and the eval's evidence, never
+ * loaded by the engine itself.
+ */
 export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'people';
 
 /**
  * The engine's configuration: only the models it uses, and every cache off because each request
  * is an unrelated still image (frame-to-frame caching would leak one visitor into the next).
  */
-export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description', 'people']): Partial<Config> {
+export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description']): Partial<Config> {
   const on = (m: EngineModels) => models.includes(m);
   const still = { skipFrames: 0, skipTime: 0 };
   const paths = humanPaths();
@@ -72,7 +76,7 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
       attention: { enabled: false },
       gear: { enabled: false },
     },
-    // Every person-class box down to 5 % confidence: liveness keeps the one holding the face.
+    // Every person-class box down to 5 % confidence: the person check keeps the one holding the face.
     object: { enabled: on('people'), modelPath: 'centernet.json', minConfidence: 0.05, maxDetected: 20, iouThreshold: 0.4, ...still },
     body: { enabled: false },
     hand: { enabled: false },

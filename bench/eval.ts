@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--url URL --user U] [--json]`
+ * `npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]`
  *
  * Runs a data set through any Biointellic URL (the built-in engine when no --url is given) and
  * prints match accuracy (FMR/FNMR at PASS ≥ 48, ROC AUC, failures to acquire) and presentation-
@@ -14,6 +14,8 @@
  * fusion: the evidence for what `result` is. --as-is scores MiniFASNet in process on every
  * presentation as it is, with no scaling and no face rules: the reference pipeline's protocol,
  * to compare with its published figures (engine/models/minifasnet/README.md).
+ * --lfw runs LFW's protocol on the built-in engine's analysis (evalLfw.ts): 10-fold accuracy, ROC
+ * AUC, FNMR at FMR 1 % and 0.1 %, the rates at PASS ≥ 48 and failures to acquire.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -27,6 +29,7 @@ import { createKeytarStore, keychainAccount } from '../main/credentials/keychain
 import { normalizeForMatch } from '../main/imaging/normalize';
 import { LIVENESS_PASS, parseLivenessPass } from '../engine/analysis/scores';
 import { figures, livenessReport, loadPresentations, quantiles, scoreAsIs, scorePresentations, signalScorers } from './evalLiveness';
+import { evalLfw, type Degrade } from './evalLfw';
 import { atThreshold, rocAuc, thresholdForFalseAccept } from './metrics';
 
 const { values } = parseArgs({
@@ -37,14 +40,17 @@ const { values } = parseArgs({
     signals: { type: 'boolean', default: false },
     'as-is': { type: 'boolean', default: false },
     'liveness-pass': { type: 'string' },
+    lfw: { type: 'string' },
+    'lfw-pairs': { type: 'string', multiple: true },
+    degrade: { type: 'string' },
     url: { type: 'string' },
     user: { type: 'string' },
     json: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '2' },
   },
 });
-if (!values.pairs && !values.spoof) {
-  console.error('Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--url URL --user U] [--json]');
+if ((!values.pairs && !values.spoof && !values.lfw) || (values.lfw && !values['lfw-pairs']?.length) || (values.degrade && !['id', 'grey'].includes(values.degrade))) {
+  console.error('Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]');
   process.exit(2);
 }
 
@@ -81,23 +87,34 @@ async function attempt(run: () => Promise<{ score: number; pass: boolean }>): Pr
 
 const countBy = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 
+/** Which images a pair holds: colour photos, the grey 150×150 `bbt_*` crops, or one of each. */
+const pairKind = (row: Record<string, string>) => {
+  const grey = [row.file_a!, row.file_b!].filter((f) => f.startsWith('bbt_')).length;
+  return grey === 0 ? 'colour' : grey === 2 ? 'grey' : 'mixed';
+};
+
 async function evalPairs(client: BiointellicClient, dir: string, concurrency: number) {
   const rows = await csv(join(dir, 'pairs.csv'));
   const outcomes = await mapLimit(rows, concurrency, async (row) => {
     const [a, b] = await Promise.all([readFile(join(dir, row.file_a!)), readFile(join(dir, row.file_b!))]);
     const same = row.same === '1' || row.same === 'true';
-    return { same, outcome: await attempt(async () => client.match(await normalizeForMatch(a), await normalizeForMatch(b))) };
+    return { same, kind: pairKind(row), outcome: await attempt(async () => client.match(await normalizeForMatch(a), await normalizeForMatch(b))) };
   });
+  const kinds = [...new Set(outcomes.map((o) => o.kind))].sort();
+  return { ...matchFigures(outcomes), perKind: Object.fromEntries(kinds.map((k) => [k, matchFigures(outcomes.filter((o) => o.kind === k))])) };
+}
+
+function matchFigures(outcomes: ReadonlyArray<{ same: boolean; outcome: Outcome }>) {
   const scored = (same: boolean) => outcomes.filter((o) => o.same === same && 'score' in o.outcome).map((o) => (o.outcome as { score: number }).score);
   const genuine = scored(true);
   const impostor = scored(false);
   const failures = outcomes.filter((o) => 'rejected' in o.outcome).map((o) => (o.outcome as { rejected: string }).rejected);
   const pass = atThreshold(genuine, impostor, 48);
   return {
-    pairs: { same: rows.filter((r) => r.same === '1' || r.same === 'true').length, different: rows.filter((r) => !(r.same === '1' || r.same === 'true')).length },
+    pairs: { same: outcomes.filter((o) => o.same).length, different: outcomes.filter((o) => !o.same).length },
     compared: { same: genuine.length, different: impostor.length },
     failuresToAcquire: { count: failures.length, byCode: countBy(failures) },
-    atPass48: { fmr: pass.falseAccept, fnmr: pass.falseReject },
+    atPass48: { fmr: pass.falseAccept, fnmr: pass.falseReject, falseMatches: impostor.filter((s) => s >= 48).length, falseNonMatches: genuine.filter((s) => s < 48).length },
     rocAuc: rocAuc(genuine, impostor),
     fmrAtMost1Percent: (({ threshold, falseAccept, falseReject }) => ({ threshold, fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuine, impostor, 0.01)),
     genuineScores: summary(genuine),
@@ -140,6 +157,7 @@ async function main() {
     url: values.url ?? 'built-in engine',
     ...(values.pairs ? { match: await evalPairs(client, values.pairs, Number(values.concurrency)) } : {}),
     ...(values.spoof ? { liveness: await evalSpoof(client, values.spoof, livenessPass ?? LIVENESS_PASS) } : {}),
+    ...(values.lfw ? { lfw: await evalLfw({ dir: values.lfw, pairsFiles: values['lfw-pairs']!, workers: Number(values.concurrency), ...(values.degrade ? { degrade: values.degrade as Degrade } : {}) }) } : {}),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   await stop();
@@ -149,7 +167,7 @@ async function main() {
 
 const pct = (v: number) => (Number.isNaN(v) ? 'n/a' : `${(v * 100).toFixed(1)} %`);
 
-function printReport(report: { url: string; match?: Awaited<ReturnType<typeof evalPairs>>; liveness?: Awaited<ReturnType<typeof evalSpoof>>; seconds: number }) {
+function printReport(report: { url: string; match?: Awaited<ReturnType<typeof evalPairs>>; liveness?: Awaited<ReturnType<typeof evalSpoof>>; lfw?: Awaited<ReturnType<typeof evalLfw>>; seconds: number }) {
   console.log(`Biointellic evaluation against ${report.url} (${report.seconds} s)`);
   const m = report.match;
   if (m) {
@@ -158,8 +176,22 @@ function printReport(report: { url: string; match?: Awaited<ReturnType<typeof ev
     console.log(`  at PASS ≥ 48:  FMR ${pct(m.atPass48.fmr)}   FNMR ${pct(m.atPass48.fnmr)}   ROC AUC ${m.rocAuc.toFixed(4)}`);
     console.log(`  lowest score with FMR ≤ 1 %: ${m.fmrAtMost1Percent.threshold.toFixed(2)} (FMR ${pct(m.fmrAtMost1Percent.fmr)}, FNMR ${pct(m.fmrAtMost1Percent.fnmr)})`);
     console.log(`  genuine scores ${JSON.stringify(m.genuineScores)}\n  impostor scores ${JSON.stringify(m.impostorScores)}`);
+    for (const [kind, k] of Object.entries(m.perKind)) {
+      console.log(`  ${kind.padEnd(7)} pairs ${k.compared.same}/${k.pairs.same} same, ${k.compared.different}/${k.pairs.different} different compared; at PASS ≥ 48: FMR ${pct(k.atPass48.fmr)} (${k.atPass48.falseMatches}), FNMR ${pct(k.atPass48.fnmr)} (${k.atPass48.falseNonMatches}); AUC ${num(k.rocAuc)}; failures to acquire ${k.failuresToAcquire.count}`);
+    }
   }
   if (report.liveness) printLiveness(report.liveness);
+  if (report.lfw) printLfw(report.lfw);
+}
+
+function printLfw(l: Awaited<ReturnType<typeof evalLfw>>) {
+  const { mean, std } = l.accuracy10Fold;
+  console.log(`\nLFW protocol${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`);
+  console.log(`  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`);
+  console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs files), ${pct(l.atPass48.fmrOnImpostorPool)} (${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
+  for (const [label, r] of [['FMR ≤ 1 %', l.atFmr1Percent], ['FMR ≤ 0.1 %', l.atFmr01Percent]] as const) {
+    console.log(`  at ${label} (impostor pool): score ≥ ${num(r.threshold)}, FNMR ${pct(r.fnmr)} (FMR ${pct(r.fmr)})`);
+  }
 }
 
 const num = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3));

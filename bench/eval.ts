@@ -184,16 +184,6 @@ function printReport(report: { url: string; match?: Awaited<ReturnType<typeof ev
   if (report.lfw) printLfw(report.lfw);
 }
 
-function printLfw(l: Awaited<ReturnType<typeof evalLfw>>) {
-  const { mean, std } = l.accuracy10Fold;
-  console.log(`\nLFW protocol${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`);
-  console.log(`  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`);
-  console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs files), ${pct(l.atPass48.fmrOnImpostorPool)} (${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
-  for (const [label, r] of [['FMR ≤ 1 %', l.atFmr1Percent], ['FMR ≤ 0.1 %', l.atFmr01Percent]] as const) {
-    console.log(`  at ${label} (impostor pool): score ≥ ${num(r.threshold)}, FNMR ${pct(r.fnmr)} (FMR ${pct(r.fmr)})`);
-  }
-}
-
 const num = (v: number) => (Number.isNaN(v) ? 'n/a' : v.toFixed(3));
 const q = (s: ReturnType<typeof quantiles>) => `n ${s.n} min ${num(s.min)} p10 ${num(s.p10)} median ${num(s.median)} max ${num(s.max)}`;
 
@@ -210,6 +200,18 @@ function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
   for (const [name, s] of Object.entries(l.signals ?? {})) {
     console.log(`  signal ${name}: AUC ${num(s.rocAuc)}; at APCER 0: threshold ${num(s.atApcer0.threshold)} BPCER ${pct(s.atApcer0.bpcer)}; at APCER ≤ 2 %: threshold ${num(s.atApcer2Percent.threshold)} BPCER ${pct(s.atApcer2Percent.bpcer)} APCER ${pct(s.atApcer2Percent.apcer)}`);
     console.log(`    bona fide ${q(s.bonaFide)} | attacks ${q(s.attacks)}`);
+  }
+}
+
+function printLfw(reports: Awaited<ReturnType<typeof evalLfw>>) {
+  for (const [file, l] of Object.entries(reports)) {
+    const { mean, std } = l.accuracy10Fold;
+    console.log(`\nLFW protocol, ${file}${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`);
+    console.log(`  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`);
+    console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs file), ${pct(l.atPass48.fmrOnImpostorPool)} (${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
+    for (const [label, r] of [['FMR ≤ 1 %', l.atFmr1Percent], ['FMR ≤ 0.1 %', l.atFmr01Percent]] as const) {
+      console.log(`  at ${label} (impostor pool): cosine ≥ ${num(r.cosine)} (score ${r.score.toFixed(1)}), FNMR ${pct(r.fnmr)} (FMR ${pct(r.fmr)})`);
+    }
   }
 }
 

@@ -9,7 +9,7 @@
  * mildly blurred, JPEG quality 60 (grey too with --degrade grey).
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { createAnalysisPool } from '../engine/analysis/pool';
 import { cosineSimilarity, matchScore } from '../engine/analysis/scores';
@@ -31,9 +31,8 @@ export async function asIdPortrait(bytes: Uint8Array, kind: Degrade): Promise<Bu
 
 type Descriptor = { embedding: number[] } | { failed: string };
 
+/** One report per pairs file (e.g. LFW's DevTrain to calibrate on, DevTest to report), each image analysed once. */
 export async function evalLfw(options: { dir: string; pairsFiles: string[]; degrade?: Degrade; workers: number; impostorLimit?: number }) {
-  const pairs: LfwPair[] = [];
-  for (const file of options.pairsFiles) pairs.push(...parseLfwPairs(await readFile(file, 'utf8')));
   const pool = await createAnalysisPool({ size: options.workers });
   const cache = new Map<string, Promise<Descriptor>>();
   const describe = (path: string, degraded: boolean): Promise<Descriptor> => {
@@ -53,13 +52,18 @@ export async function evalLfw(options: { dir: string; pairsFiles: string[]; degr
     return cache.get(key)!;
   };
   try {
-    // In order, the pool queues what its workers cannot take yet.
-    const scored = await Promise.all(pairs.map(async (pair) => {
-      const [a, b] = await Promise.all([describe(pair.a, false), describe(pair.b, true)]);
-      const score = 'embedding' in a && 'embedding' in b ? matchScore(cosineSimilarity(a.embedding, b.embedding)) : null;
-      return { ...pair, score, failed: [a, b].flatMap((d) => ('failed' in d ? [d.failed] : [])) };
-    }));
-    return report(scored, await impostorPool(pairs, describe, options.impostorLimit ?? 200_000));
+    const reports: Record<string, ReturnType<typeof report>> = {};
+    for (const file of options.pairsFiles) {
+      const pairs = parseLfwPairs(await readFile(file, 'utf8'));
+      // All at once: the pool queues what its workers cannot take yet.
+      const scored = await Promise.all(pairs.map(async (pair) => {
+        const [a, b] = await Promise.all([describe(pair.a, false), describe(pair.b, true)]);
+        const cosine = 'embedding' in a && 'embedding' in b ? cosineSimilarity(a.embedding, b.embedding) : null;
+        return { ...pair, cosine, score: cosine === null ? null : matchScore(cosine), failed: [a, b].flatMap((d) => ('failed' in d ? [d.failed] : [])) };
+      }));
+      reports[basename(file)] = report(scored, await impostorPool(pairs, describe, options.impostorLimit ?? 200_000));
+    }
+    return reports;
   } finally {
     await pool.close();
   }
@@ -80,18 +84,23 @@ async function impostorPool(pairs: readonly LfwPair[], describe: (path: string, 
   for (let i = 0; i < usable.length; i += 1) {
     for (let j = i + 1; j < usable.length; j += 1, k += 1) {
       if (k % step !== 0 || usable[i]!.person === usable[j]!.person) continue;
-      scores.push(matchScore(cosineSimilarity(usable[i]!.d.embedding, usable[j]!.d.embedding)));
+      scores.push(cosineSimilarity(usable[i]!.d.embedding, usable[j]!.d.embedding));
     }
   }
   return scores;
 }
 
-function report(scored: Array<LfwPair & { score: number | null; failed: string[] }>, impostorPairs: number[]) {
+/**
+ * Rates in scores (0..100, PASS ≥ 48) for the pairs files' own pairs; operating points in cosine
+ * against the impostor pool, which is what the score mapping is calibrated in.
+ */
+function report(scored: Array<LfwPair & { cosine: number | null; score: number | null; failed: string[] }>, impostorCosines: number[]) {
   const genuine = scored.filter((p) => p.same && p.score !== null).map((p) => p.score!);
   const impostor = scored.filter((p) => !p.same && p.score !== null).map((p) => p.score!);
+  const genuineCosines = scored.filter((p) => p.same && p.cosine !== null).map((p) => p.cosine!);
   const failed = scored.filter((p) => p.score === null);
   const atPass = atThreshold(genuine, impostor, MATCH.passThreshold);
-  const at = (fmr: number) => (({ threshold, falseAccept, falseReject }) => ({ threshold, fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuine, impostorPairs, fmr));
+  const at = (fmr: number) => (({ threshold, falseAccept, falseReject }) => ({ cosine: threshold, score: matchScore(threshold), fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuineCosines, impostorCosines, fmr));
   const genuineFailures = failed.filter((p) => p.same).length;
   return {
     pairs: { same: scored.filter((p) => p.same).length, different: scored.filter((p) => !p.same).length },
@@ -103,10 +112,10 @@ function report(scored: Array<LfwPair & { score: number | null; failed: string[]
       fnmr: atPass.falseReject,
       /** A failure to acquire refuses the visitor: FNMR counting genuine pairs with no face as refused. */
       fnmrWithFailures: (genuine.filter((s) => s < MATCH.passThreshold).length + genuineFailures) / Math.max(1, genuine.length + genuineFailures),
-      fmrOnImpostorPool: atThreshold([], impostorPairs, MATCH.passThreshold).falseAccept,
+      fmrOnImpostorPool: atThreshold([], impostorCosines.map((c) => matchScore(c)), MATCH.passThreshold).falseAccept,
     },
-    impostorPool: impostorPairs.length,
-    /** Operating points on the genuine pairs against the impostor pool. */
+    impostorPool: impostorCosines.length,
+    /** Operating points on the genuine pairs against the impostor pool (cosine, and its score today). */
     atFmr1Percent: at(0.01),
     atFmr01Percent: at(0.001),
   };

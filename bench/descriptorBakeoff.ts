@@ -1,0 +1,95 @@
+/**
+ * `npx tsx bench/descriptorBakeoff.ts --lfw DIR --pairs FILE` — face descriptors side by side on
+ * LFW's protocol: the engine's (Human's faceres, through the engine's analysis pool) and
+ * @vladmandic/face-api's 128-d ResNet (dlib's model; face-api's own SSD detector, 68 landmarks and
+ * landmark-aligned crop), each alone and fused (mean of z-scores, normalised on the impostor pool).
+ *
+ * A measurement, not part of the product: face-api needs the full `@tensorflow/tfjs`, which the
+ * project does not depend on. Install it for the run: `npm i --no-save @tensorflow/tfjs@4.22.0`.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import { createAnalysisPool } from '../engine/analysis/pool';
+import { cosineSimilarity } from '../engine/analysis/scores';
+import { matchFace } from '../engine/http/imageGates';
+import { normalizeForMatch } from '../main/imaging/normalize';
+import { parseLfwPairs, tenFoldAccuracy } from './lfw';
+import { rocAuc, thresholdForFalseAccept } from './metrics';
+
+const { values } = parseArgs({ options: { lfw: { type: 'string' }, pairs: { type: 'string' }, workers: { type: 'string', default: '1' } } });
+const require = createRequire(import.meta.url);
+/* eslint-disable @typescript-eslint/no-explicit-any -- face-api and tfjs are loaded untyped, for this measurement only */
+const tf: any = require('@tensorflow/tfjs');
+const wasm: any = require('@tensorflow/tfjs-backend-wasm');
+wasm.setWasmPaths(join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm')), '/'));
+await tf.setBackend('wasm');
+await tf.ready();
+const faceapi: any = require('@vladmandic/face-api/dist/face-api.node-wasm.js');
+const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
+await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
+await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
+
+const pairs = parseLfwPairs(await readFile(values.pairs!, 'utf8'));
+const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
+const pool = await createAnalysisPool({ size: Number(values.workers) });
+
+type Vectors = { faceres: number[] | null; faceapi: number[] | null };
+const described = new Map<string, Vectors>();
+const cost = { faceres: 0, faceapi: 0 };
+for (const path of images) {
+  const bytes = (await normalizeForMatch(await readFile(join(values.lfw!, path)))).bytes;
+  let t = performance.now();
+  // As the engine answers: no face, or two of similar size, is a failure to acquire.
+  const faceres = await pool.analyze('match', bytes).then((a) => { try { return matchFace(a, path); } catch { return null; } });
+  cost.faceres += performance.now() - t;
+  t = performance.now();
+  const { data, info } = await sharp(bytes).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const input = tf.tensor3d(data, [info.height, info.width, 3], 'int32');
+  const found = await faceapi.detectSingleFace(input, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.2 })).withFaceLandmarks().withFaceDescriptor();
+  tf.dispose(input);
+  cost.faceapi += performance.now() - t;
+  described.set(path, { faceres, faceapi: found ? Array.from(found.descriptor as Float32Array) : null });
+}
+await pool.close();
+
+/** Pairs of two different people among the images both descriptors saw (evenly sampled): the impostor pool. */
+const usable = images.filter((p) => described.get(p)!.faceres && described.get(p)!.faceapi);
+const impostorPairs: Array<[Vectors, Vectors]> = [];
+const step = Math.max(1, Math.floor((usable.length * usable.length) / 2 / 200_000));
+for (let i = 0, k = 0; i < usable.length; i += 1) {
+  for (let j = i + 1; j < usable.length; j += 1, k += 1) {
+    if (k % step === 0 && usable[i]!.split('/')[0] !== usable[j]!.split('/')[0]) impostorPairs.push([described.get(usable[i]!)!, described.get(usable[j]!)!]);
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const cosines = (name: keyof Vectors) => impostorPairs.map(([a, b]) => cosineSimilarity(a[name]!, b[name]!));
+const norm = Object.fromEntries((['faceres', 'faceapi'] as const).map((n) => { const c = cosines(n); return [n, { m: mean(c), s: std(c) }]; })) as Record<keyof Vectors, { m: number; s: number }>;
+const z = (name: keyof Vectors, c: number) => (c - norm[name].m) / norm[name].s;
+const pairScore = (name: keyof Vectors | 'fused', a: Vectors, b: Vectors): number | null => {
+  if (name !== 'fused') return a[name] && b[name] ? cosineSimilarity(a[name]!, b[name]!) : null;
+  const r = pairScore('faceres', a, b);
+  const f = pairScore('faceapi', a, b);
+  return r === null || f === null ? null : (z('faceres', r) + z('faceapi', f)) / 2;
+};
+
+console.log(`Descriptor bake-off on ${values.pairs} (${pairs.length} pairs, ${images.length} images)`);
+for (const name of ['faceres', 'faceapi', 'fused'] as const) {
+  const scored = pairs.map((p) => ({ same: p.same, score: pairScore(name, described.get(p.a)!, described.get(p.b)!) }));
+  const genuine = scored.filter((p) => p.same && p.score !== null).map((p) => p.score!);
+  const impostor = scored.filter((p) => !p.same && p.score !== null).map((p) => p.score!);
+  const poolScores = impostorPairs.map(([a, b]) => pairScore(name, a, b)!);
+  const acc = tenFoldAccuracy(scored);
+  const at = (fmr: number) => thresholdForFalseAccept(genuine, poolScores, fmr);
+  const fta = scored.filter((p) => p.score === null).length;
+  console.log(
+    `${name.padEnd(8)} accuracy ${(acc.mean * 100).toFixed(2)} ± ${(acc.std * 100).toFixed(2)} %   AUC ${rocAuc(genuine, impostor).toFixed(4)}   ` +
+      `FNMR at FMR 1 % ${(at(0.01).falseReject * 100).toFixed(1)} %, at 0.1 % ${(at(0.001).falseReject * 100).toFixed(1)} % (${poolScores.length} impostor pairs)   pairs with no face ${fta}`,
+  );
+}
+console.log(`cost per image: faceres (engine analysis, detector + mesh + descriptor) ${(cost.faceres / images.length).toFixed(0)} ms, face-api (SSD + 68 landmarks + descriptor) ${(cost.faceapi / images.length).toFixed(0)} ms`);

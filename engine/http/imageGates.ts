@@ -44,10 +44,18 @@ export function checkLivenessFaces(analysis: Analysis): void {
 /** Kept verbatim from the document's example: clients may already key on "-3491". */
 export const MATCH_NO_FACE = { code: '-3491', message: 'Plugin Face - Unable to find the face image' } as const;
 
+/**
+ * The face to match: the largest, or, when others of similar size are in the photo, the one at
+ * its centre (a portrait is framed on its subject; news and event photos, LFW's among them, hold
+ * the subject centred among bystanders). Only when no face is clearly the most central (at most
+ * half the next one's distance from the centre) is the photo ambiguous.
+ */
 export function matchFace(analysis: Analysis, field: string) {
   const faces = significantFaces(analysis.faces, SIGNIFICANT_FACE_RATIO.match);
-  const face = faces[0];
+  const offCentre = (f: (typeof faces)[number]) =>
+    Math.hypot(f.box.x + f.box.width / 2 - analysis.width / 2, f.box.y + f.box.height / 2 - analysis.height / 2);
+  const [face, next] = [...faces].sort((a, b) => offCentre(a) - offCentre(b));
   if (!face?.embedding) throw reject(MATCH_NO_FACE.code, MATCH_NO_FACE.message);
-  if (faces.length > 1) throw reject(FACE_REJECTIONS.multipleFaces.code, `${field}: ${FACE_REJECTIONS.multipleFaces.message}`);
+  if (next && offCentre(face) > offCentre(next) / 2) throw reject(FACE_REJECTIONS.multipleFaces.code, `${field}: ${FACE_REJECTIONS.multipleFaces.message}`);
   return face.embedding;
 }

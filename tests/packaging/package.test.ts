@@ -83,15 +83,17 @@ describe('the built app', () => {
     }
   });
 
-  it('ships the anti-spoofing models where the bundled worker loads them, with their licence', () => {
+  it('ships the anti-spoofing models where the bundled worker loads them, each beside its licence', () => {
+    const notices = readFileSync(at('THIRD_PARTY_NOTICES.md'), 'utf8');
     for (const model of MINIFASNET) {
-      for (const file of ['model.json', 'weights.bin']) {
+      for (const file of ['model.json', 'weights.bin', 'LICENSE']) {
         const path = `dist/models/minifasnet/${model.name}/${file}`;
         expect(existsSync(at(path)), path).toBe(true);
         expect(packaged(path), path).toBe(true);
       }
+      expect(readFileSync(at(`dist/models/minifasnet/${model.name}/LICENSE`), 'utf8')).toContain('Apache License');
+      expect(notices, model.name).toContain(`dist/models/minifasnet/${model.name}/LICENSE`);
     }
-    expect(readFileSync(at('dist/models/minifasnet/LICENSE'), 'utf8')).toContain('Apache License');
     // The worker resolves ../models from its own file: dist/main/analysisWorker.mjs → dist/models.
     expect(fileURLToPath(new URL('../models/minifasnet/', pathToFileURL(at('dist/main/analysisWorker.mjs'))))).toBe(at('dist/models/minifasnet/'));
   });

@@ -16,7 +16,7 @@ import { createAnalysisPool } from '../engine/analysis/pool';
 import { cosineSimilarity } from '../engine/analysis/scores';
 import { matchFace } from '../engine/http/imageGates';
 import { normalizeForMatch } from '../main/imaging/normalize';
-import { parseLfwPairs, tenFoldAccuracy } from './lfw';
+import { impostorIndexPairs, parseLfwPairs, tenFoldAccuracy } from './lfw';
 import { rocAuc, thresholdForFalseAccept } from './metrics';
 
 const { values } = parseArgs({ options: { lfw: { type: 'string' }, pairs: { type: 'string' }, workers: { type: 'string', default: '1' } } });
@@ -56,15 +56,9 @@ for (const path of images) {
 }
 await pool.close();
 
-/** Pairs of two different people among the images both descriptors saw (evenly sampled): the impostor pool. */
+/** The impostor pool (lfw.ts) among the images both descriptors saw. */
 const usable = images.filter((p) => described.get(p)!.faceres && described.get(p)!.faceapi);
-const impostorPairs: Array<[Vectors, Vectors]> = [];
-const step = Math.max(1, Math.floor((usable.length * usable.length) / 2 / 200_000));
-for (let i = 0, k = 0; i < usable.length; i += 1) {
-  for (let j = i + 1; j < usable.length; j += 1, k += 1) {
-    if (k % step === 0 && usable[i]!.split('/')[0] !== usable[j]!.split('/')[0]) impostorPairs.push([described.get(usable[i]!)!, described.get(usable[j]!)!]);
-  }
-}
+const impostorPairs = impostorIndexPairs(usable.map((p) => p.split('/')[0]!), 200_000).map(([i, j]): [Vectors, Vectors] => [described.get(usable[i]!)!, described.get(usable[j]!)!]);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));

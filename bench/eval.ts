@@ -30,7 +30,8 @@ import { normalizeForMatch } from '../main/imaging/normalize';
 import { LIVENESS_PASS, parseLivenessPass } from '../engine/analysis/scores';
 import { figures, livenessReport, loadPresentations, quantiles, scoreAsIs, scorePresentations, signalScorers } from './evalLiveness';
 import { evalLfw, type Degrade } from './evalLfw';
-import { atThreshold, rocAuc, thresholdForFalseAccept } from './metrics';
+import { readCsv } from './csv';
+import { atThreshold, countBy, rocAuc, thresholdForFalseAccept } from './metrics';
 
 const { values } = parseArgs({
   options: {
@@ -53,12 +54,6 @@ if ((!values.pairs && !values.spoof && !values.lfw) || (values.lfw && !values['l
   console.error('Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]');
   process.exit(2);
 }
-
-const csv = async (path: string) => {
-  const [header, ...rows] = (await readFile(path, 'utf8')).trim().split(/\r?\n/);
-  const keys = header!.split(',');
-  return rows.map((row) => Object.fromEntries(row.split(',').map((v, i) => [keys[i], v.trim()])) as Record<string, string>);
-};
 
 /** Runs `task` over `items` with at most `limit` in flight. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
@@ -85,8 +80,6 @@ async function attempt(run: () => Promise<{ score: number; pass: boolean }>): Pr
   }
 }
 
-const countBy = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
-
 /** Which images a pair holds: colour photos, the grey 150×150 `bbt_*` crops, or one of each. */
 const pairKind = (row: Record<string, string>) => {
   const grey = [row.file_a!, row.file_b!].filter((f) => f.startsWith('bbt_')).length;
@@ -94,7 +87,7 @@ const pairKind = (row: Record<string, string>) => {
 };
 
 async function evalPairs(client: BiointellicClient, dir: string, concurrency: number) {
-  const rows = await csv(join(dir, 'pairs.csv'));
+  const rows = await readCsv(join(dir, 'pairs.csv'));
   const outcomes = await mapLimit(rows, concurrency, async (row) => {
     const [a, b] = await Promise.all([readFile(join(dir, row.file_a!)), readFile(join(dir, row.file_b!))]);
     const same = row.same === '1' || row.same === 'true';
@@ -117,12 +110,10 @@ function matchFigures(outcomes: ReadonlyArray<{ same: boolean; outcome: Outcome 
     atPass48: { fmr: pass.falseAccept, fnmr: pass.falseReject, falseMatches: impostor.filter((s) => s >= 48).length, falseNonMatches: genuine.filter((s) => s < 48).length },
     rocAuc: rocAuc(genuine, impostor),
     fmrAtMost1Percent: (({ threshold, falseAccept, falseReject }) => ({ threshold, fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuine, impostor, 0.01)),
-    genuineScores: summary(genuine),
-    impostorScores: summary(impostor),
+    genuineScores: quantiles(genuine),
+    impostorScores: quantiles(impostor),
   };
 }
-
-const summary = quantiles;
 
 async function evalSpoof(client: BiointellicClient, dir: string, threshold: number) {
   const list = await loadPresentations(dir, values.video);

@@ -18,8 +18,8 @@ import { matchFace } from '../engine/http/imageGates';
 import { KioskError } from '../app/errors';
 import { MATCH } from '../app/imageRequirements';
 import { normalizeForMatch } from '../main/imaging/normalize';
-import { parseLfwPairs, tenFoldAccuracy, type LfwPair } from './lfw';
-import { atThreshold, rocAuc, thresholdForFalseAccept } from './metrics';
+import { impostorIndexPairs, parseLfwPairs, tenFoldAccuracy, type LfwPair } from './lfw';
+import { atThreshold, countBy, rocAuc, thresholdForFalseAccept } from './metrics';
 
 export type Degrade = 'id' | 'grey';
 
@@ -69,25 +69,12 @@ export async function evalLfw(options: { dir: string; pairsFiles: string[]; degr
   }
 }
 
-/**
- * Every pair of two different people among the images the pairs files name (capped at `limit`,
- * taken evenly): far more impostors than the files' own, to see rates of 0.1 % and below.
- */
+/** Cosines of the impostor pool (lfw.ts) among the images the pairs file names, each as it is. */
 async function impostorPool(pairs: readonly LfwPair[], describe: (path: string, degraded: boolean) => Promise<Descriptor>, limit: number) {
   const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
-  const described = await Promise.all(images.map(async (path) => ({ path, person: path.split('/')[0]!, d: await describe(path, false) })));
-  const usable = described.filter((x): x is { path: string; person: string; d: { embedding: number[] } } => 'embedding' in x.d);
-  const total = (usable.length * (usable.length - 1)) / 2;
-  const step = Math.max(1, Math.floor(total / limit));
-  const scores: number[] = [];
-  let k = 0;
-  for (let i = 0; i < usable.length; i += 1) {
-    for (let j = i + 1; j < usable.length; j += 1, k += 1) {
-      if (k % step !== 0 || usable[i]!.person === usable[j]!.person) continue;
-      scores.push(cosineSimilarity(usable[i]!.d.embedding, usable[j]!.d.embedding));
-    }
-  }
-  return scores;
+  const described = await Promise.all(images.map(async (path) => ({ person: path.split('/')[0]!, d: await describe(path, false) })));
+  const usable = described.flatMap((x) => ('embedding' in x.d ? [{ person: x.person, embedding: x.d.embedding }] : []));
+  return impostorIndexPairs(usable.map((u) => u.person), limit).map(([i, j]) => cosineSimilarity(usable[i]!.embedding, usable[j]!.embedding));
 }
 
 /**
@@ -104,7 +91,7 @@ function report(scored: Array<LfwPair & { cosine: number | null; score: number |
   const genuineFailures = failed.filter((p) => p.same).length;
   return {
     pairs: { same: scored.filter((p) => p.same).length, different: scored.filter((p) => !p.same).length },
-    failuresToAcquire: { pairs: failed.length, byCode: failed.flatMap((p) => p.failed).reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {}) },
+    failuresToAcquire: { pairs: failed.length, byCode: countBy(failed.flatMap((p) => p.failed)) },
     accuracy10Fold: tenFoldAccuracy(scored),
     rocAuc: rocAuc(genuine, impostor),
     atPass48: {

@@ -17,7 +17,8 @@ import { MINIFASNET_DIR, liveProbability, loadAntispoof } from '../engine/analys
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { personScore } from '../engine/analysis/presence';
 import { normalizeForLiveness } from '../main/imaging/normalize';
-import { atThreshold, rocAuc, thresholdForFalseAccept } from './metrics';
+import { readCsv } from './csv';
+import { atThreshold, countBy, rocAuc, thresholdForFalseAccept } from './metrics';
 import { mjpegFramesEvery } from './mjpeg';
 
 export interface Presentation {
@@ -32,9 +33,7 @@ export interface Presentation {
 export const VIDEO_FRAME_EVERY_S = 0.25;
 
 export async function loadPresentations(spoofDir: string, videoDir?: string): Promise<Presentation[]> {
-  const [header, ...rows] = (await readFile(join(spoofDir, 'manifest.csv'), 'utf8')).trim().split(/\r?\n/);
-  const keys = parseCsvLine(header!);
-  const stills = rows.map((line) => Object.fromEntries(parseCsvLine(line).map((v, i) => [keys[i], v])) as Record<string, string>).map((row): Presentation => ({
+  const stills = (await readCsv(join(spoofDir, 'manifest.csv'))).map((row): Presentation => ({
     source: row.file!.split('/')[1]!,
     kind: /\bcrop\b/i.test(row.notes ?? '') ? 'crop' : 'still',
     attack: row.label === 'attack' ? row.attack_type || 'other' : null,
@@ -54,21 +53,6 @@ export async function loadPresentations(spoofDir: string, videoDir?: string): Pr
     }));
   }));
   return [...stills, ...frames.flat()];
-}
-
-/** A CSV line with double-quoted fields (the manifest's notes hold commas). */
-function parseCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i += 1) {
-    const c = line[i]!;
-    if (c === '"' && quoted && line[i + 1] === '"') { cell += '"'; i += 1; }
-    else if (c === '"') quoted = !quoted;
-    else if (c === ',' && !quoted) { cells.push(cell); cell = ''; }
-    else cell += c;
-  }
-  return [...cells, cell];
 }
 
 /** Scales a presentation so the pupils are ~90 px apart, cut to at most 1920×1080 around the face. */
@@ -172,8 +156,6 @@ export function quantiles(scores: readonly number[]) {
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
   return { n: sorted.length, min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9), max: sorted.at(-1) ?? Number.NaN };
 }
-
-const countBy = (codes: readonly string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 
 /** Figures for one group of presentations at `threshold`, using `score` to read each one. */
 export function figures(group: readonly Scored[], threshold: number, score: (s: Scored) => number | undefined = (s) => ('score' in s.outcome ? s.outcome.score : undefined)) {

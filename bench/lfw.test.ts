@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bestThreshold, parseLfwPairs, tenFoldAccuracy } from './lfw';
+import { bestThreshold, impostorIndexPairs, parseLfwPairs, tenFoldAccuracy } from './lfw';
 
 describe("LFW's pairs files", () => {
   it('reads same-person and different-person lines into image paths', () => {
@@ -38,5 +38,19 @@ describe("LFW's 10-fold accuracy", () => {
     const pairs = [...Array.from({ length: 10 }, () => ({ score: 0.9, same: true })), ...Array.from({ length: 10 }, () => ({ score: 0.1, same: false }))];
     pairs[0] = { score: null as unknown as number, same: true };
     expect(tenFoldAccuracy(pairs).folds[0]).toBe(0.5);
+  });
+});
+
+describe('the impostor pool', () => {
+  it('pairs only images of two different people', () => {
+    expect(impostorIndexPairs(['ann', 'ann', 'bob', 'cy'], 100)).toEqual([[0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+  });
+
+  it('takes pairs evenly when there are more than the limit', () => {
+    const people = Array.from({ length: 100 }, (_, i) => `p${i}`);
+    const picked = impostorIndexPairs(people, 1000);
+    // 4,950 pairs, every 4th: 1,238.
+    expect(picked.length).toBe(1238);
+    expect(picked.at(-1)![0]).toBeGreaterThan(80);
   });
 });

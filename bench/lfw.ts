@@ -28,6 +28,22 @@ export function parseLfwPairs(text: string): LfwPair[] {
 }
 
 /**
+ * Index pairs (i, j) of images of two different people among `people` (each image's person),
+ * taken evenly from all pairs (every k-th, k = ⌊all / limit⌋, so between `limit` and twice it remain): an impostor pool far larger
+ * than a pairs file's own, to see false-match rates of 0.1 % and below.
+ */
+export function impostorIndexPairs(people: readonly string[], limit: number): Array<[number, number]> {
+  const step = Math.max(1, Math.floor((people.length * (people.length - 1)) / 2 / limit));
+  const picked: Array<[number, number]> = [];
+  for (let i = 0, k = 0; i < people.length; i += 1) {
+    for (let j = i + 1; j < people.length; j += 1, k += 1) {
+      if (k % step === 0 && people[i] !== people[j]) picked.push([i, j]);
+    }
+  }
+  return picked;
+}
+
+/**
  * The threshold (accept at score ≥ t) that classifies most of `pairs` right, and that accuracy.
  * Candidates are the midpoints between neighbouring scores, so a threshold learnt on nine folds
  * does not sit exactly on one of their pairs.

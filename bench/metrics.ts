@@ -2,6 +2,9 @@
 
 export const rate = (hits: number, total: number) => (total === 0 ? Number.NaN : hits / total);
 
+/** How many times each code occurs (failures to acquire, refusals). */
+export const countBy = (codes: readonly string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
+
 /** ROC AUC by the Mann-Whitney statistic: the chance a genuine score outranks an impostor one. */
 export function rocAuc(genuine: readonly number[], impostor: readonly number[]): number {
   if (genuine.length === 0 || impostor.length === 0) return Number.NaN;

@@ -1,8 +1,9 @@
 /**
  * `npx tsx bench/descriptorBakeoff.ts --lfw DIR --pairs FILE` — face descriptors side by side on
- * LFW's protocol: the engine's (Human's faceres, through the engine's analysis pool) and
- * @vladmandic/face-api's 128-d ResNet (dlib's model; face-api's own SSD detector, 68 landmarks and
- * landmark-aligned crop), each alone and fused (mean of z-scores, normalised on the impostor pool).
+ * LFW's protocol: the engine's (dlib's ResNet on a chip aligned from Human's mesh, through the
+ * engine's analysis pool), Human's own faceres (the engine's descriptor before it, on the same
+ * detector and mesh), and @vladmandic/face-api's pipeline for dlib's model (its own SSD detector,
+ * 68 landmarks and crop), each alone, and the best two fused (mean of z-scores on the impostor pool).
  *
  * A measurement, not part of the product: face-api needs the full `@tensorflow/tfjs`, which the
  * project does not depend on. Install it for the run: `npm i --no-save @tensorflow/tfjs@4.22.0`.
@@ -12,6 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { analyze } from '../engine/analysis/analyze';
+import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { createAnalysisPool } from '../engine/analysis/pool';
 import { cosineSimilarity } from '../engine/analysis/scores';
 import { matchFace } from '../engine/http/imageGates';
@@ -33,18 +36,27 @@ await faceapi.nets.ssdMobilenetv1.loadFromDisk(models);
 await faceapi.nets.faceLandmark68Net.loadFromDisk(models);
 await faceapi.nets.faceRecognitionNet.loadFromDisk(models);
 
+const faceresConfig = engineConfig(['detector', 'mesh', 'description']);
+const human = await loadHuman(faceresConfig);
+
 const pairs = parseLfwPairs(await readFile(values.pairs!, 'utf8'));
 const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
 const pool = await createAnalysisPool({ size: Number(values.workers) });
 
-type Vectors = { faceres: number[] | null; faceapi: number[] | null };
+const NAMES = ['engine', 'faceres', 'faceapi'] as const;
+type Name = (typeof NAMES)[number];
+type Vectors = Record<Name, number[] | null>;
 const described = new Map<string, Vectors>();
-const cost = { faceres: 0, faceapi: 0 };
+const cost: Record<Name, number> = { engine: 0, faceres: 0, faceapi: 0 };
+// As the engine answers: no face, or two similar faces about as central, is a failure to acquire.
+const chosen = (analysis: Parameters<typeof matchFace>[0], path: string) => { try { return matchFace(analysis, path); } catch { return null; } };
 for (const path of images) {
   const bytes = (await normalizeForMatch(await readFile(join(values.lfw!, path)))).bytes;
   let t = performance.now();
-  // As the engine answers: no face, or two of similar size, is a failure to acquire.
-  const faceres = await pool.analyze('match', bytes).then((a) => { try { return matchFace(a, path); } catch { return null; } });
+  const engine = chosen(await pool.analyze('match', bytes), path);
+  cost.engine += performance.now() - t;
+  t = performance.now();
+  const faceres = chosen(await analyze(human, faceresConfig, bytes, { retryIfNoFace: true }), path);
   cost.faceres += performance.now() - t;
   t = performance.now();
   const { data, info } = await sharp(bytes).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -52,28 +64,29 @@ for (const path of images) {
   const found = await faceapi.detectSingleFace(input, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.2 })).withFaceLandmarks().withFaceDescriptor();
   tf.dispose(input);
   cost.faceapi += performance.now() - t;
-  described.set(path, { faceres, faceapi: found ? Array.from(found.descriptor as Float32Array) : null });
+  described.set(path, { engine, faceres, faceapi: found ? Array.from(found.descriptor as Float32Array) : null });
 }
 await pool.close();
 
-/** The impostor pool (lfw.ts) among the images both descriptors saw. */
-const usable = images.filter((p) => described.get(p)!.faceres && described.get(p)!.faceapi);
+/** The impostor pool (lfw.ts) among the images every descriptor saw. */
+const usable = images.filter((p) => NAMES.every((n) => described.get(p)![n]));
 const impostorPairs = impostorIndexPairs(usable.map((p) => p.split('/')[0]!), 200_000).map(([i, j]): [Vectors, Vectors] => [described.get(usable[i]!)!, described.get(usable[j]!)!]);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
-const cosines = (name: keyof Vectors) => impostorPairs.map(([a, b]) => cosineSimilarity(a[name]!, b[name]!));
-const norm = Object.fromEntries((['faceres', 'faceapi'] as const).map((n) => { const c = cosines(n); return [n, { m: mean(c), s: std(c) }]; })) as Record<keyof Vectors, { m: number; s: number }>;
-const z = (name: keyof Vectors, c: number) => (c - norm[name].m) / norm[name].s;
-const pairScore = (name: keyof Vectors | 'fused', a: Vectors, b: Vectors): number | null => {
+const cosines = (name: Name) => impostorPairs.map(([a, b]) => cosineSimilarity(a[name]!, b[name]!));
+const norm = Object.fromEntries(NAMES.map((n) => { const c = cosines(n); return [n, { m: mean(c), s: std(c) }]; })) as Record<Name, { m: number; s: number }>;
+const z = (name: Name, c: number) => (c - norm[name].m) / norm[name].s;
+/** Fusion of the engine's descriptor with faceres: the best two, and the two that differ in model. */
+const FUSED = ['engine', 'faceres'] as const;
+const pairScore = (name: Name | 'fused', a: Vectors, b: Vectors): number | null => {
   if (name !== 'fused') return a[name] && b[name] ? cosineSimilarity(a[name]!, b[name]!) : null;
-  const r = pairScore('faceres', a, b);
-  const f = pairScore('faceapi', a, b);
-  return r === null || f === null ? null : (z('faceres', r) + z('faceapi', f)) / 2;
+  const [r, f] = FUSED.map((n) => pairScore(n, a, b));
+  return r == null || f == null ? null : (z(FUSED[0], r) + z(FUSED[1], f)) / 2;
 };
 
 console.log(`Descriptor bake-off on ${values.pairs} (${pairs.length} pairs, ${images.length} images)`);
-for (const name of ['faceres', 'faceapi', 'fused'] as const) {
+for (const name of [...NAMES, 'fused'] as const) {
   const scored = pairs.map((p) => ({ same: p.same, score: pairScore(name, described.get(p.a)!, described.get(p.b)!) }));
   const genuine = scored.filter((p) => p.same && p.score !== null).map((p) => p.score!);
   const impostor = scored.filter((p) => !p.same && p.score !== null).map((p) => p.score!);
@@ -86,4 +99,4 @@ for (const name of ['faceres', 'faceapi', 'fused'] as const) {
       `FNMR at FMR 1 % ${(at(0.01).falseReject * 100).toFixed(1)} %, at 0.1 % ${(at(0.001).falseReject * 100).toFixed(1)} % (${poolScores.length} impostor pairs)   pairs with no face ${fta}`,
   );
 }
-console.log(`cost per image: faceres (engine analysis, detector + mesh + descriptor) ${(cost.faceres / images.length).toFixed(0)} ms, face-api (SSD + 68 landmarks + descriptor) ${(cost.faceapi / images.length).toFixed(0)} ms`);
+console.log(`cost per image: engine (detector + mesh + dlib ResNet on the chip and its mirror) ${(cost.engine / images.length).toFixed(0)} ms, faceres (detector + mesh + faceres) ${(cost.faceres / images.length).toFixed(0)} ms, face-api (SSD + 68 landmarks + dlib ResNet) ${(cost.faceapi / images.length).toFixed(0)} ms`);

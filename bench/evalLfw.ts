@@ -19,7 +19,7 @@ import { KioskError } from '../app/errors';
 import { MATCH } from '../app/imageRequirements';
 import { normalizeForMatch } from '../main/imaging/normalize';
 import { impostorIndexPairs, parseLfwPairs, tenFoldAccuracy, type LfwPair } from './lfw';
-import { atThreshold, countBy, rocAuc, thresholdForFalseAccept } from './metrics';
+import { atThreshold, countBy, quantiles, rocAuc, thresholdForFalseAccept } from './metrics';
 
 export type Degrade = 'id' | 'grey';
 
@@ -105,5 +105,8 @@ function report(scored: Array<LfwPair & { cosine: number | null; score: number |
     /** Operating points on the genuine pairs against the impostor pool (cosine, and its score today). */
     atFmr1Percent: at(0.01),
     atFmr01Percent: at(0.001),
+    atFmr001Percent: at(0.0001),
+    /** Where the impostor pool's cosines lie: the score mapping's floor is anchored on the median. */
+    impostorCosines: quantiles(impostorCosines),
   };
 }

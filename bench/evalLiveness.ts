@@ -18,7 +18,7 @@ import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { personScore } from '../engine/analysis/presence';
 import { normalizeForLiveness } from '../main/imaging/normalize';
 import { readCsv } from './csv';
-import { atThreshold, countBy, rocAuc, thresholdForFalseAccept } from './metrics';
+import { atThreshold, countBy, rocAuc, thresholdForFalseAccept, quantiles } from './metrics';
 import { mjpegFramesEvery } from './mjpeg';
 
 export interface Presentation {
@@ -149,12 +149,6 @@ export async function scoreAsIs(list: readonly Presentation[]): Promise<Scored[]
     results.push({ ...p, outcome: live === null ? { rejected: 'FACE_NOT_FOUND' } : { score: live }, signals: {} });
   }
   return results;
-}
-
-export function quantiles(scores: readonly number[]) {
-  const sorted = [...scores].sort((a, b) => a - b);
-  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-  return { n: sorted.length, min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9), max: sorted.at(-1) ?? Number.NaN };
 }
 
 /** Figures for one group of presentations at `threshold`, using `score` to read each one. */

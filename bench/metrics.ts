@@ -59,3 +59,10 @@ export function thresholdForFalseReject(genuine: readonly number[], impostor: re
   const points = sweep(genuine, impostor, Number.NEGATIVE_INFINITY);
   return points.findLast((p) => p.falseReject <= maxFalseReject) ?? points[0]!;
 }
+
+/** Order statistics of a sample (NaN when it is empty). */
+export function quantiles(values: readonly number[]) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+  return { n: sorted.length, min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9), p999: q(0.999), max: sorted.at(-1) ?? Number.NaN };
+}

@@ -1,6 +1,6 @@
-import type { Config, Human } from '@vladmandic/human';
+import type { Config, Human, Point } from '@vladmandic/human';
 import sharp from 'sharp';
-import type { FaceMetrics } from '../../app/faceRules';
+import { SIGNIFICANT_FACE_RATIO, type FaceMetrics } from '../../app/faceRules';
 import { toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
 import type { RgbImage } from './antispoof';
@@ -28,8 +28,15 @@ export interface LivenessCheck {
   score: (image: RgbImage, face: FaceMetrics['box']) => Promise<number>;
 }
 
-/** Tight crops (e.g. 150×150 passport-style) leave the detector no context: retry with this margin. */
+/** How a match picture's faces are described: from the decoded picture and the face's mesh, in its pixels. */
+export type Describe = (image: RgbImage, mesh: readonly Point[]) => Promise<number[]>;
+
+/**
+ * Tight crops (e.g. 150×150 passport-style, LFW's aligned 250×250) leave the detector no context:
+ * retry with this margin, then, on the padded picture, with the detector's threshold lowered.
+ */
 const RETRY_PAD_FRACTION = 0.4;
+const RETRY_MIN_CONFIDENCE = 0.2;
 
 interface Decoded {
   data: Buffer;
@@ -70,33 +77,38 @@ export async function analyze(
   human: Human,
   config: Partial<Config>,
   bytes: Uint8Array,
-  options: { padIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck } = {},
+  options: { retryIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck; describe?: Describe } = {},
 ): Promise<Analysis> {
   const source = await decode(bytes, options.maxSide ?? 1280);
   let decoded: Decoded = source;
   let result = await detect(human, config, decoded);
-  if (result.face.length === 0 && options.padIfNoFace) {
+  if (result.face.length === 0 && options.retryIfNoFace) {
     decoded = await padded(decoded, RETRY_PAD_FRACTION);
     result = await detect(human, config, decoded);
+    if (result.face.length === 0) result = await detect(human, { ...config, face: { ...config.face, detector: { ...config.face?.detector, minConfidence: RETRY_MIN_CONFIDENCE } } }, decoded);
   }
   const k = source.scale;
-  const faces = result.face.map((face) => {
-    const m = toFaceMetrics(face, decoded.offset);
-    return {
+  const image: RgbImage = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };
+  const measured = result.face.map((face) => ({ face, m: toFaceMetrics(face, decoded.offset) }));
+  // Only a face of similar size to the largest can be the one matched (imageGates.ts): the others are not described.
+  const widest = Math.max(0, ...measured.map(({ m }) => m.box.width));
+  const faces: AnalyzedFace[] = [];
+  for (const { face, m } of measured) {
+    const describable = options.describe && face.mesh.length > 0 && m.box.width >= widest * SIGNIFICANT_FACE_RATIO.match;
+    faces.push({
       ...m,
       box: { x: m.box.x * k, y: m.box.y * k, width: m.box.width * k, height: m.box.height * k },
       sizePx: m.sizePx * k,
       interpupillaryPx: m.interpupillaryPx * k,
-      embedding: face.embedding && face.embedding.length > 0 ? Array.from(face.embedding) : null,
-    };
-  });
+      embedding: describable ? await options.describe!(image, face.mesh) : face.embedding?.length ? Array.from(face.embedding) : null,
+    });
+  }
   faces.sort((a, b) => b.box.width - a.box.width);
   const largest = faces[0];
   let live: number | null = null;
   if (options.liveness && largest && options.liveness.due(faces)) {
-    const { data, info } = decoded;
     const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
-    live = await options.liveness.score({ data, width: info.width, height: info.height }, box);
+    live = await options.liveness.score(image, box);
   }
   return { width: source.width, height: source.height, faces, live };
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { MATCH_COSINE_AT_PASS, asResultString, cosineSimilarity, matchScore, parseLivenessPass } from './scores';
+import { MATCH_CALIBRATION, asResultString, cosineSimilarity, matchScore, parseLivenessPass } from './scores';
 
 describe('match score', () => {
-  it('puts the calibrated cosine exactly on PASS ≥ 48 and is monotonic over 0..100', () => {
-    expect(matchScore(MATCH_COSINE_AT_PASS)).toBeCloseTo(48, 10);
+  it('puts the calibrated cosine exactly on PASS ≥ 48, a typical stranger at 0, and is monotonic over 0..100', () => {
+    expect(matchScore(MATCH_CALIBRATION.pass)).toBeCloseTo(48, 10);
+    expect(matchScore(MATCH_CALIBRATION.pass - 1e-6)).toBeLessThan(48);
     expect(matchScore(1)).toBe(100);
+    expect(matchScore(MATCH_CALIBRATION.floor)).toBe(0);
     expect(matchScore(0)).toBe(0);
     expect(matchScore(-0.4)).toBe(0);
+    expect(matchScore((MATCH_CALIBRATION.floor + MATCH_CALIBRATION.pass) / 2)).toBeCloseTo(24, 10);
     let previous = -1;
     for (let c = -1; c <= 1; c += 0.01) {
       const s = matchScore(c);

@@ -4,8 +4,15 @@
  */
 import { MATCH } from '../../app/imageRequirements';
 
-/** Cosine similarity of Human's 1024-d face descriptors at which the match score is exactly 48. */
-export const MATCH_COSINE_AT_PASS = 0.564;
+/**
+ * The match score's two anchors, in cosine similarity of the engine's face descriptors
+ * (faceDescriptor.ts), calibrated on the impostor pool of LFW's DevTrain split (~204,000 pairs of
+ * different people; README, "Match"):
+ * - `pass`: the score is exactly 48 (the document's PASS). FMR 0.1 % sits at 0.931 there; 0.935
+ *   leaves a margin for people and cameras that are not LFW's.
+ * - `floor`: the score is 0, at the pool's median (0.841): a typical stranger scores 0, not 40.
+ */
+export const MATCH_CALIBRATION = { floor: 0.84, pass: 0.935 } as const;
 
 export function cosineSimilarity(a: readonly number[], b: readonly number[]): number {
   if (a.length !== b.length || a.length === 0) throw new Error('descriptors differ in length');
@@ -21,14 +28,14 @@ export function cosineSimilarity(a: readonly number[], b: readonly number[]): nu
 }
 
 /**
- * Maps cosine similarity to 0..100, piecewise linear so that the calibrated cosine lands on the
- * document's PASS ≥ 48: 0 → 0, MATCH_COSINE_AT_PASS → 48, 1 → 100. Monotonic, so FMR/FNMR at 48
- * are exactly those at the calibrated cosine.
+ * Maps cosine similarity to 0..100, piecewise linear through the anchors: `floor` and below → 0,
+ * `pass` → 48, 1 → 100. Monotonic, so FMR/FNMR at 48 are exactly those at `pass`.
  */
-export function matchScore(cosine: number, atPass = MATCH_COSINE_AT_PASS): number {
-  const c = Math.min(1, Math.max(0, cosine));
+export function matchScore(cosine: number, anchors: { floor: number; pass: number } = MATCH_CALIBRATION): number {
+  const { floor, pass: atPass } = anchors;
+  const c = Math.min(1, Math.max(floor, cosine));
   const pass = MATCH.passThreshold;
-  return c <= atPass ? (pass * c) / atPass : pass + ((100 - pass) * (c - atPass)) / (1 - atPass);
+  return c <= atPass ? (pass * (c - floor)) / (atPass - floor) : pass + ((100 - pass) * (c - atPass)) / (1 - atPass);
 }
 
 /**

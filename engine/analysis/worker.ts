@@ -6,8 +6,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import sharp from 'sharp';
 import type { Config } from '@vladmandic/human';
 import { livenessRejection } from '../../app/faceRules';
-import { analyze, type Analysis, type LivenessCheck } from './analyze';
+import { analyze, type Analysis, type Describe, type LivenessCheck } from './analyze';
 import { MINIFASNET_DIR, liveProbability, loadAntispoof } from './antispoof';
+import { FACE_RECOGNITION_DIR, describeFace, loadFaceDescriptor } from './faceDescriptor';
 import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './humanNode';
 import { personScore } from './presence';
 
@@ -28,7 +29,7 @@ const stockDefaults = stock ? (JSON.parse(JSON.stringify(human.config)) as Confi
 // needs the descriptor and nothing else.
 const perKind = stockDefaults
   ? { liveness: stockDefaults, match: stockDefaults }
-  : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh', 'description']) };
+  : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh']) };
 // The liveness score runs only on a picture the service's face rules accept, since any other is
 // refused without a score. The 'stock+person' baseline scores with the person check it replaced.
 const due: LivenessCheck['due'] = (faces) => livenessRejection(faces) === null;
@@ -42,6 +43,8 @@ async function livenessCheck(): Promise<LivenessCheck | undefined> {
   return { due, score: (image, face) => liveProbability(human, models, image, face) };
 }
 const liveness = await livenessCheck();
+const descriptor = stockDefaults ? null : await loadFaceDescriptor(human, FACE_RECOGNITION_DIR);
+const describe: Describe | undefined = descriptor ? (image, mesh) => describeFace(descriptor, image, mesh) : undefined;
 // sharp's own thread pool would compete with the other workers for the same two cores, and its
 // operation cache only holds images that never come back (each request is a new image).
 sharp.concurrency(1);
@@ -52,7 +55,7 @@ await analyze(human, stockDefaults ?? engineConfig(), await sharp({ create: { wi
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { padIfNoFace: true } : liveness ? { liveness } : {});
+    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { retryIfNoFace: true, ...(describe && { describe }) } : liveness ? { liveness } : {});
     parentPort!.postMessage({ id: task.id, ok: true, analysis } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

@@ -78,7 +78,7 @@ describe('the built app', () => {
 
   it('has the engine models in production dependencies, which electron-builder packs', () => {
     for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar', 'better-sqlite3']) expect(pkg.dependencies, dep).toHaveProperty(dep);
-    for (const model of ['blazeface', 'facemesh', 'iris', 'faceres']) {
+    for (const model of ['blazeface', 'facemesh', 'iris']) {
       expect(existsSync(at('node_modules/@vladmandic/human/models', `${model}.bin`)), model).toBe(true);
     }
   });
@@ -96,6 +96,19 @@ describe('the built app', () => {
     }
     // The worker resolves ../models from its own file: dist/main/analysisWorker.mjs → dist/models.
     expect(fileURLToPath(new URL('../models/minifasnet/', pathToFileURL(at('dist/main/analysisWorker.mjs'))))).toBe(at('dist/models/minifasnet/'));
+  });
+
+  it('ships the match descriptor where the bundled worker loads it, beside its licence', () => {
+    for (const file of ['face_recognition_model-weights_manifest.json', 'face_recognition_model.bin', 'LICENSE']) {
+      const path = `dist/models/face-recognition/${file}`;
+      expect(existsSync(at(path)), path).toBe(true);
+      expect(packaged(path), path).toBe(true);
+    }
+    const licence = readFileSync(at('dist/models/face-recognition/LICENSE'), 'utf8');
+    expect(licence).toContain('public domain');
+    expect(licence).toContain('MIT License');
+    expect(readFileSync(at('THIRD_PARTY_NOTICES.md'), 'utf8')).toContain('dist/models/face-recognition/LICENSE');
+    expect(fileURLToPath(new URL('../models/face-recognition/', pathToFileURL(at('dist/main/analysisWorker.mjs'))))).toBe(at('dist/models/face-recognition/'));
   });
 
   it('ships a third-party notices file naming every model the app runs and its licence', () => {

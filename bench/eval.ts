@@ -199,7 +199,7 @@ function printLfw(reports: Awaited<ReturnType<typeof evalLfw>>) {
     const { mean, std } = l.accuracy10Fold;
     console.log(`\nLFW protocol, ${file}${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`);
     console.log(`  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`);
-    console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs file), ${pct(l.atPass48.fmrOnImpostorPool)} (${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
+    console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs file), ${pct(l.atPass48.fmrOnImpostorPool, 3)} (${Math.round(l.atPass48.fmrOnImpostorPool * l.impostorPool)} of ${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
     for (const [label, r] of [['FMR ≤ 1 %', l.atFmr1Percent], ['FMR ≤ 0.1 %', l.atFmr01Percent], ['FMR ≤ 0.01 %', l.atFmr001Percent]] as const) {
       console.log(`  at ${label} (impostor pool): cosine ≥ ${num(r.cosine)} (score ${r.score.toFixed(1)}), FNMR ${pct(r.fnmr)} (FMR ${pct(r.fmr, 2)})`);
     }

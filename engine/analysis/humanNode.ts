@@ -39,7 +39,8 @@ function installFileFetch(): void {
 /**
  * `people` is Human's CenterNet object detector (COCO), used only for its "person" class by the
  * person check that MiniFASNet replaced: the benchmark's baseline and the eval's evidence, never
- * loaded by the engine itself.
+ * loaded by the engine itself. `description` is Human's faceres descriptor, which dlib's ResNet
+ * (faceDescriptor.ts) replaced: only the descriptor bake-off loads it.
  */
 export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'people';
 
@@ -47,7 +48,7 @@ export type EngineModels = 'detector' | 'mesh' | 'iris' | 'description' | 'peopl
  * The engine's configuration: only the models it uses, and every cache off because each request
  * is an unrelated still image (frame-to-frame caching would leak one visitor into the next).
  */
-export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris', 'description']): Partial<Config> {
+export function engineConfig(models: readonly EngineModels[] = ['detector', 'mesh', 'iris']): Partial<Config> {
   const on = (m: EngineModels) => models.includes(m);
   const still = { skipFrames: 0, skipTime: 0 };
   const paths = humanPaths();

@@ -22,20 +22,17 @@ export interface FaceMetrics {
 /**
  * The liveness image rules, shared by the engine's quality gates and the kiosk's on-screen
  * guidance so the two never disagree. The document asks for an interpupillary distance of
- * ~90±5 px. Iris landmarks jitter by a few pixels from frame to frame, so guidance accepts
- * 85..100 (a ±5 band would make a steady visitor flicker in and out of it); the engine refuses
- * below 85 and above 1.5× the target, where the face no longer fits the models' expected scale.
+ * ~90±5 px; the engine refuses below 85 and above 1.5× the target, where the face no longer fits
+ * the models' expected scale. Guidance aims inside that (app/guidance.ts GUIDANCE).
  */
 export const FACE_RULES = {
   interpupillaryPx: {
     target: LIVENESS.interpupillaryDistancePx.target,
-    guideMin: LIVENESS.interpupillaryDistancePx.target - LIVENESS.interpupillaryDistancePx.tolerance,
-    guideMax: LIVENESS.interpupillaryDistancePx.target + 2 * LIVENESS.interpupillaryDistancePx.tolerance,
     min: LIVENESS.interpupillaryDistancePx.target - LIVENESS.interpupillaryDistancePx.tolerance,
     max: LIVENESS.interpupillaryDistancePx.target * 1.5,
   },
   minFacePx: LIVENESS.minFaceSizePx,
-  /** Service limits (document value + tolerance) and the stricter targets guidance aims for. */
+  /** Service limits (document value + tolerance), and the document's own values (the liveness eval's "within guidance"). */
   limitsDeg: livenessAngleLimitsDeg(),
   guideDeg: { yaw: LIVENESS.maxYawDeg, pitch: LIVENESS.maxPitchDeg, roll: LIVENESS.maxRollDeg },
 } as const;

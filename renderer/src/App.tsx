@@ -56,7 +56,7 @@ export function App() {
       return <IdConfirm />;
     case 'live':
       // Keyed by attempt: a retry mounts a fresh camera and guidance loop.
-      return <LiveStep key={flow.attempt} attempt={flow.attempt} />;
+      return <LiveStep key={flow.attempt} attempt={flow.attempt} retake={flow.retake} />;
     case 'checking':
       return <Checking stage={flow.stage} />;
     case 'result':

@@ -13,7 +13,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
-import { cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, writeMjpeg } from '../support/fakeCamera';
+import { cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../support/kioskBridge';
 import { kioskWithMain, type MainHost } from '../support/mainHost';
@@ -35,6 +35,10 @@ beforeAll(async () => {
   cameras.two = await writeMjpeg(join(dir, 'two.mjpeg'), await cameraFrame('AB', 70));
   cameras.empty = await writeMjpeg(join(dir, 'empty.mjpeg'), await emptyFrame());
   cameras.replay = await writeMjpeg(join(dir, 'replay.mjpeg'), await phoneReplayFrame());
+  // A dim office: the same visitor with a mean face luma of ~45 (issue 15's real office measured ~42).
+  cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await cameraFrame('C', 86, { light: 0.6 }));
+  // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
+  cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await cameraFrame('C', 86)));
   await writeFile(join(dir, 'id-same.jpg'), await faceCrop('C', { margin: 0.8 }));
   await writeFile(join(dir, 'id-other.jpg'), await faceCrop('B', { margin: 0.8 }));
   await embedded.backend(); // warm the engine once for every test
@@ -121,6 +125,36 @@ describe('the verification flow', () => {
     await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('moveCloser');
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Move closer');
     await shot(page, '05-live-move-closer');
+  });
+
+  it('captures and verifies a visitor in a dim office', async () => {
+    const { page } = await kioskWith(cameras.dim!);
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'result');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+  });
+
+  it('shows the whole frame of a portrait camera, with the oval in its own pixels', async () => {
+    const { page } = await kioskWith(cameras.portrait!);
+    await throughId(page, 'id-same.jpg');
+    await expect.poll(() => page.locator('.oval').getAttribute('viewBox'), { timeout: 20_000 }).toBe('0 0 720 1280');
+    const view = (await page.locator('.viewport').boundingBox())!;
+    // The box has the camera's shape (no 16:9 crop of a 9:16 picture) and the video fills it uncropped.
+    expect(view.height / view.width).toBeCloseTo(1280 / 720, 1);
+    expect(await page.evaluate("getComputedStyle(document.querySelector('.viewport video')).objectFit")).toBe('contain');
+    await shot(page, '05-live-portrait-camera');
+  });
+
+  it('keeps the live screen\'s buttons still while the instruction changes and manual capture appears', async () => {
+    const { page } = await kioskWith(cameras.far!);
+    await throughId(page, 'id-same.jpg');
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('moveCloser');
+    const before = (await cancel.boundingBox())!;
+    await page.getByRole('button', { name: 'Take photo now' }).waitFor({ timeout: 20_000 });
+    const after = (await cancel.boundingBox())!;
+    expect(after.x).toBeCloseTo(before.x, 0);
+    expect(after.y).toBeCloseTo(before.y, 0);
   });
 
   it('says "Only one person, please" with two faces in view', async () => {

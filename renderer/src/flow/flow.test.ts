@@ -30,12 +30,24 @@ describe('verification flow', () => {
 
   it('lets the visitor retry a rejected image but not a broken backend', () => {
     const checking = run([...toLive, { type: 'livePhotoTaken' }]);
-    const rejected = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'face_rejected', message: 'x', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'm' } } });
-    expect(canRetry(rejected)).toBe(true);
-    expect(reduce(rejected, { type: 'retried' })).toEqual({ step: 'live', attempt: 2 });
+    const invalid = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'image_invalid', message: 'x', retriable: false } });
+    expect(canRetry(invalid)).toBe(true);
+    expect(reduce(invalid, { type: 'retried' })).toEqual({ step: 'live', attempt: 2 });
     const down = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'network_unreachable', message: 'x', retriable: true } });
     expect(canRetry(down)).toBe(false);
     expect(reduce(down, { type: 'retried' })).toBe(down);
+  });
+
+  it('sends a capture the service refused for its face back to the camera with the reason, not to a verdict', () => {
+    const rejected = { type: 'failed', attempt: 1, error: { code: 'face_rejected', message: 'x', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'm' } } } as const;
+    expect(run([...toLive, { type: 'livePhotoTaken' }, rejected])).toEqual({ step: 'live', attempt: 2, retake: 'FACE_TOO_SMALL' });
+    const last = { step: 'checking', attempt: MAX_ATTEMPTS, stage: 'liveness' } as const;
+    expect(reduce(last, { ...rejected, attempt: MAX_ATTEMPTS })).toEqual({ step: 'askStaff' });
+  });
+
+  it('offers no retry after the last attempt', () => {
+    expect(canRetry({ step: 'result', attempt: MAX_ATTEMPTS - 1, decision: 'not_verified' })).toBe(true);
+    expect(canRetry({ step: 'result', attempt: MAX_ATTEMPTS, decision: 'not_verified' })).toBe(false);
   });
 
   it('returns to the attract screen on idle from anywhere but staff settings', () => {

@@ -11,7 +11,8 @@ export type Flow =
   | { step: 'attract' }
   | { step: 'id' }
   | { step: 'idConfirm' }
-  | { step: 'live'; attempt: number }
+  /** `retake`: the service refused the last capture's face (distance, pose): the visitor is told why and tries again. */
+  | { step: 'live'; attempt: number; retake?: string }
   | { step: 'checking'; attempt: number; stage: Progress['stage'] }
   | { step: 'result'; attempt: number; decision: 'verified' | 'not_verified' }
   | { step: 'failed'; attempt: number; error: KioskErrorData }
@@ -71,9 +72,13 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
         ? { step: 'result', attempt: event.attempt, decision: event.decision }
         : flow;
     case 'failed':
-      return flow.step === 'checking' && flow.attempt === event.attempt
-        ? { step: 'failed', attempt: event.attempt, error: event.error }
-        : flow;
+      if (flow.step !== 'checking' || flow.attempt !== event.attempt) return flow;
+      // A capture the service refused for its face (too far, turned away) is not a verdict: back
+      // to the camera with the reason, as long as attempts remain.
+      if (event.error.code === 'face_rejected' && event.error.service) {
+        return event.attempt >= MAX_ATTEMPTS ? { step: 'askStaff' } : { step: 'live', attempt: event.attempt + 1, retake: event.error.service.code };
+      }
+      return { step: 'failed', attempt: event.attempt, error: event.error };
     case 'retried': {
       if (flow.step !== 'result' && flow.step !== 'failed') return flow;
       if (flow.step === 'result' && flow.decision === 'verified') return flow;
@@ -93,6 +98,6 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
   }
 }
 
-/** Whether a failed attempt can be retried by the visitor (otherwise: see staff). */
+/** Whether a failed attempt can be retried by the visitor: never after the last one (otherwise: see staff). */
 export const canRetry = (flow: Flow): boolean =>
-  (flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code));
+  ((flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code))) && flow.attempt < MAX_ATTEMPTS;

@@ -1,44 +1,49 @@
 import type { FaceMetrics } from '../../../app/faceRules';
+import { faceLight, luma, type FaceLight } from '../../../app/guidance';
 
 const SAMPLE = 96;
 const sampler = new OffscreenCanvas(SAMPLE, SAMPLE);
 const context = sampler.getContext('2d', { willReadFrequently: true })!;
+/** The whole frame at thumbnail size: enough for its mean exposure. */
+const THUMB = 32;
+const thumb = new OffscreenCanvas(THUMB, THUMB);
+const thumbContext = thumb.getContext('2d', { willReadFrequently: true })!;
+
+function lumaOf(data: Uint8ClampedArray): Float32Array {
+  const out = new Float32Array(data.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = luma(data[i * 4]!, data[i * 4 + 1]!, data[i * 4 + 2]!);
+  return out;
+}
 
 /**
- * Brightness (mean luma), sharpness (variance of a Laplacian) and glare over the face, on a 96×96
- * sample: enough to tell a dark room or a blurred frame, cheap enough for every frame.
+ * Light (app/guidance.ts faceLight) and sharpness (variance of a Laplacian) over the face, on a
+ * 96×96 sample: enough to tell a dark room, a window behind the visitor or a blurred frame, cheap
+ * enough for every frame.
  */
 export function faceStats(
   source: CanvasImageSource,
   size: { width: number; height: number },
   face: FaceMetrics | undefined,
-): { brightness: number; sharpness: number; glare: number } {
+): { light: FaceLight; sharpness: number } {
   const box = face?.box ?? { x: 0, y: 0, width: size.width, height: size.height };
   context.drawImage(source, box.x, box.y, box.width, box.height, 0, 0, SAMPLE, SAMPLE);
-  const { data } = context.getImageData(0, 0, SAMPLE, SAMPLE);
-  const luma = new Float32Array(SAMPLE * SAMPLE);
-  let sum = 0;
-  let blown = 0;
-  for (let i = 0; i < luma.length; i++) {
-    luma[i] = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
-    sum += luma[i]!;
-    if (luma[i]! >= 250) blown += 1;
-  }
+  const values = lumaOf(context.getImageData(0, 0, SAMPLE, SAMPLE).data);
+  thumbContext.drawImage(source, 0, 0, size.width, size.height, 0, 0, THUMB, THUMB);
+  const frame = lumaOf(thumbContext.getImageData(0, 0, THUMB, THUMB).data);
   let lapSum = 0;
   let lapSq = 0;
   let n = 0;
   for (let y = 1; y < SAMPLE - 1; y++) {
     for (let x = 1; x < SAMPLE - 1; x++) {
       const i = y * SAMPLE + x;
-      const lap = 4 * luma[i]! - luma[i - 1]! - luma[i + 1]! - luma[i - SAMPLE]! - luma[i + SAMPLE]!;
+      const lap = 4 * values[i]! - values[i - 1]! - values[i + 1]! - values[i - SAMPLE]! - values[i + SAMPLE]!;
       lapSum += lap;
       lapSq += lap * lap;
       n++;
     }
   }
   const lapMean = lapSum / n;
-  // glare: the share of blown-out pixels (a laminate's reflection over the portrait).
-  return { brightness: sum / luma.length, sharpness: lapSq / n - lapMean * lapMean, glare: blown / luma.length };
+  return { light: faceLight(values, frame.reduce((a, b) => a + b, 0) / frame.length), sharpness: lapSq / n - lapMean * lapMean };
 }
 
 /** Movement of the face centre between frames, in face widths. */

@@ -22,7 +22,7 @@ export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): P
   if (!face) return { ok: false, reason: 'noFace' };
   if (face.sizePx < PORTRAIT_RULES.minFacePx) return { ok: false, reason: 'tooSmall' };
   const stats = faceStats(canvas, { width, height }, face);
-  if (stats.glare > PORTRAIT_RULES.maxGlare) return { ok: false, reason: 'glare' };
+  if (stats.light.blown > PORTRAIT_RULES.maxGlare) return { ok: false, reason: 'glare' };
   if (stats.sharpness < PORTRAIT_RULES.minSharpness) return { ok: false, reason: 'blurry' };
   const m = PORTRAIT_RULES.margin;
   const x = Math.max(0, face.box.x - m * face.box.width);

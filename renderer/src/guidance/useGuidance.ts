@@ -1,12 +1,13 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type { FaceMetrics } from '../../../app/faceRules';
-import { advanceHold, nextInstruction, type HoldState, type Instruction } from '../../../app/guidance';
+import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { detectInVideo } from '../services/detector';
 import { faceStats, movement } from './frameStats';
 
 export interface GuidanceState {
+  /** The instruction on screen (settled: it changes only once a new one has held). */
   instruction: Instruction | null;
-  /** 0..1 of the hold before auto-capture. */
+  /** 0..1 of the capture window before auto-capture. */
   progress: number;
   manualAllowed: boolean;
   /** Frames analysed per second over the last second (shown to staff, read by the benchmark). */
@@ -17,18 +18,21 @@ export interface GuidanceState {
 
 /**
  * Runs the detector on every camera frame, turns the measurements into one instruction with the
- * shared rules, and calls `onCapture` once every rule has held for the hold time.
+ * shared rules (app/guidance.ts), keeps a copy of the sharpest compliant frame of the capture
+ * window, and hands that copy to `onCapture` once the window is full.
  */
-export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: () => void): GuidanceState {
+export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
   const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0 });
   const captureRef = useRef(onCapture);
   captureRef.current = onCapture;
 
   useEffect(() => {
     let stopped = false;
-    let hold: HoldState = { goodSince: null, startedAt: performance.now() };
+    let hold = startHold(performance.now());
+    let shown: ShownInstruction = { shown: null, candidate: null, candidateSince: 0 };
     let previous: FaceMetrics | undefined;
     const frameTimes: number[] = [];
+    const best = document.createElement('canvas');
 
     const tick = async () => {
       const video = videoRef.current;
@@ -42,17 +46,24 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         if (stopped) return;
         const size = { width: video.videoWidth, height: video.videoHeight };
         const stats = faceStats(video, size, faces[0]);
-        const instruction = nextInstruction({ ...size, faces, ...stats, movement: movement(previous, faces[0]) });
+        const latest = nextInstruction({ ...size, faces, ...stats, movement: movement(previous, faces[0]) }, shown.shown);
         previous = faces[0];
         const now = performance.now();
-        const step = advanceHold(hold, instruction, now);
+        shown = settleInstruction(shown, latest, now);
+        const step = advanceHold(hold, { compliant: latest === 'good', sharpness: stats.sharpness }, now);
         hold = step.state;
+        if (step.isBest) {
+          // The video has moved on since detection started only by a frame or so: this copy is the frame judged.
+          best.width = size.width;
+          best.height = size.height;
+          best.getContext('2d')!.drawImage(video, 0, 0);
+        }
         frameTimes.push(now);
         while (frameTimes.length && now - frameTimes[0]! > 1000) frameTimes.shift();
-        setState({ instruction, progress: step.progress, manualAllowed: step.manualAllowed, fps: frameTimes.length, ipd: Math.round(faces[0]?.interpupillaryPx ?? 0) });
+        setState({ instruction: shown.shown, progress: step.progress, manualAllowed: step.manualAllowed, fps: frameTimes.length, ipd: Math.round(faces[0]?.interpupillaryPx ?? 0) });
         if (step.capture) {
           stopped = true;
-          captureRef.current();
+          captureRef.current(best);
           return;
         }
       } catch (error) {
@@ -63,6 +74,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     void tick();
     return () => {
       stopped = true;
+      // The copy is a biometric image: blank it when the step ends.
+      best.width = 0;
     };
   }, [videoRef]);
 

@@ -16,9 +16,9 @@ export const en = {
   },
   idConfirm: { title: 'Is this the portrait on the ID?', use: 'Use this photo', retake: 'Retake' },
   live: {
+    retake: "Let's try that again. {{advice}}",
     title: 'Please look at the camera',
     attempt: 'Attempt {{attempt}} of {{max}}',
-    holdCountdown: 'Hold still…',
     manual: 'Take photo now',
     instructions: {
       lookAtCamera: 'Look at the camera',
@@ -29,6 +29,7 @@ export const en = {
       lookStraight: 'Look straight at the camera',
       keepHeadLevel: 'Keep your head level',
       findMoreLight: 'Find more light',
+      tooBright: 'Too much light on your face: move away from the lamp or window',
       holdStill: 'Hold still',
       good: 'Perfect — hold still',
     },

@@ -17,9 +17,9 @@ export const fr: Messages = {
   },
   idConfirm: { title: 'Est-ce bien le portrait de la pièce ?', use: 'Utiliser cette photo', retake: 'Reprendre' },
   live: {
+    retake: 'Essayons encore une fois. {{advice}}',
     title: 'Regardez la caméra, s’il vous plaît',
     attempt: 'Essai {{attempt}} sur {{max}}',
-    holdCountdown: 'Ne bougez plus…',
     manual: 'Prendre la photo maintenant',
     instructions: {
       lookAtCamera: 'Regardez la caméra',
@@ -30,6 +30,7 @@ export const fr: Messages = {
       lookStraight: 'Regardez droit vers la caméra',
       keepHeadLevel: 'Gardez la tête droite',
       findMoreLight: 'Cherchez plus de lumière',
+      tooBright: 'Trop de lumière sur votre visage : éloignez-vous de la lampe ou de la fenêtre',
       holdStill: 'Ne bougez plus',
       good: 'Parfait — ne bougez plus',
     },

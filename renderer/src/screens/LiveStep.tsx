@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { GUIDE_OVAL } from '../../../app/guidance';
 import { useTranslation } from 'react-i18next';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
@@ -7,7 +8,10 @@ import { grabFrame } from '../services/camera';
 import { useCamera } from '../guidance/useCamera';
 import { useGuidance } from '../guidance/useGuidance';
 
-export function LiveStep({ attempt }: { attempt: number }) {
+/** How long the reason for a retake stays on the status line before live guidance takes it over. */
+const RETAKE_NOTICE_MS = 3000;
+
+export function LiveStep({ attempt, retake }: { attempt: number; retake?: string | undefined }) {
   const { t } = useTranslation();
   const choice = useSettings((s) => s.settings?.cameras.live);
   const spoken = useSettings((s) => s.spoken);
@@ -16,14 +20,21 @@ export function LiveStep({ attempt }: { attempt: number }) {
   const resetAll = useVerification((s) => s.resetAll);
   const captured = useRef(false);
 
-  const capture = useCallback(() => {
-    const video = videoRef.current;
-    if (!video || captured.current) return;
+  // Auto-capture sends the sharpest compliant frame of the hold; manual capture, the frame now.
+  const capture = useCallback((frame?: HTMLCanvasElement) => {
+    const source = frame ?? videoRef.current;
+    if (!source || captured.current) return;
     captured.current = true;
-    void grabFrame(video, undefined, 'image/png').then(livePhotoCaptured);
+    void grabFrame(source, undefined, 'image/png').then(livePhotoCaptured);
   }, [videoRef, livePhotoCaptured]);
   const guidance = useGuidance(videoRef, capture);
-  const text = guidance.instruction ? t(`live.instructions.${guidance.instruction}`) : t('live.title');
+  const [notice, setNotice] = useState(retake !== undefined);
+  useEffect(() => {
+    const timer = setTimeout(() => setNotice(false), RETAKE_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  const retakeText = retake === undefined ? '' : t(`live.retake`, { advice: t([`advice.${retake}`, 'advice.generic']) });
+  const text = notice ? retakeText : guidance.instruction ? t(`live.instructions.${guidance.instruction}`) : t('live.title');
 
   useEffect(() => {
     if (!spoken || !guidance.instruction || typeof speechSynthesis === 'undefined') return;
@@ -31,21 +42,30 @@ export function LiveStep({ attempt }: { attempt: number }) {
     speechSynthesis.speak(new SpeechSynthesisUtterance(text));
   }, [spoken, guidance.instruction, text]);
 
+  // The camera's own shape (portrait, 4:3, 16:9): the whole frame is shown and the oval is drawn
+  // in its pixels, where a face at the target distance sits.
+  const [frame, setFrame] = useState({ width: 1280, height: 720 });
+  const onMetadata = () => {
+    const video = videoRef.current;
+    if (video?.videoWidth) setFrame({ width: video.videoWidth, height: video.videoHeight });
+  };
+  const oval = { cx: frame.width / 2, cy: frame.height / 2, rx: GUIDE_OVAL.rx, ry: GUIDE_OVAL.ry };
   const good = guidance.instruction === 'good';
   return (
     <main className="screen live" data-screen="live" data-instruction={guidance.instruction ?? ''} data-fps={guidance.fps} data-ipd={guidance.ipd}>
       <p className="attempt">{t('live.attempt', { attempt, max: MAX_ATTEMPTS })}</p>
-      <div className={`viewport mirror ${good ? 'good' : ''}`}>
-        <video ref={videoRef} muted playsInline aria-hidden="true" />
-        <svg className="oval" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">
-          <ellipse className="guide" cx="50" cy="50" rx="16" ry="40" />
-          <ellipse className="hold" cx="50" cy="50" rx="16" ry="40" pathLength={100} strokeDasharray={`${guidance.progress * 100} 100`} />
+      <div className={`viewport mirror ${good ? 'good' : ''}`} style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
+        <video ref={videoRef} muted playsInline aria-hidden="true" onLoadedMetadata={onMetadata} onResize={onMetadata} />
+        <svg className="oval" viewBox={`0 0 ${frame.width} ${frame.height}`} aria-hidden="true">
+          <ellipse className="guide" {...oval} />
+          <ellipse className="hold" {...oval} pathLength={100} strokeDasharray={`${guidance.progress * 100} 100`} />
         </svg>
       </div>
+      {/* One status line, always the same height, so nothing below it moves as the text changes. */}
       <p className="instruction big" role="status" aria-live="assertive">{text}</p>
-      {good && <p className="countdown" aria-hidden="true">{t('live.holdCountdown')}</p>}
       <div className="actions">
-        {guidance.manualAllowed && <button onClick={capture}>{t('live.manual')}</button>}
+        {/* Always laid out, shown when allowed: its arrival must not move Cancel under a finger. */}
+        <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>{t('live.manual')}</button>
         <button className="quiet" onClick={() => void resetAll()}>{t('common.cancel')}</button>
       </div>
     </main>

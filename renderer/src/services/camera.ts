@@ -32,7 +32,7 @@ async function resolve(choice: CameraChoice | undefined): Promise<string | undef
   return (cameras.find((c) => c.deviceId === choice.deviceId) ?? cameras.find((c) => c.label === choice.label))?.deviceId;
 }
 
-/** Opens a camera at the highest resolution offered up to 1920×1080, and refuses one under 480 lines. */
+/** Opens a camera in its native mode closest to 1920×1080, whatever its shape, and refuses one under 480 lines. */
 export async function openCamera(choice: CameraChoice | undefined, onEnded: () => void): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) throw new CameraError('no_camera', 'no mediaDevices');
   let stream: MediaStream;
@@ -45,7 +45,10 @@ export async function openCamera(choice: CameraChoice | undefined, onEnded: () =
         width: { ideal: 1920 },
         height: { ideal: 1080 },
         frameRate: { ideal: 30 },
-      },
+        // The camera's own frames, never cropped or scaled by the browser to fit the ideal size: a
+        // portrait or 4:3 camera would otherwise be cut to a strip (issue 15).
+        resizeMode: 'none',
+      } as MediaTrackConstraints,
     });
   } catch (error) {
     throw new CameraError(problemOf(error), String(error));

@@ -1,0 +1,78 @@
+/**
+ * Feeds for the visits harness from any MJPEG video: the same video at the kiosk's distance
+ * (scaled so the pupils are ~90 px apart and padded to a 1280×720 frame around the face, as a
+ * kiosk camera at 50 cm sees it) and an ID portrait cut from its most frontal frame.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
+import { FACE_RULES } from '../app/faceRules';
+import { analyze } from '../engine/analysis/analyze';
+import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
+import { splitMjpeg } from './mjpeg';
+
+const FRAME = { width: 1280, height: 720 };
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function makeVisitFeed(video: string, outDir: string) {
+  const frames = splitMjpeg(await readFile(video));
+  const human = await loadHuman(engineConfig(['detector', 'mesh', 'iris']));
+  const config = engineConfig(['detector', 'mesh', 'iris']);
+  // Measure the face on a frame every half second (30 fps).
+  const measured = [];
+  for (let i = 0; i < frames.length; i += 15) {
+    const face = (await analyze(human, config, frames[i]!, { maxSide: 4096 })).faces[0];
+    if (face) measured.push({ index: i, face });
+  }
+  if (measured.length === 0) throw new Error(`${video}: no face found in any sampled frame`);
+  const meta = await sharp(frames[0]!).metadata();
+  const centre = {
+    x: median(measured.map((m) => m.face.box.x + m.face.box.width / 2)),
+    y: median(measured.map((m) => m.face.box.y + m.face.box.height / 2)),
+  };
+  // The frame's content at `scale`, placed so the face sits at the 1280×720 frame's centre
+  // (cropped where the scaled video is larger, a plain wall where it is smaller).
+  const compose = async (frame: Uint8Array, scale: number) => {
+    const width = Math.round(meta.width! * scale);
+    const height = Math.round(meta.height! * scale);
+    const left = Math.round(FRAME.width / 2 - centre.x * scale);
+    const top = Math.round(FRAME.height / 2 - centre.y * scale);
+    const scaled = await sharp(frame).resize(width, height).toBuffer();
+    const cut = { left: Math.max(0, -left), top: Math.max(0, -top) };
+    const size = { width: Math.min(width - cut.left, FRAME.width - Math.max(0, left)), height: Math.min(height - cut.top, FRAME.height - Math.max(0, top)) };
+    const piece = await sharp(scaled).extract({ ...cut, ...size }).toBuffer();
+    return sharp({ create: { ...FRAME, channels: 3, background: '#8a8f86' } })
+      .composite([{ input: piece, left: Math.max(0, left), top: Math.max(0, top) }])
+      .jpeg({ quality: 90, chromaSubsampling: '4:2:0' })
+      .toBuffer();
+  };
+  // Human measures a face differently in frames of different shapes, so the scale is set from the
+  // video's own frames, then corrected once on the composed 1280×720 frames.
+  const target = FACE_RULES.interpupillaryPx.target;
+  let scale = target / median(measured.map((m) => m.face.interpupillaryPx));
+  const check = [];
+  for (const m of measured.slice(0, 8)) {
+    const face = (await analyze(human, config, await compose(frames[m.index]!, scale), {})).faces[0];
+    if (face) check.push(face.interpupillaryPx);
+  }
+  if (check.length) scale *= target / median(check);
+  const out: Buffer[] = [];
+  for (const frame of frames) out.push(await compose(frame, scale));
+  await mkdir(outDir, { recursive: true });
+  const name = basename(video, '.mjpeg');
+  const feed = join(outDir, `${name}_kiosk.mjpeg`);
+  await writeFile(feed, Buffer.concat(out));
+  // The ID portrait: the most frontal face, with the margin an ID photo has around the head.
+  const frontal = measured.reduce((a, b) => (Math.abs(b.face.yawDeg) + Math.abs(b.face.pitchDeg) < Math.abs(a.face.yawDeg) + Math.abs(a.face.pitchDeg) ? b : a));
+  const { box } = frontal.face;
+  const margin = 0.5;
+  const x = Math.max(0, Math.round(box.x - margin * box.width));
+  const y = Math.max(0, Math.round(box.y - margin * box.height));
+  const portrait = join(outDir, `${name}_id.jpg`);
+  await sharp(frames[frontal.index]!)
+    .extract({ left: x, top: y, width: Math.min(meta.width! - x, Math.round(box.width * (1 + 2 * margin))), height: Math.min(meta.height! - y, Math.round(box.height * (1 + 2 * margin))) })
+    .jpeg({ quality: 90 })
+    .toFile(portrait);
+  return { feed, portrait, frames: frames.length, scale: Number(scale.toFixed(3)), measuredIpd: Number(median(measured.map((m) => m.face.interpupillaryPx)).toFixed(1)) };
+}

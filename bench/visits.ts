@@ -1,0 +1,209 @@
+/**
+ * `npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]`
+ *
+ * Whole visits on a video feed: the built kiosk in headless Chromium with the feed as its camera
+ * (Chromium's fake device, looping the file) and the built-in engine at its default operating
+ * points. Each visit: Start → ID import → live step → result, retrying while the result screen
+ * offers it, up to N attempts. Printed per visit: time to auto-capture, the instructions shown and
+ * how long each held, the number of instruction changes, guidance frames per second, each
+ * attempt's outcome, and the final screen. `--json` prints one object per visit.
+ *
+ * `npm run bench:visits -- --make-feed <video.mjpeg> --out <dir>` makes, from any MJPEG video, a
+ * kiosk-distance feed (scaled and padded to 1280×720 so the pupils are ~90 px apart) and an ID
+ * portrait (the most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startEngine } from '../engine/engine';
+import { createKeytarStore } from '../main/credentials/keychain';
+import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
+import { silentLogger } from '../main/log';
+import { kioskWithMain } from '../tests/support/mainHost';
+import { makeVisitFeed } from './visitFeeds';
+
+const { values } = parseArgs({
+  options: {
+    feed: { type: 'string', multiple: true },
+    id: { type: 'string' },
+    attempts: { type: 'string', default: '2' },
+    'manual-after': { type: 'string' },
+    timeout: { type: 'string', default: '30' },
+    json: { type: 'boolean', default: false },
+    'make-feed': { type: 'string' },
+    out: { type: 'string' },
+  },
+});
+
+if (values['make-feed']) {
+  if (!values.out) throw new Error('--make-feed needs --out <dir>');
+  const made = await makeVisitFeed(values['make-feed'], values.out);
+  console.log(JSON.stringify(made, null, 2));
+  process.exit(0);
+}
+if (!values.feed?.length || !values.id) {
+  console.error('Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir>');
+  process.exit(2);
+}
+
+export interface Visit {
+  feed: string;
+  /** From the first instruction on screen to the capture (the live step ending), per attempt; null: none. */
+  autoCaptureMs: number | null;
+  /** The final screen's kind: verified, not_verified, ask_staff, timeout, error:<code>. */
+  outcome: string;
+  attempts: Array<{ outcome: string; captureMs: number | null; manual: boolean }>;
+  instructionChanges: number;
+  instructions: Array<{ instruction: string; heldMs: number }>;
+  fps: { median: number; p10: number };
+  /** Median pupil distance guidance measured over the visit (camera pixels): what "move closer" was judged on. */
+  ipd: number;
+}
+
+interface LogEntry {
+  t: number;
+  instruction: string | null;
+  fps: number;
+  /** The main face's pupil distance as guidance measured it, in camera pixels. */
+  ipd: number;
+  screen: string | null;
+}
+
+/** Each live step in the log: from its first instruction on screen to the screen after it. */
+function liveSegments(log: readonly LogEntry[]) {
+  const segments: Array<{ first: number | null; end: number | null; captureMs: number | null }> = [];
+  let current: (typeof segments)[number] | null = null;
+  for (const e of log) {
+    if (e.screen === 'live') {
+      if (!current) segments.push((current = { first: null, end: null, captureMs: null }));
+      if (current.first === null && e.instruction) current.first = e.t;
+    } else if (current) {
+      current.end = e.t;
+      if (current.first !== null) current.captureMs = current.end - current.first;
+      current = null;
+    }
+  }
+  return segments;
+}
+
+const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]! : Number.NaN);
+
+const dir = await mkdtemp(join(tmpdir(), 'bench-visits-'));
+const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir: dir, logger: silentLogger, start: (o) => startEngine(o) });
+await embedded.backend();
+
+async function visit(feed: string): Promise<Visit> {
+  // Chromium opens the file from its own working directory: give it an absolute path.
+  const { kiosk } = await kioskWithMain({ fakeCamera: resolve(feed), localBackend: embedded.backend });
+  const page = kiosk.page;
+  try {
+    // Every change of the screen, its settled instruction and its fps, with its time, kept in the page
+    // (a string: this project's Node code is not typed against the DOM).
+    await page.evaluate(`(() => {
+      const log = (window.visitLog = []);
+      const record = () => {
+        const main = document.querySelector('main');
+        log.push({ t: performance.now(), instruction: main?.getAttribute('data-instruction') ?? null, fps: Number(main?.getAttribute('data-fps') ?? 0), ipd: Number(main?.getAttribute('data-ipd') ?? 0), screen: main?.getAttribute('data-screen') ?? null });
+      };
+      new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen'] });
+    })()`);
+    const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await page.locator('[data-testid=id-file]').setInputFiles(values.id!);
+    await page.getByRole('button', { name: 'Use this photo' }).click({ timeout: 15_000 }).catch(async (error: unknown) => {
+      throw new Error(`ID step stopped on screen "${await page.locator('main').getAttribute('data-screen')}" (${await page.locator('main').innerText().then((t) => t.replace(/\s+/g, ' ').slice(0, 120))}): ${String(error).split('\n')[0]}`);
+    });
+    const attempts: Visit['attempts'] = [];
+    const maxAttempts = Number(values.attempts);
+    const timeoutMs = Number(values.timeout) * 1000;
+    const manualAfterMs = values['manual-after'] === undefined ? null : Number(values['manual-after']) * 1000;
+    let outcome = 'timeout';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      await page.locator('main[data-screen=live]').waitFor();
+      const start = Date.now();
+      let manual = false;
+      // Wait for the live step to end: auto-capture, or a manual capture when asked for.
+      for (;;) {
+        const screen = await page.locator('main').getAttribute('data-screen');
+        if (screen !== 'live') break;
+        const elapsed = Date.now() - start;
+        if (elapsed > timeoutMs) break;
+        if (manualAfterMs !== null && elapsed > manualAfterMs && !manual && (await page.getByRole('button', { name: 'Take photo now' }).isVisible())) {
+          manual = true;
+          await page.getByRole('button', { name: 'Take photo now' }).click();
+        }
+        await page.waitForTimeout(100);
+      }
+      const captureMs = liveSegments(await visitLog())[attempt - 1]?.captureMs ?? null;
+      if ((await page.locator('main').getAttribute('data-screen')) === 'live') {
+        attempts.push({ outcome: 'timeout', captureMs: null, manual });
+        outcome = 'timeout';
+        break;
+      }
+      // After the capture: a result, a return to the live step (a retake), or staff.
+      await page.locator('main[data-screen=result], main[data-screen=askStaff], main[data-screen=live]').first().waitFor({ timeout: 60_000 });
+      const screen = await page.locator('main').getAttribute('data-screen');
+      const kind = screen === 'result' ? ((await page.locator('main').getAttribute('data-outcome')) ?? 'unknown') : screen === 'live' ? 'retake' : 'ask_staff';
+      attempts.push({ outcome: kind, captureMs: manual ? null : captureMs, manual });
+      outcome = kind;
+      if (screen === 'live') continue;
+      if (screen !== 'result') break;
+      const retry = page.getByRole('button', { name: 'Try again' });
+      if (attempt < maxAttempts && (await retry.isVisible())) await retry.click();
+      else break;
+    }
+    const log = await visitLog();
+    const live = log.filter((e) => e.screen === 'live');
+    const shown: Visit['instructions'] = [];
+    for (let i = 0; i < live.length; i++) {
+      const e = live[i]!;
+      if (!e.instruction) continue;
+      const last = shown.at(-1);
+      const next = log[log.indexOf(e) + 1];
+      const held = (next?.t ?? e.t) - e.t;
+      if (last && last.instruction === e.instruction) last.heldMs += held;
+      else shown.push({ instruction: e.instruction, heldMs: held });
+    }
+    const fps = live.map((e) => e.fps).filter((f) => f > 0);
+    return {
+      feed: basename(feed),
+      autoCaptureMs: attempts.find((a) => a.captureMs !== null)?.captureMs ?? null,
+      outcome,
+      attempts,
+      instructionChanges: Math.max(0, shown.length - 1),
+      instructions: shown,
+      fps: { median: quantile(fps, 0.5), p10: quantile(fps, 0.1) },
+      ipd: quantile(live.map((e) => e.ipd).filter((d) => d > 0), 0.5),
+    };
+  } finally {
+    await kiosk.close();
+  }
+}
+
+/** A visit the harness could not drive to its end is reported with the screen it stopped on. */
+async function safeVisit(feed: string): Promise<Visit> {
+  try {
+    return await visit(feed);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
+    return { feed: basename(feed), autoCaptureMs: null, outcome: `harness_error: ${message}`, attempts: [], instructionChanges: 0, instructions: [], fps: { median: Number.NaN, p10: Number.NaN }, ipd: Number.NaN };
+  }
+}
+
+const visits: Visit[] = [];
+for (const feed of values.feed) visits.push(await safeVisit(feed));
+await embedded.stop();
+
+if (values.json) {
+  for (const v of visits) console.log(JSON.stringify(v));
+} else {
+  console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ID ${basename(values.id)}\n`);
+  console.log('| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | instructions shown (held) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const v of visits) {
+    const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
+    const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');
+    console.log(`| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`);
+  }
+}

@@ -49,12 +49,15 @@ export async function makeVisitFeed(video: string, outDir: string) {
   };
   // Human measures a face differently in frames of different shapes, so the scale is set from the
   // video's own frames, then corrected once on the composed 1280×720 frames.
+  // Only frontal frames set it: a turned head shortens the distance between the pupils.
   const target = FACE_RULES.interpupillaryPx.target;
-  let scale = target / median(measured.map((m) => m.face.interpupillaryPx));
+  const frontal = (face: { yawDeg: number }) => Math.abs(face.yawDeg) <= 15;
+  const basis = measured.some((m) => frontal(m.face)) ? measured.filter((m) => frontal(m.face)) : measured;
+  let scale = target / median(basis.map((m) => m.face.interpupillaryPx));
   const check = [];
-  for (const m of measured.slice(0, 8)) {
+  for (const m of basis) {
     const face = (await analyze(human, config, await compose(frames[m.index]!, scale), {})).faces[0];
-    if (face) check.push(face.interpupillaryPx);
+    if (face && frontal(face)) check.push(face.interpupillaryPx);
   }
   if (check.length) scale *= target / median(check);
   const out: Buffer[] = [];
@@ -64,13 +67,13 @@ export async function makeVisitFeed(video: string, outDir: string) {
   const feed = join(outDir, `${name}_kiosk.mjpeg`);
   await writeFile(feed, Buffer.concat(out));
   // The ID portrait: the most frontal face, with the margin an ID photo has around the head.
-  const frontal = measured.reduce((a, b) => (Math.abs(b.face.yawDeg) + Math.abs(b.face.pitchDeg) < Math.abs(a.face.yawDeg) + Math.abs(a.face.pitchDeg) ? b : a));
-  const { box } = frontal.face;
+  const mostFrontal = measured.reduce((a, b) => (Math.abs(b.face.yawDeg) + Math.abs(b.face.pitchDeg) < Math.abs(a.face.yawDeg) + Math.abs(a.face.pitchDeg) ? b : a));
+  const { box } = mostFrontal.face;
   const margin = 0.5;
   const x = Math.max(0, Math.round(box.x - margin * box.width));
   const y = Math.max(0, Math.round(box.y - margin * box.height));
   const portrait = join(outDir, `${name}_id.jpg`);
-  await sharp(frames[frontal.index]!)
+  await sharp(frames[mostFrontal.index]!)
     .extract({ left: x, top: y, width: Math.min(meta.width! - x, Math.round(box.width * (1 + 2 * margin))), height: Math.min(meta.height! - y, Math.round(box.height * (1 + 2 * margin))) })
     .jpeg({ quality: 90 })
     .toFile(portrait);

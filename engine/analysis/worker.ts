@@ -26,7 +26,7 @@ const human = await loadHuman(stock ? stockConfig() : engineConfig());
 const stockDefaults = stock ? (JSON.parse(JSON.stringify(human.config)) as Config) : null;
 // The engine has every model it uses loaded; each request runs only what it needs: liveness needs
 // the iris (pupil distance) but no descriptor, then MiniFASNet on the face (antispoof.ts); match
-// needs the descriptor and nothing else.
+// needs detector and mesh, then dlib's descriptor on the chip the mesh aligns (faceDescriptor.ts).
 const perKind = stockDefaults
   ? { liveness: stockDefaults, match: stockDefaults }
   : { liveness: engineConfig(['detector', 'mesh', 'iris']), match: engineConfig(['detector', 'mesh']) };

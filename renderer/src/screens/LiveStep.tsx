@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { GUIDE_OVAL } from '../../../app/guidance';
 import { useTranslation } from 'react-i18next';
+import { GUIDE_OVAL } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/store';

@@ -73,7 +73,10 @@ const usable = images.filter((p) => NAMES.every((n) => described.get(p)![n]));
 const impostorPairs = impostorIndexPairs(usable.map((p) => p.split('/')[0]!), 200_000).map(([i, j]): [Vectors, Vectors] => [described.get(usable[i]!)!, described.get(usable[j]!)!]);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const std = (xs: number[]) => {
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+};
 const cosines = (name: Name) => impostorPairs.map(([a, b]) => cosineSimilarity(a[name]!, b[name]!));
 const norm = Object.fromEntries(NAMES.map((n) => { const c = cosines(n); return [n, { m: mean(c), s: std(c) }]; })) as Record<Name, { m: number; s: number }>;
 const z = (name: Name, c: number) => (c - norm[name].m) / norm[name].s;

@@ -18,7 +18,7 @@ import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { personScore } from '../engine/analysis/presence';
 import { normalizeForLiveness } from '../main/imaging/normalize';
 import { readCsv } from './csv';
-import { atThreshold, countBy, rocAuc, thresholdForFalseAccept, quantiles } from './metrics';
+import { atThreshold, countBy, quantiles, rocAuc, thresholdForFalseAccept } from './metrics';
 import { mjpegFramesEvery } from './mjpeg';
 
 export interface Presentation {

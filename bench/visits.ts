@@ -21,6 +21,7 @@ import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
 import { kioskWithMain } from '../tests/support/mainHost';
+import { quantiles } from './metrics';
 import { makeVisitFeed } from './visitFeeds';
 
 const { values } = parseArgs({
@@ -87,7 +88,6 @@ function liveSegments(log: readonly LogEntry[]) {
   return segments;
 }
 
-const quantile = (xs: number[], q: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(q * (xs.length - 1))]! : Number.NaN);
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-visits-'));
 const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir: dir, logger: silentLogger, start: (o) => startEngine(o) });
@@ -154,18 +154,16 @@ async function visit(feed: string): Promise<Visit> {
       else break;
     }
     const log = await visitLog();
-    const live = log.filter((e) => e.screen === 'live');
     const shown: Visit['instructions'] = [];
-    for (let i = 0; i < live.length; i++) {
-      const e = live[i]!;
-      if (!e.instruction) continue;
+    log.forEach((e, i) => {
+      if (e.screen !== 'live' || !e.instruction) return;
       const last = shown.at(-1);
-      const next = log[log.indexOf(e) + 1];
-      const held = (next?.t ?? e.t) - e.t;
+      const held = (log[i + 1]?.t ?? e.t) - e.t;
       if (last && last.instruction === e.instruction) last.heldMs += held;
       else shown.push({ instruction: e.instruction, heldMs: held });
-    }
-    const fps = live.map((e) => e.fps).filter((f) => f > 0);
+    });
+    const live = log.filter((e) => e.screen === 'live');
+    const fps = quantiles(live.map((e) => e.fps).filter((f) => f > 0));
     return {
       feed: basename(feed),
       autoCaptureMs: attempts.find((a) => a.captureMs !== null)?.captureMs ?? null,
@@ -173,8 +171,8 @@ async function visit(feed: string): Promise<Visit> {
       attempts,
       instructionChanges: Math.max(0, shown.length - 1),
       instructions: shown,
-      fps: { median: quantile(fps, 0.5), p10: quantile(fps, 0.1) },
-      ipd: quantile(live.map((e) => e.ipd).filter((d) => d > 0), 0.5),
+      fps: { median: fps.median, p10: fps.p10 },
+      ipd: quantiles(live.map((e) => e.ipd).filter((d) => d > 0)).median,
     };
   } finally {
     await kiosk.close();

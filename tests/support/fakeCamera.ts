@@ -22,7 +22,6 @@ const PEOPLE = {
  */
 export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options: { light?: number } = {}): Promise<Buffer> {
   const p = PEOPLE[who];
-  const frame = FRAME;
   const scale = ipd / p.ipd;
   const photo = sharp(samplePath(p.sample));
   const meta = await photo.metadata();
@@ -30,11 +29,11 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options
   const height = Math.round(meta.height! * scale);
   const scaled = await photo.resize(width, height).modulate({ brightness: p.brightness * (options.light ?? 1) }).toBuffer();
   // Pad generously so a small face can sit in the middle of a full frame.
-  const padded = await sharp(scaled).extend({ top: frame.height, bottom: frame.height, left: frame.width, right: frame.width, extendWith: 'copy' }).toBuffer();
-  const cx = (p.x + p.width / 2) * scale + frame.width;
-  const cy = (p.y + p.height / 2) * scale + frame.height;
+  const padded = await sharp(scaled).extend({ top: FRAME.height, bottom: FRAME.height, left: FRAME.width, right: FRAME.width, extendWith: 'copy' }).toBuffer();
+  const cx = (p.x + p.width / 2) * scale + FRAME.width;
+  const cy = (p.y + p.height / 2) * scale + FRAME.height;
   return sharp(padded)
-    .extract({ left: Math.round(cx - frame.width / 2), top: Math.round(cy - frame.height / 2), ...frame })
+    .extract({ left: Math.round(cx - FRAME.width / 2), top: Math.round(cy - FRAME.height / 2), ...FRAME })
     .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
     .toBuffer();
 }

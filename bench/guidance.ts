@@ -14,9 +14,9 @@ import { silentLogger } from '../main/log';
 import { cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
 import { faceCrop } from '../tests/support/faces';
 import { kioskWithMain } from '../tests/support/mainHost';
+import { median } from './metrics';
 
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '5' } } });
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-guidance-'));
 const good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', 86));

@@ -66,3 +66,5 @@ export function quantiles(values: readonly number[]) {
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
   return { n: sorted.length, min: q(0), p10: q(0.1), median: q(0.5), p90: q(0.9), p999: q(0.999), max: sorted.at(-1) ?? Number.NaN };
 }
+
+export const median = (values: readonly number[]) => quantiles(values).median;

@@ -9,12 +9,10 @@ import sharp from 'sharp';
 import { FACE_RULES } from '../app/faceRules';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
-import { quantiles } from './metrics';
+import { median } from './metrics';
 import { splitMjpeg } from './mjpeg';
 
 const FRAME = { width: 1280, height: 720 };
-
-const median = (xs: number[]) => quantiles(xs).median;
 
 export async function makeVisitFeed(video: string, outDir: string) {
   const frames = splitMjpeg(await readFile(video));

@@ -32,7 +32,9 @@ describe('nextInstruction', () => {
     expect(nextInstruction(frame({ faces: [] }))).toBe('lookAtCamera');
     expect(nextInstruction(frame({ faces: [face(), face({ box: { x: 100, y: 200, width: 180, height: 200 } })] }))).toBe('onlyOnePerson');
     // Two problems at once: the more important one wins.
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 50, yawDeg: 40 })] }))).toBe('moveCloser');
+    // A turned head also looks further away: it is told to look straight first.
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 60, yawDeg: 33 })] }))).toBe('lookStraight');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 50, rollDeg: 20 })] }))).toBe('moveCloser');
     expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 120 })] }))).toBe('moveBack');
     expect(nextInstruction(frame({ faces: [face({ box: { x: 20, y: 250, width: 200, height: 230 } })] }))).toBe('centerFace');
     expect(nextInstruction(frame({ faces: [face({ box: { x: 540, y: 600, width: 200, height: 230 } })] }))).toBe('centerFace');

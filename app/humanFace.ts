@@ -2,6 +2,22 @@ import type { FaceResult, Point } from '@vladmandic/human';
 import type { FaceMetrics } from './faceRules';
 
 const DEG = 180 / Math.PI;
+
+/**
+ * Human's face detector squeezes the whole frame into its square input, unevenly when the frame
+ * is not square, and the pupils it then finds move with the frame's shape: the same face measured
+ * 90.8 px square, 91.8 px in a portrait frame and 108.7 px in a landscape one (README, "Frame
+ * shape"). Every frame is letterboxed to a square before detection, the picture at the top left
+ * so the faces' coordinates need no shift; on real webcam footage this also halved the
+ * frame-to-frame spread of the measure and the gap between a 640-px and a full-size analysis.
+ */
+export const letterboxSide = (width: number, height: number) => Math.max(width, height);
+
+/**
+ * The long side an analysis decodes to: the engine's default, and the size at which guidance
+ * re-checks its chosen frame, so both measure the same pixels.
+ */
+export const ANALYSIS_MAX_SIDE = 1280;
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function tightBox(face: FaceResult, offset: number): FaceMetrics['box'] {
@@ -42,5 +58,15 @@ export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
     pitchDeg: (face.rotation?.angle.pitch ?? 0) * DEG,
     rollDeg: (face.rotation?.angle.roll ?? 0) * DEG,
     score: face.score,
+  };
+}
+
+/** Metrics measured on a picture scaled by 1/`k`, in the original picture's pixels. */
+export function scaleMetrics(m: FaceMetrics, k: number): FaceMetrics {
+  return {
+    ...m,
+    box: { x: m.box.x * k, y: m.box.y * k, width: m.box.width * k, height: m.box.height * k },
+    sizePx: m.sizePx * k,
+    interpupillaryPx: m.interpupillaryPx * k,
   };
 }

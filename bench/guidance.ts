@@ -11,7 +11,7 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
+import { KIOSK_IPD, cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
 import { faceCrop } from '../tests/support/faces';
 import { kioskWithMain } from '../tests/support/mainHost';
 import { median } from './metrics';
@@ -19,8 +19,8 @@ import { median } from './metrics';
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '5' } } });
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-guidance-'));
-const good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', 86));
-const far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', 86), 0.75));
+const good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+const far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75));
 await writeFile(join(dir, 'id.jpg'), await faceCrop('C', { margin: 0.8 }));
 // The built-in engine at its calibrated operating point: the camera's person passes liveness.
 const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir: dir, logger: silentLogger, start: (o) => startEngine(o) });

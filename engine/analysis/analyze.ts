@@ -1,7 +1,7 @@
 import type { Config, Human, Point } from '@vladmandic/human';
 import sharp from 'sharp';
 import { SIGNIFICANT_FACE_RATIO, type FaceMetrics } from '../../app/faceRules';
-import { toFaceMetrics } from '../../app/humanFace';
+import { ANALYSIS_MAX_SIDE, letterboxSide, scaleMetrics, toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
 import type { RgbImage } from './antispoof';
 
@@ -79,7 +79,7 @@ export async function analyze(
   bytes: Uint8Array,
   options: { retryIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck; describe?: Describe } = {},
 ): Promise<Analysis> {
-  const source = await decode(bytes, options.maxSide ?? 1280);
+  const source = await decode(bytes, options.maxSide ?? ANALYSIS_MAX_SIDE);
   let decoded: Decoded = source;
   let result = await detect(human, config, decoded);
   if (result.face.length === 0 && options.retryIfNoFace) {
@@ -96,10 +96,7 @@ export async function analyze(
   for (const { face, m } of measured) {
     const describable = options.describe && face.mesh.length > 0 && m.box.width >= widest * SIGNIFICANT_FACE_RATIO.match;
     faces.push({
-      ...m,
-      box: { x: m.box.x * k, y: m.box.y * k, width: m.box.width * k, height: m.box.height * k },
-      sizePx: m.sizePx * k,
-      interpupillaryPx: m.interpupillaryPx * k,
+      ...scaleMetrics(m, k),
       embedding: describable ? await options.describe!(image, face.mesh) : face.embedding?.length ? Array.from(face.embedding) : null,
     });
   }
@@ -113,12 +110,20 @@ export async function analyze(
   return { width: source.width, height: source.height, faces, live };
 }
 
+/** Detection on the picture letterboxed to a square (humanFace.ts); the picture itself stays as decoded for the other models. */
 async function detect(human: Human, config: Partial<Config>, decoded: Decoded) {
   const { data, info } = decoded;
-  const tensor = human.tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], 'int32');
+  const side = letterboxSide(info.width, info.height);
+  const square = human.tf.tidy(() =>
+    human.tf.pad(human.tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], 'int32'), [
+      [0, side - info.height],
+      [0, side - info.width],
+      [0, 0],
+    ]),
+  );
   try {
-    return await human.detect(tensor, config);
+    return await human.detect(square, config);
   } finally {
-    human.tf.dispose(tensor);
+    human.tf.dispose(square);
   }
 }

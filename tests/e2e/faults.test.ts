@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
-import { cameraFrame, writeMjpeg } from '../support/fakeCamera';
+import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../support/kioskBridge';
 import { kioskWithMain } from '../support/mainHost';
@@ -21,7 +21,7 @@ let open: KioskPage[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiosk-faults-'));
-  camera = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', 86));
+  camera = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
   await writeFile(join(dir, 'id.jpg'), await faceCrop('C', { margin: 0.8 }));
 }, 60_000);
 beforeEach(async () => {

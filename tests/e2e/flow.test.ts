@@ -13,7 +13,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
-import { cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
+import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../support/kioskBridge';
 import { kioskWithMain, type MainHost } from '../support/mainHost';
@@ -30,15 +30,15 @@ let open: Array<KioskPage> = [];
 beforeAll(async () => {
   await mkdir(SCREENS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
-  cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', 86));
-  cameras.far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', 86), 0.75));
+  cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+  cameras.far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75));
   cameras.two = await writeMjpeg(join(dir, 'two.mjpeg'), await cameraFrame('AB', 70));
   cameras.empty = await writeMjpeg(join(dir, 'empty.mjpeg'), await emptyFrame());
   cameras.replay = await writeMjpeg(join(dir, 'replay.mjpeg'), await phoneReplayFrame());
   // A dim office: the same visitor with a mean face luma of ~45 (issue 15's real office measured ~42).
-  cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await cameraFrame('C', 86, { light: 0.6 }));
+  cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await cameraFrame('C', KIOSK_IPD, { light: 0.6 }));
   // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
-  cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await cameraFrame('C', 86)));
+  cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await cameraFrame('C', KIOSK_IPD)));
   await writeFile(join(dir, 'id-same.jpg'), await faceCrop('C', { margin: 0.8 }));
   await writeFile(join(dir, 'id-other.jpg'), await faceCrop('B', { margin: 0.8 }));
   await embedded.backend(); // warm the engine once for every test

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer } from '../support/biointellicTestServer';
-import { cameraFrame, writeMjpeg } from '../support/fakeCamera';
+import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import { kioskWithMain } from '../support/mainHost';
 
@@ -43,7 +43,7 @@ describe('secret and biometric hygiene', () => {
     const isolatedTmp = await mkdtemp(join(tmpdir(), 'kiosk-hygiene-tmp-'));
     process.env.TMPDIR = isolatedTmp;
     const fixtures = await mkdtemp(join(isolatedTmp, 'fixtures-'));
-    const camera = await writeMjpeg(join(fixtures, 'cam.mjpeg'), await cameraFrame('C', 86));
+    const camera = await writeMjpeg(join(fixtures, 'cam.mjpeg'), await cameraFrame('C', KIOSK_IPD));
     const idPhoto = await faceCrop('C', { margin: 0.8 });
     await writeFile(join(fixtures, 'id.jpg'), idPhoto);
     const server = await startTestServer({ users: { desk: password }, tokenLifetimeSeconds: 3 });

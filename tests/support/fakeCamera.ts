@@ -17,6 +17,13 @@ const PEOPLE = {
 } as const;
 
 /**
+ * The `ipd` at which person C sits inside the guidance's distance window (app/guidance.ts): the
+ * scale is set by the pupils as measured in the original photo, and this small in a letterboxed
+ * 1280×720 frame the engine measures her at 92–96 px (landscape, portrait and dim frames alike).
+ */
+export const KIOSK_IPD = 102;
+
+/**
  * A 1280×720 frame of one photo scaled so the pupils are `ipd` px apart, centred on
  * the face(s). `light` scales the photo's brightness (1 = as a kiosk would light it).
  */
@@ -40,12 +47,11 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options
 
 /**
  * A presentation attack in front of the camera: person C's face replayed on a phone (faces.ts),
- * its backlight lifting the dim stairwell photo well past the guidance's light rule.
- * Cut this close, the face measures ~8 % wider between the pupils than asked for (ipd 84 gives
- * ~91 px), so it is scaled to land inside the guidance's window (app/guidance.ts GUIDANCE.minIpd).
+ * its backlight lifting the dim stairwell photo well past the guidance's light rule, at the
+ * kiosk's distance (the engine measures 92 px between the pupils).
  */
 export const phoneReplayFrame = async () =>
-  sharp(await phoneReplay('C', { brightness: 2, ipd: 84 })).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer();
+  sharp(await phoneReplay('C', { brightness: 2, ipd: KIOSK_IPD })).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer();
 
 export const emptyFrame = () =>
   sharp({ create: { ...FRAME, channels: 3, background: '#6d7f73' } }).jpeg({ chromaSubsampling: '4:2:0' }).toBuffer();

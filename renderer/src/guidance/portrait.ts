@@ -18,7 +18,7 @@ export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): P
   canvas.height = height;
   canvas.getContext('2d')!.drawImage(source, 0, 0);
   // The largest face is the portrait; a small ghost image on the card is ignored.
-  const face = (await detectFaces(canvas))[0];
+  const face = (await detectFaces(canvas, width, height))[0];
   if (!face) return { ok: false, reason: 'noFace' };
   if (face.sizePx < PORTRAIT_RULES.minFacePx) return { ok: false, reason: 'tooSmall' };
   const stats = faceStats(canvas, { width, height }, face);

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import type { FaceMetrics } from '../../../app/faceRules';
+import { livenessRuleBroken, type FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
-import { detectInVideo } from '../services/detector';
+import { GUIDANCE_SIDE, detectFaces } from '../services/detector';
 import { faceStats, movement } from './frameStats';
 
 export interface GuidanceState {
@@ -42,9 +42,9 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         return;
       }
       try {
-        const faces = await detectInVideo(video);
-        if (stopped) return;
         const size = { width: video.videoWidth, height: video.videoHeight };
+        const faces = await detectFaces(video, size.width, size.height, GUIDANCE_SIDE);
+        if (stopped) return;
         const stats = faceStats(video, size, faces[0]);
         const latest = nextInstruction({ ...size, faces, ...stats, movement: movement(previous, faces[0]) }, shown.shown);
         previous = faces[0];
@@ -62,9 +62,16 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         while (frameTimes.length && now - frameTimes[0]! > 1000) frameTimes.shift();
         setState({ instruction: shown.shown, progress: step.progress, manualAllowed: step.manualAllowed, fps: frameTimes.length, ipd: Math.round(faces[0]?.interpupillaryPx ?? 0) });
         if (step.capture) {
-          stopped = true;
-          captureRef.current(best);
-          return;
+          // The service measures the frame at full size: the chosen copy is checked the same way
+          // first, so what guidance sends is what the service accepts; if not, the window restarts.
+          const [face] = await detectFaces(best, size.width, size.height);
+          if (stopped) return;
+          if (face && livenessRuleBroken(face) === null) {
+            stopped = true;
+            captureRef.current(best);
+            return;
+          }
+          hold = startHold(hold.startedAt);
         }
       } catch (error) {
         console.error('guidance frame failed', error);

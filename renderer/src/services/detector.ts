@@ -5,7 +5,7 @@
  */
 import { Human, type Config } from '@vladmandic/human';
 import type { FaceMetrics } from '../../../app/faceRules';
-import { toFaceMetrics } from '../../../app/humanFace';
+import { ANALYSIS_MAX_SIDE, letterboxSide, scaleMetrics, toFaceMetrics } from '../../../app/humanFace';
 
 const base = new URL('./', document.baseURI).href;
 
@@ -51,31 +51,23 @@ export function detector(): Promise<Human> {
   return loading;
 }
 
-export async function detectFaces(input: HTMLVideoElement | HTMLCanvasElement | ImageBitmap): Promise<FaceMetrics[]> {
-  const human = await detector();
-  const result = await human.detect(input, DETECTOR_CONFIG);
-  return result.face.map((face) => toFaceMetrics(face)).sort((a, b) => b.box.width - a.box.width);
-}
-
-/** Width the live loop analyses at: the browser scales on the GPU, the wasm models then do less. */
-const GUIDANCE_WIDTH = 640;
-const scaled = document.createElement('canvas');
+/** Long side the live loop analyses at: the browser scales on the GPU, the wasm models then do less. */
+export const GUIDANCE_SIDE = 640;
+const square = document.createElement('canvas');
 
 /**
- * Faces in a live video frame, measured at GUIDANCE_WIDTH and reported in the camera's own
- * pixels (the document's distances are in captured pixels, not the preview's).
+ * Faces in a picture, largest first, in the picture's own pixels: drawn at most `maxSide` on its
+ * long side into a square canvas, letterboxed at the top left as the engine does
+ * (app/humanFace.ts), so guidance and the service measure a face alike on any camera shape.
  */
-export async function detectInVideo(video: HTMLVideoElement): Promise<FaceMetrics[]> {
-  const factor = Math.min(1, GUIDANCE_WIDTH / video.videoWidth);
-  if (factor === 1) return detectFaces(video);
-  scaled.width = Math.round(video.videoWidth * factor);
-  scaled.height = Math.round(video.videoHeight * factor);
-  scaled.getContext('2d')!.drawImage(video, 0, 0, scaled.width, scaled.height);
-  const up = 1 / factor;
-  return (await detectFaces(scaled)).map((f) => ({
-    ...f,
-    box: { x: f.box.x * up, y: f.box.y * up, width: f.box.width * up, height: f.box.height * up },
-    sizePx: f.sizePx * up,
-    interpupillaryPx: f.interpupillaryPx * up,
-  }));
+export async function detectFaces(source: CanvasImageSource, width: number, height: number, maxSide = ANALYSIS_MAX_SIDE): Promise<FaceMetrics[]> {
+  const human = await detector();
+  const factor = Math.min(1, maxSide / Math.max(width, height));
+  square.width = square.height = Math.round(letterboxSide(width, height) * factor);
+  const context = square.getContext('2d')!;
+  context.fillStyle = '#000';
+  context.fillRect(0, 0, square.width, square.height);
+  context.drawImage(source, 0, 0, Math.round(width * factor), Math.round(height * factor));
+  const result = await human.detect(square, DETECTOR_CONFIG);
+  return result.face.map((face) => scaleMetrics(toFaceMetrics(face), 1 / factor)).sort((a, b) => b.box.width - a.box.width);
 }

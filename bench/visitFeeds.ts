@@ -1,12 +1,12 @@
 /**
  * Feeds for the visits harness from any MJPEG video: the same video at the kiosk's distance
- * (scaled so the pupils are ~90 px apart and padded to a 1280×720 frame around the face, as a
- * kiosk camera at 50 cm sees it) and an ID portrait cut from its most frontal frame.
+ * (scaled and padded to a 1280×720 frame around the face, as a kiosk camera at 50 cm sees it) and
+ * an ID portrait cut from its most frontal frame.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { FACE_RULES } from '../app/faceRules';
+import { GUIDANCE } from '../app/guidance';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { median } from './metrics';
@@ -14,7 +14,7 @@ import { splitMjpeg } from './mjpeg';
 
 const FRAME = { width: 1280, height: 720 };
 
-export async function makeVisitFeed(video: string, outDir: string) {
+export async function makeVisitFeed(video: string, outDir: string, target = (GUIDANCE.minIpd.enter + GUIDANCE.maxIpd.enter) / 2) {
   const frames = splitMjpeg(await readFile(video));
   const human = await loadHuman(engineConfig(['detector', 'mesh', 'iris']));
   const config = engineConfig(['detector', 'mesh', 'iris']);
@@ -46,10 +46,11 @@ export async function makeVisitFeed(video: string, outDir: string) {
       .jpeg({ quality: 90, chromaSubsampling: '4:2:0' })
       .toBuffer();
   };
-  // Human measures a face differently in frames of different shapes, so the scale is set from the
-  // video's own frames, then corrected once on the composed 1280×720 frames.
+  // The kiosk's distance is where guidance steers a visitor: the middle of its distance window
+  // (94.5 px between the pupils, inside the document's 90 ± 5). The harness cannot move the
+  // person, so a feed at the window's edge would measure how the video happens to sway, not the
+  // kiosk. The scale is set on the video's own frames, then corrected once on the composed frames.
   // Only frontal frames set it: a turned head shortens the distance between the pupils.
-  const target = FACE_RULES.interpupillaryPx.target;
   const frontal = (face: { yawDeg: number }) => Math.abs(face.yawDeg) <= 15;
   const basis = measured.some((m) => frontal(m.face)) ? measured.filter((m) => frontal(m.face)) : measured;
   let scale = target / median(basis.map((m) => m.face.interpupillaryPx));

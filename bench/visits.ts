@@ -8,9 +8,10 @@
  * how long each held, the number of instruction changes, guidance frames per second, each
  * attempt's outcome, and the final screen. `--json` prints one object per visit.
  *
- * `npm run bench:visits -- --make-feed <video.mjpeg> --out <dir>` makes, from any MJPEG video, a
- * kiosk-distance feed (scaled and padded to 1280×720 so the pupils are ~90 px apart) and an ID
- * portrait (the most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
+ * `npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]` makes, from any MJPEG
+ * video, a kiosk-distance feed (scaled and padded to 1280×720 so the pupils of its frontal frames
+ * are N px apart; by default the middle of guidance's distance window) and an ID portrait (the
+ * most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,17 +35,18 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     'make-feed': { type: 'string' },
     out: { type: 'string' },
+    ipd: { type: 'string' },
   },
 });
 
 if (values['make-feed']) {
   if (!values.out) throw new Error('--make-feed needs --out <dir>');
-  const made = await makeVisitFeed(values['make-feed'], values.out);
+  const made = await makeVisitFeed(values['make-feed'], values.out, values.ipd ? Number(values.ipd) : undefined);
   console.log(JSON.stringify(made, null, 2));
   process.exit(0);
 }
 if (!values.feed?.length || !values.id) {
-  console.error('Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir>');
+  console.error('Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]');
   process.exit(2);
 }
 

@@ -46,10 +46,10 @@ export function faceStats(
   return { light: faceLight(values, frame.reduce((a, b) => a + b, 0) / frame.length), sharpness: lapSq / n - lapMean * lapMean };
 }
 
-/** Movement of the face centre between frames, in face widths. */
-export function movement(previous: FaceMetrics | undefined, current: FaceMetrics | undefined): number {
-  if (!previous || !current) return 0;
+/** Speed of the face centre between two frames `seconds` apart, in face widths per second. */
+export function movement(previous: FaceMetrics | undefined, current: FaceMetrics | undefined, seconds: number): number {
+  if (!previous || !current || seconds <= 0) return 0;
   const dx = current.box.x + current.box.width / 2 - (previous.box.x + previous.box.width / 2);
   const dy = current.box.y + current.box.height / 2 - (previous.box.y + previous.box.height / 2);
-  return Math.hypot(dx, dy) / Math.max(1, current.box.width);
+  return Math.hypot(dx, dy) / Math.max(1, current.box.width) / seconds;
 }

@@ -18,8 +18,8 @@ export interface GuidanceState {
 
 /**
  * Runs the detector on every camera frame, turns the measurements into one instruction with the
- * shared rules (app/guidance.ts), keeps a copy of the sharpest compliant frame of the capture
- * window, and hands that copy to `onCapture` once the window is full.
+ * shared rules (app/guidance.ts), keeps the sharpest compliant frame of the capture window, and
+ * hands it to `onCapture` once the window is full.
  */
 export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
   const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0 });
@@ -30,9 +30,12 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     let stopped = false;
     let hold = startHold(performance.now());
     let shown: ShownInstruction = { shown: null, candidate: null, candidateSince: 0 };
-    let previous: FaceMetrics | undefined;
+    let previous: { face: FaceMetrics | undefined; at: number } = { face: undefined, at: 0 };
     const frameTimes: number[] = [];
-    const best = document.createElement('canvas');
+    // Each frame is copied out of the video before it is judged, so the frame kept as the best is
+    // the one judged (at 5–7 guidance frames per second the video moves on 4–6 frames meanwhile).
+    let frame = document.createElement('canvas');
+    let best = document.createElement('canvas');
 
     const tick = async () => {
       const video = videoRef.current;
@@ -43,21 +46,20 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
       }
       try {
         const size = { width: video.videoWidth, height: video.videoHeight };
-        const faces = await detectFaces(video, size.width, size.height, GUIDANCE_SIDE);
+        frame.width = size.width;
+        frame.height = size.height;
+        frame.getContext('2d')!.drawImage(video, 0, 0);
+        const faces = await detectFaces(frame, size.width, size.height, GUIDANCE_SIDE);
         if (stopped) return;
-        const stats = faceStats(video, size, faces[0]);
-        const latest = nextInstruction({ ...size, faces, ...stats, movement: movement(previous, faces[0]) }, shown.shown);
-        previous = faces[0];
+        const stats = faceStats(frame, size, faces[0]);
         const now = performance.now();
+        const speed = movement(previous.face, faces[0], (now - previous.at) / 1000);
+        const latest = nextInstruction({ ...size, faces, ...stats, movement: speed }, shown.shown);
+        previous = { face: faces[0], at: now };
         shown = settleInstruction(shown, latest, now);
         const step = advanceHold(hold, { compliant: latest === 'good', sharpness: stats.sharpness }, now);
         hold = step.state;
-        if (step.isBest) {
-          // The video has moved on since detection started only by a frame or so: this copy is the frame judged.
-          best.width = size.width;
-          best.height = size.height;
-          best.getContext('2d')!.drawImage(video, 0, 0);
-        }
+        if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
         while (frameTimes.length && now - frameTimes[0]! > 1000) frameTimes.shift();
         setState({ instruction: shown.shown, progress: step.progress, manualAllowed: step.manualAllowed, fps: frameTimes.length, ipd: Math.round(faces[0]?.interpupillaryPx ?? 0) });
@@ -81,8 +83,9 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     void tick();
     return () => {
       stopped = true;
-      // The copy is a biometric image: blank it when the step ends.
+      // The copies are biometric images: blank them when the step ends.
       best.width = 0;
+      frame.width = 0;
     };
   }, [videoRef]);
 

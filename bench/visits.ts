@@ -56,7 +56,8 @@ export interface Visit {
   autoCaptureMs: number | null;
   /** The final screen's kind: verified, not_verified, ask_staff, timeout, error:<code>. */
   outcome: string;
-  attempts: Array<{ outcome: string; captureMs: number | null; manual: boolean }>;
+  /** Each attempt's screen after the capture, and why: not_live, no_match, or the service's code for a retake or an error. */
+  attempts: Array<{ outcome: string; reason: string | null; captureMs: number | null; manual: boolean }>;
   instructionChanges: number;
   instructions: Array<{ instruction: string; heldMs: number }>;
   fps: { median: number; p10: number };
@@ -139,7 +140,7 @@ async function visit(feed: string): Promise<Visit> {
       }
       const captureMs = liveSegments(await visitLog())[attempt - 1]?.captureMs ?? null;
       if ((await page.locator('main').getAttribute('data-screen')) === 'live') {
-        attempts.push({ outcome: 'timeout', captureMs: null, manual });
+        attempts.push({ outcome: 'timeout', reason: null, captureMs: null, manual });
         outcome = 'timeout';
         break;
       }
@@ -147,7 +148,8 @@ async function visit(feed: string): Promise<Visit> {
       await page.locator('main[data-screen=result], main[data-screen=askStaff], main[data-screen=live]').first().waitFor({ timeout: 60_000 });
       const screen = await page.locator('main').getAttribute('data-screen');
       const kind = screen === 'result' ? ((await page.locator('main').getAttribute('data-outcome')) ?? 'unknown') : screen === 'live' ? 'retake' : 'ask_staff';
-      attempts.push({ outcome: kind, captureMs: manual ? null : captureMs, manual });
+      const reason = await page.locator('main').getAttribute(screen === 'live' ? 'data-retake' : 'data-reason');
+      attempts.push({ outcome: kind, reason, captureMs: manual ? null : captureMs, manual });
       outcome = kind;
       if (screen === 'live') continue;
       if (screen !== 'result') break;
@@ -204,6 +206,6 @@ if (values.json) {
   for (const v of visits) {
     const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
     const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');
-    console.log(`| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`);
+    console.log(`| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`);
   }
 }

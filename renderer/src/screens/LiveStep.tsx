@@ -52,7 +52,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const oval = { cx: frame.width / 2, cy: frame.height / 2, rx: GUIDE_OVAL.rx, ry: GUIDE_OVAL.ry };
   const good = guidance.instruction === 'good';
   return (
-    <main className="screen live" data-screen="live" data-instruction={guidance.instruction ?? ''} data-fps={guidance.fps} data-ipd={guidance.ipd}>
+    <main className="screen live" data-screen="live" data-retake={retake} data-instruction={guidance.instruction ?? ''} data-fps={guidance.fps} data-ipd={guidance.ipd}>
       <p className="attempt">{t('live.attempt', { attempt, max: MAX_ATTEMPTS })}</p>
       <div className={`viewport mirror ${good ? 'good' : ''}`} style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
         <video ref={videoRef} muted playsInline aria-hidden="true" onLoadedMetadata={onMetadata} onResize={onMetadata} />

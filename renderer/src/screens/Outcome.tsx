@@ -51,7 +51,12 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
     flow.step === 'failed' ? adviceFor(flow.error, t) : verified ? t('result.verifiedDetail') : notLive ? t('result.notLiveDetail') : t('result.notVerifiedDetail');
   const tone = verified ? 'ok' : flow.step === 'failed' && flow.error.code !== 'face_rejected' ? 'warn' : 'bad';
   return (
-    <main className={`screen result ${tone}`} data-screen="result" data-outcome={flow.step === 'failed' ? `error:${flow.error.code}` : flow.decision}>
+    <main
+      className={`screen result ${tone}`}
+      data-screen="result"
+      data-outcome={flow.step === 'failed' ? `error:${flow.error.code}` : flow.decision}
+      data-reason={flow.step === 'failed' ? (flow.error.service?.code ?? flow.error.code) : verified ? undefined : notLive ? 'not_live' : 'no_match'}
+    >
       <div role="status" aria-live="assertive">
         <h1>{title}</h1>
       </div>

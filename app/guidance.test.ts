@@ -142,6 +142,25 @@ describe('advanceHold', () => {
     expect(steps.some((s) => s.capture)).toBe(true);
   });
 
+  it('captures one hold after a visitor turns back, not two', () => {
+    // Out of the rules for the first second, then in them.
+    const steps = feed(90, (i) => i >= 30);
+    const at = steps.findIndex((s) => s.capture);
+    expect((at - 30) * 33).toBeGreaterThanOrEqual(GUIDANCE.holdMs);
+    expect((at - 30) * 33).toBeLessThan(GUIDANCE.holdMs + 66);
+  });
+
+  it('tolerates one frame in five out of the rules at 5 frames per second', () => {
+    let state = startHold(0);
+    const captured = [];
+    for (let i = 0; i < 10; i++) {
+      const step = advanceHold(state, { compliant: i !== 3, sharpness: 50 }, 1000 + i * 200);
+      state = step.state;
+      captured.push(step.capture);
+    }
+    expect(captured.indexOf(true)).toBe(4);
+  });
+
   it('does not capture a visitor who is out of the rules half the time', () => {
     expect(feed(120, (i) => i % 2 === 0).some((s) => s.capture)).toBe(false);
   });

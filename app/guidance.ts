@@ -180,36 +180,42 @@ export function settleInstruction(state: ShownInstruction, latest: Instruction, 
 }
 
 /**
- * The capture window: the frames of the last `holdMs`, whether each was compliant, and the
- * sharpest compliant one. Pure state in, state out: the guidance loop feeds it each frame's time,
- * verdict and sharpness, keeps a copy of the frame when told it is the new best, and captures
- * that copy when `capture` says so. A visitor who moves naturally (a blink, a nod, a frame of
- * blur) is still captured, since 80 % of the window is enough.
+ * The capture window. Pure state in, state out: the guidance loop feeds it each frame's time,
+ * verdict and sharpness, keeps the frame when told it is the new best, and captures that frame
+ * when `capture` says so. The hold is the longest stretch back from now that starts on a
+ * compliant frame and is compliant in `holdShare` of its frames; capture once it spans `holdMs`.
+ * A visitor who moves naturally (a blink, a nod, a frame of blur) is still captured, and one who
+ * was turned away is captured `holdMs` after turning back, not twice that.
  */
 export interface HoldState {
+  /** The frames of the last `holdMs`, and the one before them that may open the stretch. */
   frames: ReadonlyArray<{ t: number; compliant: boolean }>;
-  /** Since when the window has been compliant enough, without a break; null while it is not. */
-  heldSince: number | null;
   best: { t: number; sharpness: number } | null;
   startedAt: number;
 }
 
-export const startHold = (now: number): HoldState => ({ frames: [], heldSince: null, best: null, startedAt: now });
+export const startHold = (now: number): HoldState => ({ frames: [], best: null, startedAt: now });
 
 export function advanceHold(state: HoldState, frame: { compliant: boolean; sharpness: number }, now: number) {
-  const frames = [...state.frames, { t: now, compliant: frame.compliant }].filter((f) => now - f.t <= GUIDANCE.holdMs);
-  const share = frames.filter((f) => f.compliant).length / frames.length;
-  const heldSince = share >= GUIDANCE.holdShare ? (state.heldSince ?? now) : null;
-  // The best frame must still be inside the window: an older one is not this visitor now.
-  const held = heldSince !== null && state.best && now - state.best.t <= GUIDANCE.holdMs ? state.best : null;
-  const isBest = frame.compliant && heldSince !== null && (!held || frame.sharpness > held.sharpness);
+  const all = [...state.frames, { t: now, compliant: frame.compliant }];
+  const firstInside = all.findIndex((f) => now - f.t <= GUIDANCE.holdMs);
+  const frames = all.slice(Math.max(0, firstInside - 1));
+  let since: number | null = null;
+  let good = 0;
+  for (let i = frames.length - 1; i >= 0; i--) {
+    if (frames[i]!.compliant) good += 1;
+    if (frames[i]!.compliant && good / (frames.length - i) >= GUIDANCE.holdShare) since = frames[i]!.t;
+  }
+  // The best frame must belong to the stretch: an older one is not this visitor now.
+  const held = since !== null && state.best && state.best.t >= since ? state.best : null;
+  const isBest = frame.compliant && since !== null && (!held || frame.sharpness > held.sharpness);
   const best = isBest ? { t: now, sharpness: frame.sharpness } : held;
-  const progress = heldSince === null ? 0 : Math.min(1, (now - heldSince) / GUIDANCE.holdMs);
+  const progress = since === null ? 0 : Math.min(1, (now - since) / GUIDANCE.holdMs);
   return {
-    state: { frames, heldSince, best, startedAt: state.startedAt },
+    state: { frames, best, startedAt: state.startedAt },
     /** 0..1: how far the capture window has filled, for the ring around the oval. */
     progress,
-    /** This frame is the sharpest compliant one in the window: keep a copy of it. */
+    /** This frame is the sharpest compliant one of the stretch: keep it. */
     isBest,
     capture: progress >= 1 && best !== null,
     manualAllowed: now - state.startedAt >= GUIDANCE.manualAfterMs,

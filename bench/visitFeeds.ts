@@ -30,8 +30,10 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
     x: median(measured.map((m) => m.face.box.x + m.face.box.width / 2)),
     y: median(measured.map((m) => m.face.box.y + m.face.box.height / 2)),
   };
-  // The frame's content at `scale`, placed so the face sits at the 1280×720 frame's centre
-  // (cropped where the scaled video is larger, a plain wall where it is smaller).
+  // The frame's content at `scale`, placed so the face sits at the 1280×720 frame's centre:
+  // cropped where the scaled video is larger, its edge pixels repeated where it is smaller. Not a
+  // plain wall: a flat border frames the picture, and MiniFASNet reads a frame around a face as a
+  // screen's bezel (tranvanluyt's live frames scored ~0.5 on a wall, 1.00 with repeated edges).
   const compose = async (frame: Uint8Array, scale: number) => {
     const width = Math.round(meta.width! * scale);
     const height = Math.round(meta.height! * scale);
@@ -41,8 +43,9 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
     const cut = { left: Math.max(0, -left), top: Math.max(0, -top) };
     const size = { width: Math.min(width - cut.left, FRAME.width - Math.max(0, left)), height: Math.min(height - cut.top, FRAME.height - Math.max(0, top)) };
     const piece = await sharp(scaled).extract({ ...cut, ...size }).toBuffer();
-    return sharp({ create: { ...FRAME, channels: 3, background: '#8a8f86' } })
-      .composite([{ input: piece, left: Math.max(0, left), top: Math.max(0, top) }])
+    const pad = { left: Math.max(0, left), top: Math.max(0, top) };
+    return sharp(piece)
+      .extend({ ...pad, right: FRAME.width - pad.left - size.width, bottom: FRAME.height - pad.top - size.height, extendWith: 'copy' })
       .jpeg({ quality: 90, chromaSubsampling: '4:2:0' })
       .toBuffer();
   };

@@ -69,5 +69,7 @@ export async function detectFaces(source: CanvasImageSource, width: number, heig
   context.fillRect(0, 0, square.width, square.height);
   context.drawImage(source, 0, 0, Math.round(width * factor), Math.round(height * factor));
   const result = await human.detect(square, DETECTOR_CONFIG);
+  // A face picture: not kept on the canvas between calls.
+  square.width = 0;
   return result.face.map((face) => scaleMetrics(toFaceMetrics(face), 1 / factor)).sort((a, b) => b.box.width - a.box.width);
 }

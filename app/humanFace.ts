@@ -8,8 +8,8 @@ const DEG = 180 / Math.PI;
  * is not square, and the pupils it then finds move with the frame's shape: the same face measured
  * 90.8 px square, 91.8 px in a portrait frame and 108.7 px in a landscape one (README, "Frame
  * shape"). Every frame is letterboxed to a square before detection, the picture at the top left
- * so the faces' coordinates need no shift; on real webcam footage this also halved the
- * frame-to-frame spread of the measure and the gap between a 640-px and a full-size analysis.
+ * so the faces' coordinates need no shift. On real webcam footage it also lowered the spread of
+ * the measure for a face standing still (standard deviation 2.9 → 1.3 px on one video).
  */
 export const letterboxSide = (width: number, height: number) => Math.max(width, height);
 
@@ -18,6 +18,7 @@ export const letterboxSide = (width: number, height: number) => Math.max(width, 
  * re-checks its chosen frame, so both measure the same pixels.
  */
 export const ANALYSIS_MAX_SIDE = 1280;
+
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function tightBox(face: FaceResult, offset: number): FaceMetrics['box'] {

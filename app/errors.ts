@@ -11,6 +11,7 @@ export const ERROR_CODES = [
   'network_unreachable',
   'timeout',
   'server_error',
+  'rate_limited',
   'protocol_error',
   'unauthorized',
   'image_invalid',
@@ -33,6 +34,7 @@ export const RETRIABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'network_unreachable',
   'timeout',
   'server_error',
+  'rate_limited',
   'keychain_unavailable',
 ]);
 

@@ -75,17 +75,17 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   }
 
   app.post('/api/authenticate', async (request, reply) => {
-    const client = request.ip;
-    const wait = limiter.retryAfterSeconds(client);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `Too many failed logins; try again in ${wait} s`);
-    }
     const credentials = basicCredentials(request.headers.authorization);
+    // Limited per address and per user: one address guessing, or many guessing one account.
+    const attempt = limiter.reserve([`address ${request.ip}`, ...(credentials ? [`user ${credentials.userId}`] : [])]);
+    if (attempt.wait > 0) {
+      reply.header('retry-after', String(attempt.wait));
+      throw new ApiError(429, 'TOO_MANY_ATTEMPTS', `Too many failed logins; try again in ${attempt.wait} s`);
+    }
     if (!credentials || !(await deps.users.check(credentials.userId, credentials.password))) {
-      limiter.failed(client);
       throw new ApiError(401, 'UNAUTHORIZED', 'Invalid credentials');
     }
+    attempt.succeeded();
     return reply.type('text/plain; charset=utf-8').send(await deps.tokens.issue(credentials.userId));
   });
 

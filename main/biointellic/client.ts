@@ -43,7 +43,12 @@ export type BiointellicClient = ReturnType<typeof createBiointellicClient>;
 interface RawResponse {
   status: number;
   body: string;
+  /** The Retry-After header in seconds (a 429's), when present and numeric. */
+  retryAfterS: number | null;
 }
+
+/** The longest Retry-After the client waits out by itself; a longer one goes back to the caller. */
+const MAX_RETRY_AFTER_S = 5;
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -64,7 +69,8 @@ export function createBiointellicClient(options: ClientOptions) {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       const response = await fetchImpl(url, { ...init, signal: combined, redirect: 'manual' });
-      return { status: response.status, body: await response.text() };
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      return { status: response.status, body: await response.text(), retryAfterS: Number.isFinite(retryAfter) ? retryAfter : null };
     } catch (error) {
       if (signal?.aborted) throw new KioskError('cancelled', 'The request was cancelled.');
       if (timeout.aborted) {
@@ -85,7 +91,10 @@ export function createBiointellicClient(options: ClientOptions) {
         if (error instanceof AlreadyRetried) throw error.inner;
         const retriable = error instanceof KioskError && error.retriable;
         if (!retriable || attempt >= maxRetries || signal?.aborted) throw error;
-        const delay = backoffMs * 2 ** attempt * (0.5 + random());
+        // A 429 says when to come back: wait that long if it is short, else let the caller decide.
+        const waitS = error instanceof RateLimited ? error.retryAfterS : null;
+        if (waitS !== null && waitS > MAX_RETRY_AFTER_S) throw error;
+        const delay = waitS !== null ? waitS * 1000 : backoffMs * 2 ** attempt * (0.5 + random());
         logger.log('warn', 'biointellic.retry', { what, attempt: attempt + 1, code: error.code, delayMs: Math.round(delay) });
         await sleep(delay);
       }
@@ -125,6 +134,7 @@ export function createBiointellicClient(options: ClientOptions) {
     if (status >= 200 && status < 300) return;
     if (status >= 500) throw new KioskError('server_error', `${host} failed on /api/${endpoint} (HTTP ${status}).`);
     if (status === 413) throw new KioskError('image_too_large', `${host} refused the upload as too large (HTTP 413).`);
+    if (status === 429) throw new RateLimited(host, endpoint, response.retryAfterS);
     if (status === 403) {
       throw new KioskError('unauthorized', `The account "${options.userId}" may not use /api/${endpoint} (HTTP 403).`);
     }
@@ -207,6 +217,18 @@ export function createBiointellicClient(options: ClientOptions) {
       tokens.clear();
     },
   };
+}
+
+/** HTTP 429: retriable, after the service's Retry-After (seconds; null when it gave none). */
+class RateLimited extends KioskError {
+  constructor(
+    host: string,
+    endpoint: string,
+    readonly retryAfterS: number | null,
+  ) {
+    const when = retryAfterS === null ? 'shortly' : `in ${retryAfterS} s`;
+    super('rate_limited', `${host} is refusing /api/${endpoint} for now (too many attempts); try again ${when}.`);
+  }
 }
 
 class AlreadyRetried {

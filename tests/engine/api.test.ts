@@ -169,6 +169,18 @@ describe('requests the document does not allow', () => {
       await limited.close();
     }
   });
+
+  it('counts parallel wrong logins before checking them: 30 at once, 5 checked', async () => {
+    const limited = await hostEngine({ workers: 1 });
+    try {
+      const wrong = `Basic ${Buffer.from('admin:nope').toString('base64')}`;
+      const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await fetch(`${limited.url}/api/authenticate`, { method: 'POST', headers: { authorization: wrong } })).status));
+      expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    } finally {
+      await limited.close();
+    }
+  });
 });
 
 describe('the debug flag', () => {

@@ -125,6 +125,26 @@ describe('faults', () => {
     expect(server.count('match')).toBe(3);
   });
 
+  it('waits out a short Retry-After on a 429 and succeeds', async () => {
+    server.fault('liveness', { kind: 'status', status: 429, body: 'Too Many Requests', retryAfter: '1' });
+    const waited: number[] = [];
+    const { client } = clientFor(server, { sleep: async (ms) => void waited.push(ms) });
+    await expect(client.liveness(png)).resolves.toMatchObject({ pass: true });
+    expect(waited).toEqual([1000]);
+  });
+
+  it('hands a long Retry-After back as rate_limited, retriable, with the wait in its words', async () => {
+    server.fault('authenticate', { kind: 'status', status: 429, body: 'Too Many Requests', retryAfter: '42' });
+    const { client } = clientFor(server);
+    const error = await client.liveness(png).then(
+      () => null,
+      (e: { code?: string; retriable?: boolean; message?: string }) => e,
+    );
+    expect(error).toMatchObject({ code: 'rate_limited', retriable: true });
+    expect(error?.message).toContain('42 s');
+    expect(server.count('authenticate')).toBe(1);
+  });
+
   it('turns a 400 into face_rejected, keeping the service code and message, without retrying', async () => {
     server.fault('liveness', { kind: 'reject', code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' });
     const { client } = clientFor(server);

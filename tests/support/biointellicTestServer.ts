@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { SignJWT, jwtVerify } from 'jose';
 
 export type Fault =
-  | { kind: 'status'; status: number; body?: string }
+  | { kind: 'status'; status: number; body?: string; retryAfter?: string }
   | { kind: 'reject'; code: string; message: string }
   | { kind: 'hang' }
   | { kind: 'reset' }
@@ -86,7 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     switch (fault.kind) {
       case 'status':
         record.status = fault.status;
-        res.writeHead(fault.status, { 'content-type': 'text/plain' });
+        res.writeHead(fault.status, { 'content-type': 'text/plain', ...(fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}) });
         res.end(fault.body ?? 'Internal Server Error');
         return true;
       case 'reject':

@@ -68,7 +68,8 @@ export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).ex
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-const Pin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits');
+/** Six digits at least: with the lockout (main/staff/pinLockout.ts), guessing takes years, not minutes. */
+const Pin = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits');
 
 /**
  * The main↔renderer contract as data: one entry per method the preload exposes.

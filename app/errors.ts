@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'invalid_request',
   'forbidden',
   'pin_rejected',
+  'pin_locked',
   'pin_not_set',
 ] as const;
 

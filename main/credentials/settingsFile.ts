@@ -34,15 +34,18 @@ export async function readSettings(dataDir: string, now: () => Date = () => new 
   return { status: 'corrupt', settings: DEFAULT_SETTINGS, keptAs, reason };
 }
 
-/** Write to a temp file, flush it, then rename over the old one: a crash leaves the old or the new file, never half. */
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
-  const valid = SettingsSchema.parse(settings);
+  await writeFileAtomic(dataDir, SETTINGS_FILE, `${JSON.stringify(SettingsSchema.parse(settings), null, 2)}\n`);
+}
+
+/** Write to a temp file, flush it, then rename over the old one: a crash leaves the old or the new file, never half. */
+export async function writeFileAtomic(dataDir: string, name: string, text: string): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const target = join(dataDir, SETTINGS_FILE);
-  const temp = join(dataDir, `.${SETTINGS_FILE}.${randomUUID()}.tmp`);
+  const target = join(dataDir, name);
+  const temp = join(dataDir, `.${name}.${randomUUID()}.tmp`);
   const handle = await open(temp, 'w', 0o600);
   try {
-    await handle.writeFile(`${JSON.stringify(valid, null, 2)}\n`, 'utf8');
+    await handle.writeFile(text, 'utf8');
     await handle.sync();
   } finally {
     await handle.close();

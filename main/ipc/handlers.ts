@@ -9,6 +9,7 @@ import { createBiointellicClient, type BiointellicClient } from '../biointellic/
 import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
 import { readSettings, writeSettings } from '../credentials/settingsFile';
 import type { Logger } from '../log';
+import { openPinLockout } from '../staff/pinLockout';
 import { createVerificationSession } from '../verification/session';
 import type { HandlerTable } from './dispatcher';
 
@@ -117,6 +118,20 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   });
 
   const now = services.now ?? Date.now;
+  const pinLockout = await openPinLockout(services.dataDir, now);
+  if (pinLockout.unreadable) services.logger.log('error', 'staff.pin_lockout_unreadable');
+  /** A PIN check behind the lockout: refused while it runs, every wrong PIN counted and logged. */
+  async function pinMatches(pin: string, hash: string): Promise<boolean> {
+    pinLockout.check();
+    if (await verifyPassword(pin, hash)) {
+      await pinLockout.succeeded();
+      return true;
+    }
+    const locked = await pinLockout.failed();
+    services.logger.log('warn', 'staff.pin_rejected');
+    if (locked) services.logger.log('warn', 'staff.pin_locked', { until: new Date(locked.lockedUntil).toISOString() });
+    return false;
+  }
   let staffUntil = 0;
   const staffOpen = () => now() < staffUntil;
   const unlock = () => {
@@ -154,10 +169,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     'staff.unlock': async ({ pin }) => {
       if (settings.staffPinHash === null) throw new KioskError('pin_not_set', 'No staff PIN has been chosen yet.');
-      if (!(await verifyPassword(pin, settings.staffPinHash))) {
-        services.logger.log('warn', 'staff.pin_rejected');
-        throw new KioskError('pin_rejected', 'That PIN is not correct.');
-      }
+      if (!(await pinMatches(pin, settings.staffPinHash))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
       return unlock();
     },
     'staff.lock': async () => {
@@ -180,7 +192,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { quitting: true as const };
     },
     'staff.setPin': async ({ current, pin }) => {
-      if (settings.staffPinHash !== null && !(current !== undefined && (await verifyPassword(current, settings.staffPinHash)))) {
+      if (settings.staffPinHash !== null && !(current !== undefined && (await pinMatches(current, settings.staffPinHash)))) {
         throw new KioskError('pin_rejected', 'The current PIN is not correct.');
       }
       await save({ ...settings, staffPinHash: await hashPassword(pin) });

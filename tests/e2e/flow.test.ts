@@ -192,8 +192,8 @@ describe('when the service fails', () => {
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Could not check — please see staff');
     await page.getByText('cannot be reached').waitFor();
     // Recovery: staff switch back to the built-in engine; the next visitor is verified.
-    await main.asStaff('2468').catch(() => undefined);
-    await main.call('staff.unlock', { pin: '2468' });
+    await main.asStaff('246810').catch(() => undefined);
+    await main.call('staff.unlock', { pin: '246810' });
     await main.call('settings.update', { backend: { kind: 'local' } });
     await page.getByRole('button', { name: 'Finish' }).click();
     await throughId(page, 'id-same.jpg');
@@ -242,7 +242,7 @@ describe('privacy and language', () => {
     await page.getByRole('button', { name: 'Staff' }).click();
     await screen(page, 'staff');
     // First use: staff choose the PIN.
-    await page.getByLabel('Choose a staff PIN (4–12 digits)').fill('4321');
+    await page.getByLabel('Choose a staff PIN (6–12 digits)').fill('432100');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await screen(page, 'staffSettings');
     await page.getByText('Built-in engine (works offline)').waitFor();
@@ -254,7 +254,7 @@ describe('privacy and language', () => {
     // Closed again: main refuses staff requests until the PIN is given.
     await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await page.getByRole('button', { name: 'Staff' }).click();
-    await page.getByLabel('Enter the staff PIN').fill('1111');
+    await page.getByLabel('Enter the staff PIN').fill('111111');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText('That PIN is not correct.').waitFor();
     expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, pinSet: true } });

@@ -69,7 +69,7 @@ describe('secret and biometric hygiene', () => {
     await main.call('connection.test');
     await main.call('staff.lock');
     expect(await visit()).toBe('verified');
-    await main.call('staff.unlock', { pin: '2468' });
+    await main.call('staff.unlock', { pin: '246810' });
     await main.call('credentials.setPassword', { password: `${password}-wrong` });
     await main.call('audit.list', {});
     await main.call('staff.lock');

@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keychainAccount, createKeytarStore } from '../../main/credentials/keychain';
@@ -63,16 +65,49 @@ describe('the staff PIN', () => {
     const main = await hostMain();
     await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('credentials.setPassword', { password: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await expect(main.call('staff.unlock', { pin: '0000' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_not_set' } });
+    await expect(main.call('staff.unlock', { pin: '000000' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_not_set' } });
     await expect(main.call('staff.setPin', { pin: '12' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await main.asStaff('2468');
+    await expect(main.call('staff.setPin', { pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await main.asStaff('246810');
     await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
     await main.call('staff.lock');
     await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await expect(main.call('staff.unlock', { pin: '1111' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
-    await expect(main.call('staff.setPin', { pin: '9999' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
-    await expect(main.call('staff.unlock', { pin: '2468' })).resolves.toMatchObject({ ok: true });
+    await expect(main.call('staff.unlock', { pin: '111111' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    await expect(main.call('staff.setPin', { pin: '999999' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    await expect(main.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
     await expect(main.call('settings.update', { language: 'fr' })).resolves.toMatchObject({ ok: true, data: { language: 'fr', debug: true } });
+  });
+
+  it('locks the PIN after five wrong ones, through a restart, for 1 min, then 2 min after five more', async () => {
+    let t = Date.parse('2026-11-27T10:00:00Z');
+    const main = await hostMain({ now: () => t });
+    await main.asStaff('246810');
+    await main.call('staff.lock');
+    const unlock = (host: typeof main, pin: string) => host.call('staff.unlock', { pin });
+    for (let i = 0; i < 5; i++) await expect(unlock(main, '111111')).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    // Locked: even the right PIN is refused, and a restart (a new main on the same data) keeps it.
+    await expect(unlock(main, '246810')).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
+    expect(main.logs.filter((l) => l.includes('staff.pin_rejected'))).toHaveLength(5);
+    expect(main.logs.some((l) => l.includes('staff.pin_locked'))).toBe(true);
+    const restarted = await hostMain({ dataDir: main.dataDir, now: () => t });
+    await expect(unlock(restarted, '246810')).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
+    await expect(restarted.call('staff.setPin', { current: '246810', pin: '135790' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
+    // The next run of failures locks for twice as long.
+    t += 60_000;
+    for (let i = 0; i < 5; i++) await expect(unlock(restarted, '111111')).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    t += 60_000;
+    await expect(unlock(restarted, '246810')).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
+    t += 60_000;
+    await expect(unlock(restarted, '246810')).resolves.toMatchObject({ ok: true });
+  });
+
+  it('starts locked when the lockout record cannot be read', async () => {
+    const main = await hostMain();
+    await main.asStaff('246810');
+    await writeFile(join(main.dataDir, 'staff-pin-lockout.json'), '{ not json');
+    const restarted = await hostMain({ dataDir: main.dataDir });
+    await expect(restarted.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
+    expect(restarted.logs.some((l) => l.includes('staff.pin_lockout_unreadable'))).toBe(true);
   });
 
   it('quits kiosk mode only for staff', async () => {
@@ -87,13 +122,13 @@ describe('the staff PIN', () => {
 
   it('never shows the PIN hash and stores it hashed', async () => {
     const main = await hostMain();
-    await main.asStaff('97531');
+    await main.asStaff('975310');
     const view = await main.call('settings.get');
-    expect(JSON.stringify(view)).not.toMatch(/scrypt|97531/);
+    expect(JSON.stringify(view)).not.toMatch(/scrypt|975310/);
     const { readFile } = await import('node:fs/promises');
     const file = await readFile(`${main.dataDir}/settings.json`, 'utf8');
     expect(file).toMatch(/"staffPinHash": "scrypt\$/);
-    expect(file).not.toContain('97531');
+    expect(file).not.toContain('975310');
   });
 });
 

@@ -16,7 +16,7 @@ export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFr
  * keychain, a fresh data directory and every log line, progress event and IPC result kept.
  */
 export async function hostMain(
-  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void; dataDir?: string } = {},
+  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void; dataDir?: string; now?: () => number } = {},
 ) {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kiosk-main-')));
   const logs: string[] = [];
@@ -33,6 +33,7 @@ export async function hostMain(
     },
     localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
     ...(options.quit ? { quit: options.quit } : {}),
+    ...(options.now ? { now: options.now } : {}),
   });
   const dispatch = createDispatcher(handlers, { trustedOrigin: options.trustedOrigin ?? TRUSTED_ORIGIN, logger });
   const calls: string[] = [];
@@ -57,7 +58,7 @@ export async function hostMain(
     invoke,
     call,
     /** Chooses the staff PIN (first run), which also unlocks staff-only requests. */
-    async asStaff(pin = '2468') {
+    async asStaff(pin = '246810') {
       const result = await call('staff.setPin', { pin });
       if (!result.ok) throw new Error(`staff.setPin failed: ${result.error.code}`);
     },

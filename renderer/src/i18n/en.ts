@@ -96,9 +96,10 @@ export const en = {
   staff: {
     title: 'Staff settings',
     enterPin: 'Enter the staff PIN',
-    choosePin: 'Choose a staff PIN (4–12 digits)',
+    choosePin: 'Choose a staff PIN (6–12 digits)',
     unlock: 'Unlock',
     wrongPin: 'That PIN is not correct.',
+    pinLocked: 'Too many wrong PINs: the staff PIN is locked for a while. Try again later.',
     backend: 'Verification service',
     local: 'Built-in engine (works offline)',
     remote: 'Biointellic service',

@@ -97,9 +97,10 @@ export const fr: Messages = {
   staff: {
     title: 'Réglages du personnel',
     enterPin: 'Saisissez le code du personnel',
-    choosePin: 'Choisissez un code du personnel (4 à 12 chiffres)',
+    choosePin: 'Choisissez un code du personnel (6 à 12 chiffres)',
     unlock: 'Déverrouiller',
     wrongPin: 'Ce code est incorrect.',
+    pinLocked: 'Trop de codes incorrects : le code du personnel est bloqué pour un moment. Réessayez plus tard.',
     backend: 'Service de vérification',
     local: 'Moteur intégré (fonctionne hors ligne)',
     remote: 'Service Biointellic',

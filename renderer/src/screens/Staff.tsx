@@ -15,7 +15,7 @@ function PinGate({ pinSet, onOpen }: { pinSet: boolean; onOpen: () => void }) {
     const result = pinSet ? await kiosk().staff.unlock({ pin }) : await kiosk().staff.setPin({ pin });
     setPin('');
     if (result.ok) onOpen();
-    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.message);
+    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.code === 'pin_locked' ? t('staff.pinLocked') : result.error.message);
   }
   return (
     <form className="pin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>

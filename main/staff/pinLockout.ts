@@ -1,0 +1,61 @@
+/**
+ * Slows staff-PIN guessing: after `MAX_FAILURES` wrong PINs in a row the PIN is refused, right or
+ * wrong, for a minute, then for twice as long after each further run of failures, up to an hour.
+ * The count lives in a file beside the settings, so quitting or restarting the kiosk resets
+ * nothing; a file that cannot be read counts as a lockout (fail closed). A right PIN clears it.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { KioskError } from '../../app/errors';
+import { writeFileAtomic } from '../credentials/settingsFile';
+
+export const PIN_LOCKOUT = { maxFailures: 5, firstLockMs: 60_000, maxLockMs: 60 * 60_000 } as const;
+const FILE = 'staff-pin-lockout.json';
+
+const StateSchema = z.object({ failures: z.number().int().min(0), lockouts: z.number().int().min(0), lockedUntil: z.number() });
+type State = z.infer<typeof StateSchema>;
+const CLEAR: State = { failures: 0, lockouts: 0, lockedUntil: 0 };
+
+export async function openPinLockout(dataDir: string, now: () => number) {
+  let state: State;
+  let unreadable = false;
+  try {
+    state = StateSchema.parse(JSON.parse(await readFile(join(dataDir, FILE), 'utf8')));
+  } catch (error) {
+    unreadable = (error as NodeJS.ErrnoException).code !== 'ENOENT';
+    state = unreadable ? { failures: 0, lockouts: 1, lockedUntil: now() + PIN_LOCKOUT.firstLockMs } : CLEAR;
+  }
+  const save = (next: State) => {
+    state = next;
+    return writeFileAtomic(dataDir, FILE, JSON.stringify(next));
+  };
+  if (unreadable) await save(state);
+
+  return {
+    /** The state file could not be read at start: the kiosk began locked. */
+    unreadable,
+    /** Throws `pin_locked` while a lockout runs. */
+    check(): void {
+      const left = state.lockedUntil - now();
+      if (left > 0) {
+        throw new KioskError('pin_locked', `Too many wrong PINs: the staff PIN is locked for ${Math.ceil(left / 60_000)} more minute(s).`);
+      }
+    },
+    /** Counts a wrong PIN; returns the lockout's end when this failure started one. */
+    async failed(): Promise<{ lockedUntil: number } | null> {
+      const failures = state.failures + 1;
+      if (failures < PIN_LOCKOUT.maxFailures) {
+        await save({ ...state, failures });
+        return null;
+      }
+      const lockouts = state.lockouts + 1;
+      const lockedUntil = now() + Math.min(PIN_LOCKOUT.firstLockMs * 2 ** (lockouts - 1), PIN_LOCKOUT.maxLockMs);
+      await save({ failures: 0, lockouts, lockedUntil });
+      return { lockedUntil };
+    },
+    async succeeded(): Promise<void> {
+      if (state.failures > 0 || state.lockouts > 0) await save(CLEAR);
+    },
+  };
+}

@@ -48,7 +48,7 @@ export const AuditEntrySchema = z.object({
   matchPass: z.boolean().nullable(),
   rejectionCode: z.string().nullable(),
   durationMs: z.number().int(),
-  decision: z.enum(['verified', 'not_verified', 'error']),
+  decision: z.enum(['verified', 'not_verified', 'error', 'cancelled']),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

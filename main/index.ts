@@ -134,7 +134,8 @@ async function start(): Promise<void> {
       if (!quitting) event.preventDefault();
     });
   }
-  const reload = () => void window?.loadURL(APP_ENTRY);
+  // A new page is a new visit: main's copy of the last visitor's images is wiped first.
+  const reload = () => void handlers['verification.reset'](undefined).finally(() => window?.loadURL(APP_ENTRY));
   window.webContents.on('render-process-gone', (_e, details) => {
     logger.log('error', 'renderer.gone', { reason: details.reason });
     reload();

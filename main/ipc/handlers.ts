@@ -215,11 +215,11 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'verification.setLivePhoto': (bytes) => session.setLivePhoto(bytes),
     'verification.run': ({ attempt }) => session.run(attempt),
     'verification.reset': async () => {
-      session.reset();
+      await session.reset();
       return { wiped: true as const };
     },
     dispose() {
-      session.reset();
+      void session.reset();
       cached?.client.signOut();
       clearInterval(purgeTimer);
       audit.close();

@@ -14,7 +14,9 @@ interface Held {
 
 /**
  * One visitor's images, held in main's memory only, normalised once when they arrive and zeroed
- * on reset. run() calls liveness and, only on a pass, match.
+ * on reset. run() calls liveness and, only on a pass, match. reset() first aborts a run in flight
+ * and waits for it to end, so no request ever carries images being zeroed, and the run's audit
+ * row says `cancelled`.
  */
 export function createVerificationSession(deps: {
   client: () => Promise<BiointellicClient>;
@@ -28,6 +30,7 @@ export function createVerificationSession(deps: {
   const now = deps.now ?? Date.now;
   let idPhoto: Held | null = null;
   let livePhoto: Held | null = null;
+  let inFlight: { controller: AbortController; settled: Promise<unknown> } | null = null;
 
   const wipe = (held: Held | null) => {
     held?.forMatch.bytes.fill(0);
@@ -51,56 +54,75 @@ export function createVerificationSession(deps: {
       return { width: forLiveness.width, height: forLiveness.height };
     },
 
-    async run(attempt: number): Promise<VerificationOutcome> {
-      if (!idPhoto || !livePhoto?.forLiveness) {
-        throw new KioskError('invalid_request', 'Both the ID photo and the live photo are needed first.');
-      }
-      const started = now();
-      const { forLiveness, forMatch: live } = livePhoto;
-      const id = idPhoto.forMatch;
-      const debug = deps.debug();
-      let liveness: VerificationOutcome['liveness'] | null = null;
-      let match: VerificationOutcome['match'] | null = null;
-      const audit = (decision: 'verified' | 'not_verified' | 'error', rejectionCode: string | null) =>
-        deps.audit({
-          attempt,
-          livenessRequestId: liveness?.requestId ?? null,
-          livenessScore: liveness?.score ?? null,
-          livenessPass: liveness?.pass ?? null,
-          matchRequestId: match?.requestId ?? null,
-          matchScore: match?.score ?? null,
-          matchPass: match?.pass ?? null,
-          rejectionCode,
-          durationMs: Math.round(now() - started),
-          decision,
-        });
-      try {
-        deps.onProgress({ attempt, stage: 'preparing' });
-        const client = await deps.client();
-        deps.onProgress({ attempt, stage: 'liveness' });
-        liveness = await client.liveness(forLiveness.bytes, { debug });
-        if (liveness.pass) {
-          deps.onProgress({ attempt, stage: 'match' });
-          match = await client.match(id, live, { debug });
-        }
-      } catch (error) {
-        const code = error instanceof KioskError ? (error.service?.code ?? error.code) : 'protocol_error';
-        audit('error', code);
-        throw error;
-      }
-      const decision = liveness.pass && match?.pass ? 'verified' : 'not_verified';
-      const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
-      deps.onProgress({ attempt, stage: 'done' });
-      audit(decision, null);
-      deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
-      return outcome;
+    run(attempt: number): Promise<VerificationOutcome> {
+      const controller = new AbortController();
+      const running = runOnce(attempt, controller.signal);
+      const current = { controller, settled: running.catch(() => undefined) };
+      inFlight = current;
+      void current.settled.then(() => {
+        if (inFlight === current) inFlight = null;
+      });
+      return running;
     },
 
-    reset() {
+    async reset() {
+      if (inFlight) {
+        inFlight.controller.abort();
+        await inFlight.settled;
+      }
       wipe(idPhoto);
       wipe(livePhoto);
       idPhoto = null;
       livePhoto = null;
     },
   };
+
+  async function runOnce(attempt: number, signal: AbortSignal): Promise<VerificationOutcome> {
+    if (!idPhoto || !livePhoto?.forLiveness) {
+      throw new KioskError('invalid_request', 'Both the ID photo and the live photo are needed first.');
+    }
+    const started = now();
+    const { forLiveness, forMatch: live } = livePhoto;
+    const id = idPhoto.forMatch;
+    const debug = deps.debug();
+    let liveness: VerificationOutcome['liveness'] | null = null;
+    let match: VerificationOutcome['match'] | null = null;
+    const audit = (decision: NewAuditRecord['decision'], rejectionCode: string | null) =>
+      deps.audit({
+        attempt,
+        livenessRequestId: liveness?.requestId ?? null,
+        livenessScore: liveness?.score ?? null,
+        livenessPass: liveness?.pass ?? null,
+        matchRequestId: match?.requestId ?? null,
+        matchScore: match?.score ?? null,
+        matchPass: match?.pass ?? null,
+        rejectionCode,
+        durationMs: Math.round(now() - started),
+        decision,
+      });
+    try {
+      deps.onProgress({ attempt, stage: 'preparing' });
+      const client = await deps.client();
+      deps.onProgress({ attempt, stage: 'liveness' });
+      liveness = await client.liveness(forLiveness.bytes, { debug, signal });
+      if (liveness.pass) {
+        deps.onProgress({ attempt, stage: 'match' });
+        match = await client.match(id, live, { debug, signal });
+      }
+    } catch (error) {
+      if (signal.aborted) {
+        audit('cancelled', null);
+        throw new KioskError('cancelled', 'The visit was reset while it was being checked.');
+      }
+      const code = error instanceof KioskError ? (error.service?.code ?? error.code) : 'protocol_error';
+      audit('error', code);
+      throw error;
+    }
+    const decision = liveness.pass && match?.pass ? 'verified' : 'not_verified';
+    const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
+    deps.onProgress({ attempt, stage: 'done' });
+    audit(decision, null);
+    deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
+    return outcome;
+  }
 }

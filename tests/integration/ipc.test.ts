@@ -218,6 +218,22 @@ describe('verification.run', () => {
     await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
+  it('cancels a run in flight on reset: aborts it, waits, wipes, and audits it as cancelled', async () => {
+    const main = await withPhotos();
+    // The service never answers the match: the run is in flight when the visitor walks away.
+    server.fault('match', { kind: 'hang' });
+    const running = main.call('verification.run', { attempt: 1 });
+    await expect.poll(() => server.count('match')).toBe(1);
+    const started = Date.now();
+    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true } });
+    await expect(running).resolves.toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    // Well inside the client's 30-s timeout, and nothing sent after the reset (no retry with zeroed images).
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(server.count('match')).toBe(1);
+    const listed = await main.call('audit.list', {});
+    expect(listed).toMatchObject({ ok: true, data: { total: 1, records: [{ decision: 'cancelled', livenessPass: true, matchRequestId: null }] } });
+  });
+
   it('keeps a bad live photo from replacing a good one', async () => {
     const main = await withPhotos();
     const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));

@@ -85,6 +85,7 @@ export const en = {
     filter: 'Show',
     all: 'All',
     errors: 'Could not check',
+    cancelled: 'Cancelled',
     time: 'Time',
     decision: 'Decision',
     liveness: 'Liveness',

@@ -86,6 +86,7 @@ export const fr: Messages = {
     filter: 'Afficher',
     all: 'Tous',
     errors: 'Vérification impossible',
+    cancelled: 'Annulée',
     time: 'Heure',
     decision: 'Décision',
     liveness: 'Présence',

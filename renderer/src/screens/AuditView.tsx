@@ -43,6 +43,7 @@ export function AuditView() {
           <option value="verified">{t('result.verified')}</option>
           <option value="not_verified">{t('result.notVerified')}</option>
           <option value="error">{t('audit.errors')}</option>
+          <option value="cancelled">{t('audit.cancelled')}</option>
         </select>
       </label>
       <table>

@@ -24,6 +24,8 @@ export const ERROR_CODES = [
   'forbidden',
   'pin_rejected',
   'pin_locked',
+  'attempts_exhausted',
+  'station_locked',
   'pin_not_set',
 ] as const;
 

@@ -10,6 +10,7 @@ import { keychainAccount, requiredPassword, type CredentialStore } from '../cred
 import { readSettings, writeSettings } from '../credentials/settingsFile';
 import type { Logger } from '../log';
 import { openPinLockout } from '../staff/pinLockout';
+import { openAttemptLimits } from '../verification/attemptLimits';
 import { createVerificationSession } from '../verification/session';
 import type { HandlerTable } from './dispatcher';
 
@@ -96,7 +97,10 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   const purgeTimer = setInterval(purge, 24 * 3_600_000);
   purgeTimer.unref();
 
+  const now = services.now ?? Date.now;
+  const limits = await openAttemptLimits(services.dataDir, now);
   const session = createVerificationSession({
+    limits,
     client,
     debug: () => settings.debug,
     onProgress: services.emitProgress,
@@ -117,7 +121,6 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
   });
 
-  const now = services.now ?? Date.now;
   const pinLockout = await openPinLockout(services.dataDir, now);
   if (pinLockout.unreadable) services.logger.log('error', 'staff.pin_lockout_unreadable');
   /** A PIN check behind the lockout: refused while it runs, every wrong PIN counted and logged. */
@@ -170,6 +173,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'staff.unlock': async ({ pin }) => {
       if (settings.staffPinHash === null) throw new KioskError('pin_not_set', 'No staff PIN has been chosen yet.');
       if (!(await pinMatches(pin, settings.staffPinHash))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
+      // Staff are at the station: a station stopped by repeated unsuccessful checks checks again.
+      if (await limits.clear()) services.logger.log('info', 'station.unlocked');
       return unlock();
     },
     'staff.lock': async () => {

@@ -4,10 +4,13 @@ import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
 import type { Logger } from '../log';
+import { idPhotoKey } from './attemptLimits';
 
 interface Held {
   /** What the match endpoint receives. */
   forMatch: NormalizedImage;
+  /** ID photo only: what attempt limits count it under (a hash). */
+  key?: string;
   /** Live photo only: the PNG the liveness endpoint receives. */
   forLiveness?: NormalizedImage;
 }
@@ -23,6 +26,8 @@ export function createVerificationSession(deps: {
   debug: () => boolean;
   onProgress: (progress: Progress) => void;
   logger: Logger;
+  /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
+  limits: { check: (idKey: string) => void; failed: (idKey: string) => Promise<boolean> };
   /** Writes one audit record per run; gets everything but the station and backend. */
   audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => void;
   now?: () => number;
@@ -42,7 +47,7 @@ export function createVerificationSession(deps: {
       // The received bytes are main's own copy: zero them once normalised, whatever happens.
       const forMatch = await normalizeForMatch(bytes).finally(() => bytes.fill(0));
       wipe(idPhoto);
-      idPhoto = { forMatch };
+      idPhoto = { forMatch, key: idPhotoKey(forMatch.bytes) };
       return { width: forMatch.width, height: forMatch.height };
     },
 
@@ -100,6 +105,13 @@ export function createVerificationSession(deps: {
         durationMs: Math.round(now() - started),
         decision,
       });
+    const idKey = idPhoto.key!;
+    try {
+      deps.limits.check(idKey);
+    } catch (error) {
+      audit('error', (error as KioskError).code);
+      throw error;
+    }
     try {
       deps.onProgress({ attempt, stage: 'preparing' });
       const client = await deps.client();
@@ -122,6 +134,7 @@ export function createVerificationSession(deps: {
     const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
     deps.onProgress({ attempt, stage: 'done' });
     audit(decision, null);
+    if (decision === 'not_verified' && (await deps.limits.failed(idKey))) deps.logger.log('warn', 'station.locked', { reason: 'repeated unsuccessful checks' });
     deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
     return outcome;
   }

@@ -234,6 +234,37 @@ describe('verification.run', () => {
     expect(listed).toMatchObject({ ok: true, data: { total: 1, records: [{ decision: 'cancelled', livenessPass: true, matchRequestId: null }] } });
   });
 
+  it('counts unsuccessful checks across visits: 3 per ID photo, then 5 per station until staff unlock', async () => {
+    server.state.livenessResult = { result: '0.12', pass: false };
+    const main = await withPhotos();
+    // main zeroes what it receives: each visit brings its own copy of the same photo.
+    const firstId = () => makeJpeg(600, 800);
+    const visit = async (id: () => Promise<Uint8Array>) => {
+      // A new visit: Finish, Start, the same or another ID photo, a new capture.
+      await main.call('verification.reset');
+      await main.call('verification.setIdPhoto', await id());
+      await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+      return main.call('verification.run', { attempt: 1 });
+    };
+    for (let i = 0; i < 3; i++) await expect(visit(firstId)).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified' } });
+    await expect(visit(firstId)).resolves.toMatchObject({ ok: false, error: { code: 'attempts_exhausted' } });
+    // Another ID photo may still be checked, until the station's fifth failure.
+    const otherId = () => makeJpeg(640, 800);
+    for (let i = 0; i < 2; i++) await expect(visit(otherId)).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified' } });
+    await expect(visit(otherId)).resolves.toMatchObject({ ok: false, error: { code: 'station_locked' } });
+    expect(main.logs.some((l) => l.includes('station.locked'))).toBe(true);
+    const listed = await main.call('audit.list', { decision: 'error' });
+    expect(listed.ok && listed.data.records.map((r) => r.rejectionCode)).toEqual(['station_locked', 'attempts_exhausted']);
+    // A restart keeps the lock; staff's PIN lifts it.
+    const restarted = await hostMain({ dataDir: main.dataDir });
+    await restarted.call('verification.setIdPhoto', await makeJpeg(700, 800));
+    await restarted.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+    await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'station_locked' } });
+    await expect(restarted.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
+    server.state.livenessResult = { result: '0.9', pass: true };
+    await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: true, data: { decision: 'verified' } });
+  });
+
   it('keeps a bad live photo from replacing a good one', async () => {
     const main = await withPhotos();
     const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));

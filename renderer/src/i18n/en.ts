@@ -65,6 +65,8 @@ export const en = {
     network_unreachable: 'The verification service cannot be reached. Check the network, then try again.',
     timeout: 'The verification service did not answer in time. Please try again.',
     server_error: 'The verification service had a problem. Please try again shortly.',
+    attempts_exhausted: 'This ID has had too many unsuccessful checks for now. Please ask a member of staff.',
+    station_locked: 'This station has paused after several unsuccessful checks. Please ask a member of staff to unlock it.',
     rate_limited: 'The verification service is busy with too many attempts. Please try again in a minute.',
     protocol_error: 'The verification service sent an unexpected answer. Staff: check the service URL.',
     unauthorized: 'The verification service refused this kiosk. Staff: check the account.',

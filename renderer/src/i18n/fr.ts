@@ -66,6 +66,8 @@ export const fr: Messages = {
     network_unreachable: 'Le service de vérification est injoignable. Vérifiez le réseau, puis réessayez.',
     timeout: 'Le service n’a pas répondu à temps. Réessayez.',
     server_error: 'Le service a rencontré un problème. Réessayez dans un instant.',
+    attempts_exhausted: 'Cette pièce d’identité a eu trop de vérifications infructueuses pour le moment. Adressez-vous au personnel.',
+    station_locked: 'Ce poste est en pause après plusieurs vérifications infructueuses. Demandez au personnel de le débloquer.',
     rate_limited: 'Le service de vérification refuse trop de tentatives pour l’instant. Réessayez dans une minute.',
     protocol_error: 'Le service a envoyé une réponse inattendue. Personnel : vérifiez l’URL du service.',
     unauthorized: 'Le service a refusé cette borne. Personnel : vérifiez le compte.',

@@ -1,0 +1,63 @@
+/**
+ * Limits that walking away does not reset. The renderer's three attempts per visit end with
+ * "Finish"; these count across visits, in main:
+ * - one ID photo (by the hash of its normalised bytes) gets `perIdPhoto` unsuccessful checks
+ *   within the window, whichever visit they come from;
+ * - after `stationFailures` unsuccessful checks within the window the station stops checking
+ *   anyone until staff unlock it with the PIN. That lock is kept in a file, so a restart does not
+ *   lift it either.
+ * Unsuccessful means a verdict of not verified (liveness or match refused); a fault (network,
+ * timeout) or a capture the service sent back for a retake is not counted.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { KioskError } from '../../app/errors';
+import { writeFileAtomic } from '../credentials/settingsFile';
+
+export const ATTEMPT_LIMITS = { perIdPhoto: 3, stationFailures: 5, windowMs: 10 * 60_000 } as const;
+const FILE = 'station-lock.json';
+
+/** The key an ID photo is counted under: a hash, never the picture. */
+export const idPhotoKey = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+export async function openAttemptLimits(dataDir: string, now: () => number) {
+  let locked: boolean;
+  try {
+    locked = JSON.parse(await readFile(join(dataDir, FILE), 'utf8')).locked !== false;
+  } catch (error) {
+    // Missing: never locked. Unreadable: locked (fail closed).
+    locked = (error as NodeJS.ErrnoException).code !== 'ENOENT';
+  }
+  let failures: Array<{ at: number; idKey: string }> = [];
+  const recent = () => (failures = failures.filter((f) => now() - f.at < ATTEMPT_LIMITS.windowMs));
+  const persist = () => writeFileAtomic(dataDir, FILE, JSON.stringify({ locked }));
+
+  return {
+    /** Throws `station_locked` or `attempts_exhausted` when this check may not run. */
+    check(idKey: string): void {
+      if (locked) throw new KioskError('station_locked', 'This station stopped checking after repeated unsuccessful checks; staff must unlock it with the PIN.');
+      if (recent().filter((f) => f.idKey === idKey).length >= ATTEMPT_LIMITS.perIdPhoto) {
+        throw new KioskError('attempts_exhausted', `This ID photo had ${ATTEMPT_LIMITS.perIdPhoto} unsuccessful checks in the last ${ATTEMPT_LIMITS.windowMs / 60_000} minutes.`);
+      }
+    },
+    /** Counts an unsuccessful check; returns true when it locked the station. */
+    async failed(idKey: string): Promise<boolean> {
+      recent().push({ at: now(), idKey });
+      if (locked || failures.length < ATTEMPT_LIMITS.stationFailures) return false;
+      locked = true;
+      await persist();
+      return true;
+    },
+    /** Staff unlocked: the station checks again, with a fresh count. */
+    async clear(): Promise<boolean> {
+      const was = locked;
+      failures = [];
+      if (locked) {
+        locked = false;
+        await persist();
+      }
+      return was;
+    },
+  };
+}

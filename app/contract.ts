@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
-import { BackendSchema, CameraChoiceSchema, SettingsSchema } from './settings';
+import { BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
 export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
 
@@ -49,6 +49,8 @@ export const AuditEntrySchema = z.object({
   rejectionCode: z.string().nullable(),
   durationMs: z.number().int(),
   decision: z.enum(['verified', 'not_verified', 'error', 'cancelled']),
+  /** Whether the images went with ?debug=true (kept at the service); null on rows from before it was recorded. */
+  debug: z.boolean().nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
@@ -82,6 +84,8 @@ export const contract = {
     input: z.object({
       backend: BackendSchema.optional(),
       debug: z.boolean().optional(),
+      /** With debug: true, how long it stays on (default DEBUG_DEFAULT_HOURS). */
+      debugHours: z.number().min(0.25).max(DEBUG_MAX_HOURS).optional(),
       requestTimeoutMs: SettingsSchema.shape.requestTimeoutMs.unwrap().optional(),
       stationName: SettingsSchema.shape.stationName.unwrap().optional(),
       language: SettingsSchema.shape.language.unwrap().optional(),

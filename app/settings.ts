@@ -28,6 +28,11 @@ export const SettingsSchema = z.object({
   backend: BackendSchema.default({ kind: 'local' }),
   /** When on, the service keeps uploaded images for troubleshooting (?debug=true). */
   debug: z.boolean().default(false),
+  /**
+   * When debug switches itself off (ISO time): staff choose how long, at most DEBUG_MAX_HOURS.
+   * Debug without an end (a settings file from before this existed) counts as off.
+   */
+  debugUntil: z.string().datetime().nullable().default(null),
   requestTimeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
   stationName: z.string().max(100).default(''),
   /** The language the kiosk starts in and returns to after each visitor. */
@@ -46,3 +51,11 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** Debug keeps every visitor's images at the service: it cannot be left on longer than this. */
+export const DEBUG_MAX_HOURS = 24;
+export const DEBUG_DEFAULT_HOURS = 1;
+
+/** Whether debug is on now: switched on and not yet past its end. */
+export const debugActive = (settings: Pick<Settings, 'debug' | 'debugUntil'>, now: number) =>
+  settings.debug && settings.debugUntil !== null && now < Date.parse(settings.debugUntil);

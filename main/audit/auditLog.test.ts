@@ -19,6 +19,7 @@ const entry = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
   rejectionCode: null,
   durationMs: 812,
   decision: 'verified',
+  debug: false,
   ...over,
 });
 
@@ -50,9 +51,9 @@ describe('audit log', () => {
     const { csv, count } = log.exportCsv();
     expect(count).toBe(1);
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision');
+    expect(lines[0]).toBe('id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug');
     expect(lines[1]).toContain('"Desk ""A"", lobby"');
-    expect(lines[1]).toMatch(/,true,.*,true,,812,verified$/);
+    expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false$/);
   });
 
   it('purges records older than the retention', async () => {
@@ -73,5 +74,20 @@ describe('audit log', () => {
     const columns = (db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string; type: string }>);
     expect(columns.filter((c) => c.type === 'BLOB' || /image|descriptor|embedding/i.test(c.name))).toEqual([]);
     db.close();
+  });
+
+  it('records whether debug was on, and gains that column in a log from before it (old rows: null)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-old-'));
+    const path = join(dir, 'audit.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE verification (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, station TEXT NOT NULL, backend TEXT NOT NULL,
+      backendUrl TEXT NOT NULL, attempt INTEGER NOT NULL, livenessRequestId TEXT, livenessScore REAL, livenessPass INTEGER, matchRequestId TEXT,
+      matchScore REAL, matchPass INTEGER, rejectionCode TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL);
+      INSERT INTO verification (time, station, backend, backendUrl, attempt, durationMs, decision) VALUES ('2026-11-01T09:00:00.000Z', 'Desk', 'local', 'built-in engine', 1, 700, 'verified');`);
+    old.close();
+    const log = openAuditLog(path, { now: () => new Date('2026-11-01T10:00:00Z') });
+    log.record(entry({ debug: true }));
+    expect(log.list().records.map((r) => r.debug)).toEqual([true, null]);
+    log.close();
   });
 });

@@ -21,7 +21,7 @@ export type AuditFilter = z.input<typeof AuditFilterSchema>;
 
 const COLUMNS = [
   'id', 'time', 'station', 'backend', 'backendUrl', 'attempt', 'livenessRequestId', 'livenessScore', 'livenessPass',
-  'matchRequestId', 'matchScore', 'matchPass', 'rejectionCode', 'durationMs', 'decision',
+  'matchRequestId', 'matchScore', 'matchPass', 'rejectionCode', 'durationMs', 'decision', 'debug',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -30,6 +30,7 @@ const toRecord = (row: Row): AuditRecord =>
     ...row,
     livenessPass: row.livenessPass === null ? null : row.livenessPass === 1,
     matchPass: row.matchPass === null ? null : row.matchPass === 1,
+    debug: row.debug === null ? null : row.debug === 1,
   });
 
 export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
@@ -46,6 +47,9 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
     rejectionCode TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS verification_time ON verification (time);`);
+  // Logs from before debug was recorded gain the column; their rows say null (not known).
+  const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string }>;
+  if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
 
   const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
     VALUES (${COLUMNS.slice(1).map((c) => `@${c}`).join(', ')})`);
@@ -66,6 +70,7 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
         time: now().toISOString(),
         livenessPass: entry.livenessPass === null ? null : Number(entry.livenessPass),
         matchPass: entry.matchPass === null ? null : Number(entry.matchPass),
+        debug: entry.debug === null ? null : Number(entry.debug),
       };
       return Number(insert.run(row).lastInsertRowid);
     },

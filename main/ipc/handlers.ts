@@ -2,7 +2,7 @@ import type { Progress } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Settings } from '../../app/settings';
+import { DEBUG_DEFAULT_HOURS, debugActive, type Settings } from '../../app/settings';
 import { openAuditLog } from '../audit/auditLog';
 import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
@@ -102,7 +102,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   const session = createVerificationSession({
     limits,
     client,
-    debug: () => settings.debug,
+    debug: () => debugActive(settings, now()),
     onProgress: services.emitProgress,
     logger: services.logger,
     audit: (entry) => {
@@ -151,6 +151,21 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     settings = next;
   }
 
+  /** Debug switches itself off at its end, on disk too, so it cannot be left on by forgetting. */
+  let debugTimer: NodeJS.Timeout | undefined;
+  function scheduleDebugOff(): void {
+    clearTimeout(debugTimer);
+    if (!settings.debug) return;
+    const left = settings.debugUntil === null ? 0 : Date.parse(settings.debugUntil) - now();
+    debugTimer = setTimeout(() => {
+      void save({ ...settings, debug: false, debugUntil: null })
+        .then(() => services.logger.log('info', 'debug.expired'))
+        .catch((error: unknown) => services.logger.log('error', 'debug.expire_failed', { reason: error instanceof Error ? error.message : 'unknown' }));
+    }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
+    debugTimer.unref();
+  }
+  scheduleDebugOff();
+
   const view = async () => {
     const { staffPinHash, ...visible } = settings;
     return {
@@ -165,9 +180,13 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'settings.get': view,
     'settings.update': async (change) => {
       requireStaff();
-      const defined = Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined));
-      await save({ ...settings, ...defined, cameras: { ...settings.cameras, ...change.cameras } });
-      services.logger.log('info', 'settings.updated', { backend: settings.backend.kind, debug: settings.debug });
+      const { debugHours, ...rest } = change;
+      const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      const debugUntil =
+        change.debug === true ? new Date(now() + (debugHours ?? DEBUG_DEFAULT_HOURS) * 3_600_000).toISOString() : change.debug === false ? null : settings.debugUntil;
+      await save({ ...settings, ...defined, debugUntil, cameras: { ...settings.cameras, ...change.cameras } });
+      services.logger.log('info', 'settings.updated', { backend: settings.backend.kind, debug: settings.debug, debugUntil });
+      scheduleDebugOff();
       return view();
     },
     'staff.unlock': async ({ pin }) => {
@@ -224,6 +243,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { wiped: true as const };
     },
     dispose() {
+      clearTimeout(debugTimer);
       void session.reset();
       cached?.client.signOut();
       clearInterval(purgeTimer);

@@ -104,6 +104,7 @@ export function createVerificationSession(deps: {
         rejectionCode,
         durationMs: Math.round(now() - started),
         decision,
+        debug,
       });
     const idKey = idPhoto.key!;
     try {

@@ -265,6 +265,31 @@ describe('verification.run', () => {
     await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: true, data: { decision: 'verified' } });
   });
 
+  it('switches debug off by itself after the hours staff chose, and records on each audit row whether it was on', async () => {
+    let t = Date.parse('2026-11-27T10:00:00Z');
+    const main = await hostMain({ now: () => t });
+    await main.asStaff();
+    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+    await main.call('credentials.setPassword', { password: 'counter-pw' });
+    await expect(main.call('settings.update', { debug: true, debugHours: 25 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('settings.update', { debug: true, debugHours: 4 })).resolves.toMatchObject({ ok: true, data: { debug: true, debugUntil: '2026-11-27T14:00:00.000Z' } });
+    const check = async (attempt: number) => {
+      await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
+      await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+      return main.call('verification.run', { attempt });
+    };
+    await check(1);
+    t += 4 * 3_600_000;
+    await check(2);
+    expect(server.received.filter((r) => r.endpoint === 'liveness').map((r) => r.query.debug)).toEqual(['true', 'false']);
+    await main.call('staff.unlock', { pin: '246810' }); // four hours on: the staff session has ended too
+    const listed = await main.call('audit.list', {});
+    expect(listed.ok && listed.data.records.map((r) => [r.attempt, r.debug])).toEqual([[2, false], [1, true]]);
+    // On disk too: the next start finds it off.
+    const restarted = await hostMain({ dataDir: main.dataDir, now: () => t });
+    await expect.poll(async () => (await restarted.call('settings.get')).ok && ((await restarted.call('settings.get')) as { data: { debug: boolean } }).data.debug).toBe(false);
+  });
+
   it('keeps a bad live photo from replacing a good one', async () => {
     const main = await withPhotos();
     const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));

@@ -7,7 +7,7 @@ for (let i = 0; ; i++) {
     station: 'crash-test', backend: 'local', backendUrl: 'built-in engine', attempt: 1,
     livenessRequestId: `l-${i}`, livenessScore: 0.9, livenessPass: true,
     matchRequestId: `m-${i}`, matchScore: 70, matchPass: true,
-    rejectionCode: null, durationMs: i, decision: 'verified',
+    rejectionCode: null, durationMs: i, decision: 'verified', debug: false,
   });
   process.stdout.write(`${id}\n`);
 }

@@ -38,6 +38,7 @@ export function Staff() {
   const spokenToggled = useSettings((s) => s.spokenToggled);
   const staffClosed = useVerification((s) => s.staffClosed);
   const [open, setOpen] = useState(false);
+  const [debugHours, setDebugHours] = useState(1);
   const [status, setStatus] = useState<string | null>(null);
   const [cameras, setCameras] = useState<CameraChoice[]>([]);
   const [remote, setRemote] = useState({ url: '', userId: '', password: '' });
@@ -121,8 +122,18 @@ export function Staff() {
         </button>
       </fieldset>
       <fieldset>
-        <label><input type="checkbox" checked={settings.debug} onChange={(e) => void saved({ debug: e.target.checked }).then(report)} /> {t('staff.debug')}</label>
-        {settings.debug && <p className="warning" role="alert">{t('staff.debugWarning')}</p>}
+        <label><input type="checkbox" checked={settings.debug} onChange={(e) => void saved({ debug: e.target.checked, ...(e.target.checked ? { debugHours } : {}) }).then(report)} /> {t('staff.debug')}</label>
+        <label>
+          {t('staff.debugFor')}
+          <select value={debugHours} onChange={(e) => setDebugHours(Number(e.target.value))}>
+            {[1, 4, 8, 24].map((h) => <option key={h} value={h}>{t('staff.hours', { count: h })}</option>)}
+          </select>
+        </label>
+        {settings.debug && settings.debugUntil && (
+          <p className="warning" role="alert">
+            {t('staff.debugWarning')} {t('staff.debugUntil', { time: new Intl.DateTimeFormat(settings.language, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(settings.debugUntil)) })}
+          </p>
+        )}
         {cameraSelect('id', t('staff.idCamera'))}
         {cameraSelect('live', t('staff.liveCamera'))}
         <label>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
-import { BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
+import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
 export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
 
@@ -91,7 +91,7 @@ export const contract = {
       language: SettingsSchema.shape.language.unwrap().optional(),
       idleTimeoutSeconds: SettingsSchema.shape.idleTimeoutSeconds.unwrap().optional(),
       cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).optional(),
-      auditRetentionDays: SettingsSchema.shape.auditRetentionDays.unwrap().optional(),
+      auditRetentionDays: z.number().int().min(AUDIT_RETENTION_FLOOR_DAYS).max(3650).optional(),
     }),
     result: SettingsViewSchema,
   },

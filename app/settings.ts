@@ -43,7 +43,7 @@ export const SettingsSchema = z.object({
   cameras: z
     .object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() })
     .default({}),
-  /** Audit records older than this are purged (at start and daily). */
+  /** Audit records older than this are purged (at start and daily); never below AUDIT_RETENTION_FLOOR_DAYS. */
   auditRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */
   staffPinHash: z.string().nullable().default(null),
@@ -51,6 +51,9 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** An audit trail shorter than this cannot answer a complaint: retention never goes below it. */
+export const AUDIT_RETENTION_FLOOR_DAYS = 30;
 
 /** Debug keeps every visitor's images at the service: it cannot be left on longer than this. */
 export const DEBUG_MAX_HOURS = 24;

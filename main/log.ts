@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, statSync } from 'node:fs';
 
 /**
  * A structured logger with one sink. Callers pass fields, never preformatted text, and the
@@ -37,7 +37,24 @@ export function createLogger(
 
 export const silentLogger: Logger = { log() {} };
 
-/** Appends lines to a file (created with owner-only permissions); the folder must exist. */
-export function fileSink(path: string): LogSink {
-  return (line) => appendFileSync(path, `${line}\n`, { mode: 0o600 });
+/**
+ * Appends lines to a file (created with owner-only permissions); the folder must exist. Past
+ * `maxBytes` the file is rotated (main.log → main.log.1 → … → main.log.<keep>, the oldest dropped),
+ * so a kiosk that runs for years keeps a bounded log.
+ */
+export function fileSink(path: string, options: { maxBytes?: number; keep?: number } = {}): LogSink {
+  const maxBytes = options.maxBytes ?? 5 * 1024 * 1024;
+  const keep = options.keep ?? 3;
+  let size = existsSync(path) ? statSync(path).size : 0;
+  return (line) => {
+    const text = `${line}\n`;
+    const bytes = Buffer.byteLength(text);
+    if (size > 0 && size + bytes > maxBytes) {
+      for (let i = keep - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+      renameSync(path, `${path}.1`);
+      size = 0;
+    }
+    appendFileSync(path, text, { mode: 0o600 });
+    size += bytes;
+  };
 }

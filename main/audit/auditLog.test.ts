@@ -56,13 +56,18 @@ describe('audit log', () => {
     expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false$/);
   });
 
-  it('purges records older than the retention', async () => {
+  it('purges records and staff actions older than the retention, never fewer than 30 days', async () => {
     const { log, clock } = await fresh();
     log.record(entry());
-    clock.t += 10 * 86_400_000;
+    log.recordStaffAction({ station: 'Desk', action: 'kiosk.quit' });
+    clock.t += 20 * 86_400_000;
     log.record(entry());
-    expect(log.purgeOlderThan(5)).toBe(1);
+    // Asked for 5 days, kept 30: nothing is 30 days old yet.
+    expect(log.purgeOlderThan(5)).toBe(0);
+    clock.t += 15 * 86_400_000;
+    expect(log.purgeOlderThan(5)).toBe(2);
     expect(log.list().total).toBe(1);
+    expect(log.listStaffActions()).toEqual([]);
   });
 
   it('keeps a WAL journal and has no column for an image or a descriptor', async () => {

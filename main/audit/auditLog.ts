@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { AuditEntrySchema, AuditQuerySchema } from '../../app/contract';
+import { AUDIT_RETENTION_FLOOR_DAYS } from '../../app/settings';
 
 /** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
 export const AuditRecordSchema = AuditEntrySchema;
@@ -18,6 +19,20 @@ export const AuditFilterSchema = AuditQuerySchema.extend({
   offset: z.number().int().min(0).default(0),
 });
 export type AuditFilter = z.input<typeof AuditFilterSchema>;
+
+export type StaffAction =
+  | 'settings.updated'
+  | 'debug.on'
+  | 'debug.off'
+  | 'pin.set'
+  | 'pin.rejected'
+  | 'pin.locked'
+  | 'staff.unlocked'
+  | 'station.unlocked'
+  | 'station.locked'
+  | 'credentials.stored'
+  | 'audit.exported'
+  | 'kiosk.quit';
 
 const COLUMNS = [
   'id', 'time', 'station', 'backend', 'backendUrl', 'attempt', 'livenessRequestId', 'livenessScore', 'livenessPass',
@@ -47,6 +62,12 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
     rejectionCode TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS verification_time ON verification (time);`);
+  // What staff did (settings, debug, PIN, unlocks, exports, quitting): accountable, like the checks.
+  db.exec(`CREATE TABLE IF NOT EXISTS staff_action (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, station TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
+  );
+  CREATE INDEX IF NOT EXISTS staff_action_time ON staff_action (time);`);
+  const insertAction = db.prepare('INSERT INTO staff_action (time, station, action, detail) VALUES (@time, @station, @action, @detail)');
   // Logs from before debug was recorded gain the column; their rows say null (not known).
   const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string }>;
   if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
@@ -88,10 +109,17 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
       const csv = stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
       return { csv, count: rows.length };
     },
-    /** Deletes records older than `days`; returns how many. */
+    /** One staff action; `detail` says what changed, never a secret (callers pass names and states). */
+    recordStaffAction(entry: { station: string; action: StaffAction; detail?: Record<string, string | number | boolean | null | undefined> }): void {
+      insertAction.run({ time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
+    },
+    listStaffActions(): Array<{ id: number; time: string; station: string; action: string; detail: string }> {
+      return db.prepare('SELECT * FROM staff_action ORDER BY id DESC LIMIT 1000').all() as Array<{ id: number; time: string; station: string; action: string; detail: string }>;
+    },
+    /** Deletes records (checks and staff actions) older than `days`, never fewer than the floor; returns how many. */
     purgeOlderThan(days: number): number {
-      const cutoff = new Date(now().getTime() - days * 86_400_000).toISOString();
-      return db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes;
+      const cutoff = new Date(now().getTime() - Math.max(AUDIT_RETENTION_FLOOR_DAYS, days) * 86_400_000).toISOString();
+      return db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes + db.prepare('DELETE FROM staff_action WHERE time < ?').run(cutoff).changes;
     },
     close(): void {
       db.close();

@@ -3,12 +3,12 @@ import { KioskError } from '../../app/errors';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEBUG_DEFAULT_HOURS, debugActive, type Settings } from '../../app/settings';
-import { openAuditLog } from '../audit/auditLog';
+import { openAuditLog, type StaffAction } from '../audit/auditLog';
 import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
 import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
 import { readSettings, writeSettings } from '../credentials/settingsFile';
-import type { Logger } from '../log';
+import type { LogFields, Logger } from '../log';
 import { openPinLockout } from '../staff/pinLockout';
 import { openAttemptLimits } from '../verification/attemptLimits';
 import { createVerificationSession } from '../verification/session';
@@ -89,6 +89,15 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   }
 
   const audit = openAuditLog(join(services.dataDir, 'audit.sqlite'));
+  /** A staff action (or a lock staff must lift): in main.log and in the audit database. */
+  function note(action: StaffAction, detail: LogFields = {}, level: 'info' | 'warn' = 'info'): void {
+    services.logger.log(level, action, detail);
+    try {
+      audit.recordStaffAction({ station: settings.stationName, action, detail });
+    } catch (error) {
+      services.logger.log('error', 'audit.write_failed', { reason: error instanceof Error ? error.message : 'unknown' });
+    }
+  }
   const purge = () => {
     const deleted = audit.purgeOlderThan(settings.auditRetentionDays);
     if (deleted > 0) services.logger.log('info', 'audit.purged', { deleted, days: settings.auditRetentionDays });
@@ -100,7 +109,12 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   const now = services.now ?? Date.now;
   const limits = await openAttemptLimits(services.dataDir, now);
   const session = createVerificationSession({
-    limits,
+    limits: {
+      check: limits.check,
+      failed: async (idKey) => {
+        if (await limits.failed(idKey)) note('station.locked', { reason: 'repeated unsuccessful checks' }, 'warn');
+      },
+    },
     client,
     debug: () => debugActive(settings, now()),
     onProgress: services.emitProgress,
@@ -131,8 +145,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return true;
     }
     const locked = await pinLockout.failed();
-    services.logger.log('warn', 'staff.pin_rejected');
-    if (locked) services.logger.log('warn', 'staff.pin_locked', { until: new Date(locked.lockedUntil).toISOString() });
+    note('pin.rejected', {}, 'warn');
+    if (locked) note('pin.locked', { until: new Date(locked.lockedUntil).toISOString() }, 'warn');
     return false;
   }
   let staffUntil = 0;
@@ -159,7 +173,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     const left = settings.debugUntil === null ? 0 : Date.parse(settings.debugUntil) - now();
     debugTimer = setTimeout(() => {
       void save({ ...settings, debug: false, debugUntil: null })
-        .then(() => services.logger.log('info', 'debug.expired'))
+        .then(() => note('debug.off', { reason: 'expired' }))
         .catch((error: unknown) => services.logger.log('error', 'debug.expire_failed', { reason: error instanceof Error ? error.message : 'unknown' }));
     }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
     debugTimer.unref();
@@ -184,8 +198,11 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const debugUntil =
         change.debug === true ? new Date(now() + (debugHours ?? DEBUG_DEFAULT_HOURS) * 3_600_000).toISOString() : change.debug === false ? null : settings.debugUntil;
+      const wasDebug = settings.debug;
       await save({ ...settings, ...defined, debugUntil, cameras: { ...settings.cameras, ...change.cameras } });
-      services.logger.log('info', 'settings.updated', { backend: settings.backend.kind, debug: settings.debug, debugUntil });
+      note('settings.updated', { changed: Object.keys(defined).join(','), backend: settings.backend.kind });
+      if (change.debug === true) note('debug.on', { until: debugUntil });
+      else if (change.debug === false && wasDebug) note('debug.off', { reason: 'staff' });
       scheduleDebugOff();
       return view();
     },
@@ -193,7 +210,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       if (settings.staffPinHash === null) throw new KioskError('pin_not_set', 'No staff PIN has been chosen yet.');
       if (!(await pinMatches(pin, settings.staffPinHash))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
       // Staff are at the station: a station stopped by repeated unsuccessful checks checks again.
-      if (await limits.clear()) services.logger.log('info', 'station.unlocked');
+      note('staff.unlocked');
+      if (await limits.clear()) note('station.unlocked');
       return unlock();
     },
     'staff.lock': async () => {
@@ -206,12 +224,14 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     'audit.exportCsv': async (query) => {
       requireStaff();
-      return audit.exportCsv(query);
+      const exported = audit.exportCsv(query);
+      note('audit.exported', { count: exported.count, decision: query.decision ?? null, from: query.from ?? null, to: query.to ?? null });
+      return exported;
     },
     'staff.quitKiosk': async () => {
       requireStaff();
       if (!services.quit) throw new KioskError('invalid_request', 'There is no kiosk window to close here.');
-      services.logger.log('info', 'staff.quit');
+      note('kiosk.quit');
       setTimeout(services.quit, 0); // answer first, then quit
       return { quitting: true as const };
     },
@@ -219,7 +239,9 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       if (settings.staffPinHash !== null && !(current !== undefined && (await pinMatches(current, settings.staffPinHash)))) {
         throw new KioskError('pin_rejected', 'The current PIN is not correct.');
       }
+      const first = settings.staffPinHash === null;
       await save({ ...settings, staffPinHash: await hashPassword(pin) });
+      note('pin.set', { first });
       return unlock();
     },
     'credentials.setPassword': async ({ password }) => {
@@ -228,10 +250,12 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
         throw new KioskError('settings_invalid', 'Choose a remote service before storing its password.');
       }
       await services.store.set(keychainAccount(settings.backend.userId, settings.backend.url), password);
+      note('credentials.stored', { userId: settings.backend.userId, url: settings.backend.url });
       cached?.client.signOut();
       return { stored: true as const };
     },
     'connection.test': async () => {
+      requireStaff();
       const { expiresAt } = await (await client()).checkConnection();
       return { tokenExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() };
     },

@@ -27,7 +27,7 @@ export function createVerificationSession(deps: {
   onProgress: (progress: Progress) => void;
   logger: Logger;
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
-  limits: { check: (idKey: string) => void; failed: (idKey: string) => Promise<boolean> };
+  limits: { check: (idKey: string) => void; failed: (idKey: string) => Promise<unknown> };
   /** Writes one audit record per run; gets everything but the station and backend. */
   audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => void;
   now?: () => number;
@@ -135,7 +135,7 @@ export function createVerificationSession(deps: {
     const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
     deps.onProgress({ attempt, stage: 'done' });
     audit(decision, null);
-    if (decision === 'not_verified' && (await deps.limits.failed(idKey))) deps.logger.log('warn', 'station.locked', { reason: 'repeated unsuccessful checks' });
+    if (decision === 'not_verified') await deps.limits.failed(idKey);
     deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
     return outcome;
   }

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -72,6 +73,7 @@ describe('the staff PIN', () => {
     await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
     await main.call('staff.lock');
     await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('staff.unlock', { pin: '111111' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
     await expect(main.call('staff.setPin', { pin: '999999' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
     await expect(main.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
@@ -87,8 +89,8 @@ describe('the staff PIN', () => {
     for (let i = 0; i < 5; i++) await expect(unlock(main, '111111')).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
     // Locked: even the right PIN is refused, and a restart (a new main on the same data) keeps it.
     await expect(unlock(main, '246810')).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
-    expect(main.logs.filter((l) => l.includes('staff.pin_rejected'))).toHaveLength(5);
-    expect(main.logs.some((l) => l.includes('staff.pin_locked'))).toBe(true);
+    expect(main.logs.filter((l) => l.includes('pin.rejected'))).toHaveLength(5);
+    expect(main.logs.some((l) => l.includes('pin.locked'))).toBe(true);
     const restarted = await hostMain({ dataDir: main.dataDir, now: () => t });
     await expect(unlock(restarted, '246810')).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
     await expect(restarted.call('staff.setPin', { current: '246810', pin: '135790' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
@@ -108,6 +110,26 @@ describe('the staff PIN', () => {
     const restarted = await hostMain({ dataDir: main.dataDir });
     await expect(restarted.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_locked' } });
     expect(restarted.logs.some((l) => l.includes('staff.pin_lockout_unreadable'))).toBe(true);
+  });
+
+  it('records staff actions in the audit database, with no secret, and keeps at least 30 days', async () => {
+    let quit = 0;
+    const main = await hostMain({ quit: () => (quit += 1) });
+    await main.asStaff('246810');
+    await expect(main.call('settings.update', { auditRetentionDays: 7 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await main.call('settings.update', { stationName: 'Desk 4', debug: true });
+    await main.call('settings.update', { debug: false });
+    await main.call('staff.unlock', { pin: '000000' });
+    await main.call('staff.unlock', { pin: '246810' });
+    await main.call('audit.exportCsv', {});
+    await main.call('staff.quitKiosk');
+    await expect.poll(() => quit).toBe(1);
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    const rows = db.prepare('SELECT station, action, detail FROM staff_action ORDER BY id').all() as Array<{ station: string; action: string; detail: string }>;
+    db.close();
+    expect(rows.map((r) => r.action)).toEqual(['pin.set', 'settings.updated', 'debug.on', 'settings.updated', 'debug.off', 'pin.rejected', 'staff.unlocked', 'audit.exported', 'kiosk.quit']);
+    expect(rows.at(-1)!.station).toBe('Desk 4');
+    expect(JSON.stringify(rows)).not.toMatch(/246810|000000|scrypt/);
   });
 
   it('quits kiosk mode only for staff', async () => {

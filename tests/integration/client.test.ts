@@ -56,10 +56,12 @@ describe('wire format, as the API document shows it', () => {
 
 describe('tokens', () => {
   it('renews a token that expires in the middle of a run with no failed call', async () => {
-    server.state.tokenLifetimeSeconds = 2; // refreshed after 1 s (half its life)
+    // Refreshed after 2 s (half its life): the other 2 s leave room for a 2.6-MB upload on a busy
+    // machine (with 2-s tokens, one upload outlived its token under load).
+    server.state.tokenLifetimeSeconds = 4;
     const { client } = clientFor(server);
     const started = Date.now();
-    while (Date.now() - started < 3_500) {
+    while (Date.now() - started < 6_500) {
       await expect(client.liveness(png)).resolves.toMatchObject({ pass: true });
       await new Promise((r) => setTimeout(r, 150));
     }

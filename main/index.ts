@@ -3,7 +3,7 @@
  * Kept thin because Electron cannot run on the build machines: every decision lives in a plain
  * module that is tested under Node (shell/policy, ipc/dispatcher, ipc/handlers).
  */
-import { app, BrowserWindow, ipcMain, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +19,7 @@ import {
   APP_ORIGIN,
   APP_SCHEME,
   CONTENT_SECURITY_POLICY,
+  auditDownloadPath,
   isBlockedShortcut,
   isNavigationAllowed,
   isPermissionAllowed,
@@ -75,6 +76,20 @@ async function start(): Promise<void> {
   ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
     isPermissionAllowed(permission, requestingOrigin, details.mediaType ? [details.mediaType] : []),
   );
+  // No USB, HID or serial device for the page: the camera is all it needs.
+  ses.setDevicePermissionHandler(() => false);
+  // Downloads: only the staff view's audit CSV, into a fixed folder, never through a file dialog.
+  const exportFolder = join(app.getPath('documents'), 'Biointellic audit');
+  ses.on('will-download', (event, item) => {
+    const path = auditDownloadPath(item.getURL(), item.getFilename(), exportFolder);
+    if (!path) {
+      logger.log('warn', 'download.refused');
+      event.preventDefault();
+      return;
+    }
+    mkdirSync(exportFolder, { recursive: true });
+    item.setSavePath(path);
+  });
 
   let window: BrowserWindow | null = null;
   const store = createKeytarStore();
@@ -109,6 +124,8 @@ async function start(): Promise<void> {
     );
   }
 
+  // No menu: its accelerators (reload, devtools, zoom) would be a way out of kiosk mode.
+  if (!windowed) Menu.setApplicationMenu(null);
   window = new BrowserWindow({
     kiosk: !windowed,
     fullscreen: !windowed,
@@ -122,6 +139,8 @@ async function start(): Promise<void> {
       webSecurity: true,
       webviewTag: false,
       spellcheck: false,
+      // Developer tools only in unpackaged builds (development).
+      devTools: !app.isPackaged,
     },
   });
   const blocker = powerSaveBlocker.start('prevent-display-sleep');

@@ -1,4 +1,4 @@
-import { extname, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
 
 /** The renderer's origin: a custom scheme, so no file:// page and no web page can pass for it. */
 export const APP_SCHEME = 'app';
@@ -97,7 +97,21 @@ export function isBlockedShortcut(input: KeyInput): boolean {
   const command = input.control || input.meta;
   if (['f5', 'f11', 'f12'].includes(key)) return true;
   if (input.alt && key === 'f4') return true;
-  if (command && ['w', 'q', 'r', 'n', 't', 'p', 's', 'o', '+', '-', '=', '0'].includes(key)) return true;
-  if (command && input.shift && ['i', 'j', 'c'].includes(key)) return true;
+  // Close, quit, reload, new window/tab, print, save, open, zoom; macOS hide, minimise, preferences;
+  // view source. Copy, paste and select-all stay: staff paste a service URL.
+  if (command && ['w', 'q', 'r', 'n', 't', 'p', 's', 'o', '+', '-', '=', '0', 'h', 'm', ',', 'u'].includes(key)) return true;
+  // Developer tools: Ctrl+Shift+I/J/C (Windows, Linux) and Cmd+Option+I/J/C (macOS).
+  if (command && (input.shift || input.alt) && ['i', 'j', 'c'].includes(key)) return true;
   return false;
+}
+
+/**
+ * Where a download may go: only the audit CSV the staff view exports (a blob of the kiosk's own
+ * page), saved without a dialog into `folder`; anything else is refused (null), so no native
+ * file dialog is reachable from the kiosk.
+ */
+export function auditDownloadPath(url: string, filename: string, folder: string): string | null {
+  if (!url.startsWith(`blob:${APP_ORIGIN}/`)) return null;
+  if (!/^biointellic-audit-\d{4}-\d{2}-\d{2}\.csv$/.test(filename)) return null;
+  return join(folder, filename);
 }

@@ -16,8 +16,8 @@ const FRAME = { width: 1280, height: 720 };
 
 export async function makeVisitFeed(video: string, outDir: string, target = (GUIDANCE.minIpd.enter + GUIDANCE.maxIpd.enter) / 2) {
   const frames = splitMjpeg(await readFile(video));
-  const human = await loadHuman(engineConfig(['detector', 'mesh', 'iris']));
   const config = engineConfig(['detector', 'mesh', 'iris']);
+  const human = await loadHuman(config);
   // Measure the face on a frame every half second (30 fps).
   const measured = [];
   for (let i = 0; i < frames.length; i += 15) {

@@ -8,6 +8,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { AuditEntrySchema, AuditQuerySchema } from '../../app/contract';
 import { AUDIT_RETENTION_FLOOR_DAYS } from '../../app/settings';
+import type { LogFields } from '../log';
 
 /** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
 export const AuditRecordSchema = AuditEntrySchema;
@@ -110,7 +111,7 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
       return { csv, count: rows.length };
     },
     /** One staff action; `detail` says what changed, never a secret (callers pass names and states). */
-    recordStaffAction(entry: { station: string; action: StaffAction; detail?: Record<string, string | number | boolean | null | undefined> }): void {
+    recordStaffAction(entry: { station: string; action: StaffAction; detail?: LogFields }): void {
       insertAction.run({ time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
     },
     listStaffActions(): Array<{ id: number; time: string; station: string; action: string; detail: string }> {

@@ -9,8 +9,6 @@ import { idPhotoKey } from './attemptLimits';
 interface Held {
   /** What the match endpoint receives. */
   forMatch: NormalizedImage;
-  /** ID photo only: what attempt limits count it under (a hash). */
-  key?: string;
   /** Live photo only: the PNG the liveness endpoint receives. */
   forLiveness?: NormalizedImage;
 }
@@ -33,7 +31,8 @@ export function createVerificationSession(deps: {
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
-  let idPhoto: Held | null = null;
+  /** `key`: what attempt limits count the ID photo under (a hash). */
+  let idPhoto: (Held & { key: string }) | null = null;
   let livePhoto: Held | null = null;
   let inFlight: { controller: AbortController; settled: Promise<unknown> } | null = null;
 
@@ -88,7 +87,7 @@ export function createVerificationSession(deps: {
     }
     const started = now();
     const { forLiveness, forMatch: live } = livePhoto;
-    const id = idPhoto.forMatch;
+    const { forMatch: id, key: idKey } = idPhoto;
     const debug = deps.debug();
     let liveness: VerificationOutcome['liveness'] | null = null;
     let match: VerificationOutcome['match'] | null = null;
@@ -106,14 +105,8 @@ export function createVerificationSession(deps: {
         decision,
         debug,
       });
-    const idKey = idPhoto.key!;
     try {
       deps.limits.check(idKey);
-    } catch (error) {
-      audit('error', (error as KioskError).code);
-      throw error;
-    }
-    try {
       deps.onProgress({ attempt, stage: 'preparing' });
       const client = await deps.client();
       deps.onProgress({ attempt, stage: 'liveness' });

@@ -78,6 +78,6 @@ describe('image requirements', () => {
     expect(LIVENESS).toMatchObject({ format: 'png', minHeight: 480, minFaceSizePx: 224, maxYawDeg: 20, maxRollDeg: 30 });
     expect(LIVENESS.interpupillaryDistancePx).toEqual({ target: 90, tolerance: 5 });
     expect(livenessAngleLimitsDeg()).toEqual({ yaw: 23, pitch: 23, roll: 33 });
-    expect(MATCH).toMatchObject({ minWidth: 150, maxWidth: 1024, maxBytes: 2 * 1024 * 1024, passThreshold: 48 });
+    expect(MATCH).toMatchObject({ minWidth: 150, maxWidth: 1024, maxBytes: 2_000_000, passThreshold: 48 });
   });
 });

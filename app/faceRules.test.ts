@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FACE_REJECTIONS, livenessRejection, livenessRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
+import { FACE_REJECTIONS, captureRuleBroken, livenessRejection, livenessRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
 
 const good: FaceMetrics = {
   box: { x: 100, y: 100, width: 200, height: 230 },
@@ -30,6 +30,16 @@ describe('livenessRuleBroken', () => {
 
   it('keeps FACE_TOO_SMALL with the document message for a small interpupillary distance', () => {
     expect(FACE_REJECTIONS.ipdTooSmall).toEqual({ code: 'FACE_TOO_SMALL', message: 'Interpupillary distance is too small' });
+  });
+});
+
+describe('captureRuleBroken', () => {
+  it("never lets the kiosk send what the hosted service may refuse: the document's 85–95 px", () => {
+    expect(captureRuleBroken({ ...good, interpupillaryPx: 95 })).toBeNull();
+    expect(captureRuleBroken({ ...good, interpupillaryPx: 95.5 })).toBe(FACE_REJECTIONS.ipdTooLarge);
+    expect(livenessRuleBroken({ ...good, interpupillaryPx: 95.5 })).toBeNull(); // the engine's wider tolerance
+    expect(captureRuleBroken({ ...good, interpupillaryPx: 84 })).toBe(FACE_REJECTIONS.ipdTooSmall);
+    expect(captureRuleBroken({ ...good, yawDeg: 30 })).toBe(FACE_REJECTIONS.yaw);
   });
 });
 

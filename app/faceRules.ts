@@ -30,6 +30,8 @@ export const FACE_RULES = {
     target: LIVENESS.interpupillaryDistancePx.target,
     min: LIVENESS.interpupillaryDistancePx.target - LIVENESS.interpupillaryDistancePx.tolerance,
     max: LIVENESS.interpupillaryDistancePx.target * 1.5,
+    /** The document's own upper edge (90 + 5): the hosted service may refuse more, so the kiosk never sends it. */
+    documentMax: LIVENESS.interpupillaryDistancePx.target + LIVENESS.interpupillaryDistancePx.tolerance,
   },
   minFacePx: LIVENESS.minFaceSizePx,
   /** Service limits (document value + tolerance), and the document's own values (the liveness eval's "within guidance"). */
@@ -61,6 +63,15 @@ export function livenessRuleBroken(face: FaceMetrics): FaceRejection | null {
   if (Math.abs(face.pitchDeg) > limitsDeg.pitch) return FACE_REJECTIONS.pitch;
   if (Math.abs(face.rollDeg) > limitsDeg.roll) return FACE_REJECTIONS.roll;
   return null;
+}
+
+/**
+ * What the kiosk may send: the engine's rules with the document's 85–95 px window, not the
+ * engine's wider tolerance, so a capture the built-in engine takes is one the hosted service takes.
+ */
+export function captureRuleBroken(face: FaceMetrics): FaceRejection | null {
+  if (face.interpupillaryPx > FACE_RULES.interpupillaryPx.documentMax) return FACE_REJECTIONS.ipdTooLarge;
+  return livenessRuleBroken(face);
 }
 
 /**

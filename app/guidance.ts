@@ -82,11 +82,11 @@ export const GUIDANCE = {
    * letterboxed to a square). On 228 frontal frames of real webcam footage at kiosk distance the
    * downscale read a median 0.0 px off the full frame, 2.0 px high at p90 and 5.0 px at most
    * (README, "Guidance rules"): the window's edge (`leave`) sits 2 px inside the service's
-   * minimum, and the frame guidance sends is re-checked at full size first (useGuidance.ts).
+   * minimum and 2 px inside the document's maximum (85–95), and the frame guidance sends is
+   * re-checked at full size against that window first (captureRuleBroken, useGuidance.ts).
    */
   minIpd: { enter: ipd.min + 4, leave: ipd.min + 2 } satisfies Band,
-  /** Well inside the service's maximum (1.5× the target): a visitor this close fills the oval. */
-  maxIpd: { enter: ipd.target + 10, leave: ipd.target + 14 } satisfies Band,
+  maxIpd: { enter: ipd.documentMax - 4, leave: ipd.documentMax - 2 } satisfies Band,
   /** The face centre must lie within this fraction of the frame from its centre (the oval). */
   maxCentreOffset: { enter: 0.15, leave: 0.18 } satisfies Band,
   /** Stricter than the service's ±23°/±33°: a visitor drifting a little still passes the service. */

@@ -28,7 +28,8 @@ export const MATCH = {
   minHeight: 150,
   maxWidth: 1024,
   maxHeight: 1024,
-  maxBytes: 2 * 1024 * 1024,
+  /** The document's "Maximum 2MB", read as the decimal megabyte: the stricter reading, so no service refuses what the kiosk sends. */
+  maxBytes: 2_000_000,
   /** The service reports PASS at a score ≥ 48 on a 0..100 scale. */
   passThreshold: 48,
 } as const;

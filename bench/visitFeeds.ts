@@ -50,7 +50,7 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
       .toBuffer();
   };
   // The kiosk's distance is where guidance steers a visitor: the middle of its distance window
-  // (94.5 px between the pupils, inside the document's 90 ± 5). The harness cannot move the
+  // (90 px between the pupils now that it keeps to the document's 85–95). The harness cannot move the
   // person, so a feed at the window's edge would measure how the video happens to sway, not the
   // kiosk. The scale is set on the video's own frames, then corrected once on the composed frames.
   // Only frontal frames set it: a turned head shortens the distance between the pupils.

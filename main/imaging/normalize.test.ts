@@ -55,7 +55,14 @@ describe('normalizeForMatch', () => {
     expect(noisy.byteLength).toBeGreaterThan(2 * 1024 * 1024);
     const out = await normalizeForMatch(noisy);
     expect(out.contentType).toBe('image/jpeg');
-    expect(out.bytes.byteLength).toBeLessThanOrEqual(2 * 1024 * 1024);
+    expect(out.bytes.byteLength).toBeLessThanOrEqual(2_000_000);
+  });
+
+  it('reads 2 MB as 2,000,000 bytes: a fitting JPEG of 2,050,000 bytes is re-encoded', async () => {
+    const small = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#8a7' } }).jpeg().toBuffer();
+    const padded = Buffer.concat([small, Buffer.alloc(2_050_000 - small.byteLength)]);
+    const out = await normalizeForMatch(padded);
+    expect(out.bytes.byteLength).toBeLessThanOrEqual(2_000_000);
   });
 
   it('rotates by EXIF and drops the metadata', async () => {

@@ -111,5 +111,5 @@ export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedIm
       return { bytes: data, contentType: 'image/jpeg', width: info.width, height: info.height };
     }
   }
-  throw new KioskError('image_too_large', `The image cannot be compressed under ${MATCH.maxBytes / 1048576} MB.`);
+  throw new KioskError('image_too_large', `The image cannot be compressed under ${MATCH.maxBytes / 1_000_000} MB.`);
 }

@@ -115,6 +115,9 @@ describe('quality gates', () => {
     expect((await match(await sharp(await faceCrop('A')).webp().toBuffer())).body).toMatchObject({ code: 'IMAGE_FORMAT' });
     const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 90 } } }).png({ compressionLevel: 0 }).toBuffer();
     expect((await match(noisy)).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    // 2 MB is 2,000,000 bytes: a valid JPEG padded to 2,050,000 (under 2 MiB) is refused too.
+    const face = await sharp(await faceCrop('A')).jpeg().toBuffer();
+    expect((await match(Buffer.concat([face, Buffer.alloc(2_050_000 - face.byteLength)]))).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
     expect((await match(Buffer.from('not an image'))).body).toMatchObject({ code: 'INVALID_IMAGE' });
   });
 });

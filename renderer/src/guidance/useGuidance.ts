@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { livenessRuleBroken, type FaceMetrics } from '../../../app/faceRules';
+import { captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { GUIDANCE_SIDE, detectFaces } from '../services/detector';
 import { faceStats, movement } from './frameStats';
@@ -68,7 +68,7 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           // first, so what guidance sends is what the service accepts; if not, the window restarts.
           const [face] = await detectFaces(best, size.width, size.height);
           if (stopped) return;
-          if (face && livenessRuleBroken(face) === null) {
+          if (face && captureRuleBroken(face) === null) {
             stopped = true;
             captureRef.current(best);
             return;

@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
+import { minimatch } from 'minimatch';
 import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../engine/engine';
 import { hashPassword } from '../../engine/http/users';
@@ -23,7 +24,11 @@ const config = load(readFileSync(at('electron-builder.yml'), 'utf8')) as Record<
 const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
 
 /** The fixed directory a glob starts from ("dist/main/**" → "dist/main"). */
-const baseOf = (pattern: string) => pattern.split('/').filter((part) => !/[*?{[]/.test(part)).join('/');
+const baseOf = (pattern: string) => {
+  const parts = pattern.split('/');
+  const firstGlob = parts.findIndex((part) => /[*?{[]/.test(part));
+  return parts.slice(0, firstGlob < 0 ? parts.length : firstGlob).join('/');
+};
 
 describe('electron-builder.yml', () => {
   it("is valid against electron-builder's own schema", () => {
@@ -45,6 +50,27 @@ describe('electron-builder.yml', () => {
     ];
     expect(named.filter((path: string) => !existsSync(at(path)))).toEqual([]);
     expect(statSync(at('assets/icon.png')).size).toBeGreaterThan(1000);
+  });
+
+  it('unpacks from the archive only native add-ons and their libraries, wasm and model files, and every one the kiosk loads', () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(at(dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const files = ['dist', ...['keytar', 'better-sqlite3', 'sharp', '@img', '@vladmandic/human', '@tensorflow'].map((p) => `node_modules/${p}`)].flatMap(walk);
+    const unpacked = files.filter((f) => config.asarUnpack.some((pattern: string) => minimatch(f, pattern, { dot: true })));
+    const binaryKind = /\.(node|wasm|so(\.\d+)*|dylib|dll)$/;
+    const modelFile = /\/models\/.*\.(json|bin)$/;
+    expect(unpacked.filter((f) => !binaryKind.test(f) && !modelFile.test(f))).toEqual([]);
+    const needed = [
+      'node_modules/keytar/build/Release/keytar.node',
+      'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+      ...files.filter((f) => /@img\/sharp-[^/]+\/lib\/.*\.(node|so\.[\d.]+)$/.test(f)),
+      'node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm',
+      'node_modules/@vladmandic/human/models/blazeface.bin',
+      ...files.filter((f) => f.startsWith('dist/models/') && !f.endsWith('LICENSE')),
+    ];
+    expect(needed.length).toBeGreaterThanOrEqual(12);
+    expect(needed.filter((f) => !unpacked.includes(f))).toEqual([]);
+    expect(config.forceCodeSigning).toBe(true);
   });
 
   it('turns off the fuses Electron recommends for an app that runs no untrusted Node', () => {

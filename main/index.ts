@@ -3,13 +3,14 @@
  * Kept thin because Electron cannot run on the build machines: every decision lives in a plain
  * module that is tested under Node (shell/policy, ipc/dispatcher, ipc/handlers).
  */
-import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, safeStorage, session, type WebContents } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTRACT_NAMES, channelOf } from '../app/channels';
 import { startEngine } from '../engine/engine';
-import { createKeytarStore } from './credentials/keychain';
+import { openCredentialStore } from './credentials/keychain';
+import { createSafeStorageStore } from './credentials/safeStorageStore';
 import { createEmbeddedEngine } from './engine/embeddedEngine';
 import { createDispatcher } from './ipc/dispatcher';
 import { createHandlers } from './ipc/handlers';
@@ -23,9 +24,11 @@ import {
   isBlockedShortcut,
   isNavigationAllowed,
   isPermissionAllowed,
+  kioskWindowOptions,
   rendererFileFor,
 } from './shell/policy';
 import { ALLOCATOR_ENV, allocatorRelaunch } from './shell/allocator';
+import { netFetch } from './shell/netFetch';
 
 const windowed = process.argv.includes('--windowed') && !app.isPackaged;
 
@@ -92,7 +95,9 @@ async function start(): Promise<void> {
   });
 
   let window: BrowserWindow | null = null;
-  const store = createKeytarStore();
+  // keytar when its library loads; Electron's safeStorage when it cannot (never plain text).
+  const { store, kind } = await openCredentialStore({ fallback: () => createSafeStorageStore({ safeStorage, dataDir }) });
+  logger.log('info', 'credentials.store', { kind });
   // The analysis worker is bundled beside this file (scripts/build-main.mjs).
   const workerUrl = pathToFileURL(join(__dirname, 'analysisWorker.mjs'));
   const embedded = createEmbeddedEngine({
@@ -110,6 +115,7 @@ async function start(): Promise<void> {
     logger,
     emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
     localBackend: embedded.backend,
+    fetch: netFetch(net),
     quit: () => {
       quitting = true;
       app.quit();
@@ -126,23 +132,7 @@ async function start(): Promise<void> {
 
   // No menu: its accelerators (reload, devtools, zoom) would be a way out of kiosk mode.
   if (!windowed) Menu.setApplicationMenu(null);
-  window = new BrowserWindow({
-    kiosk: !windowed,
-    fullscreen: !windowed,
-    autoHideMenuBar: true,
-    backgroundColor: '#0b1320',
-    webPreferences: {
-      preload: join(__dirname, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-      // Developer tools only in unpackaged builds (development).
-      devTools: !app.isPackaged,
-    },
-  });
+  window = new BrowserWindow(kioskWindowOptions({ packaged: app.isPackaged, windowed, preload: join(__dirname, 'preload.cjs') }));
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
   if (!windowed) {
     // In kiosk mode only the staff PIN (staff.quitKiosk) closes the window.

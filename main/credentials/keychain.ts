@@ -1,6 +1,6 @@
 import { KioskError } from '../../app/errors';
 
-/** Where the password lives. keytar today; Electron's safeStorage could implement the same. */
+/** Where the password lives: the OS keychain through keytar, or Electron's safeStorage where keytar cannot load (safeStorageStore.ts). */
 export interface CredentialStore {
   get(account: string): Promise<string | null>;
   set(account: string, password: string): Promise<void>;
@@ -32,7 +32,7 @@ export interface KeytarLike {
   deletePassword(service: string, account: string): Promise<boolean>;
 }
 
-async function loadKeytar(): Promise<KeytarLike> {
+export async function loadKeytar(): Promise<KeytarLike> {
   try {
     // Loaded lazily: a machine without libsecret must get keychain_unavailable, not a crash at start.
     const loaded = (await import('keytar')) as KeytarLike & { default?: KeytarLike };
@@ -91,4 +91,22 @@ export function createKeytarStore(
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * keytar when its native library loads; otherwise the fallback (Electron's safeStorage). Only a
+ * library that cannot load switches stores: a locked or silent keyring stays an error, so a
+ * password is never quietly written somewhere else.
+ */
+export async function openCredentialStore(options: {
+  fallback: () => CredentialStore;
+  load?: () => Promise<KeytarLike>;
+  timeoutMs?: number;
+}): Promise<{ store: CredentialStore; kind: 'keytar' | 'safeStorage' }> {
+  try {
+    const keytar = await (options.load ?? loadKeytar)();
+    return { store: createKeytarStore({ keytar, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) }), kind: 'keytar' };
+  } catch {
+    return { store: options.fallback(), kind: 'safeStorage' };
+  }
 }

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, CONTENT_SECURITY_POLICY, auditDownloadPath, isBlockedShortcut, isNavigationAllowed, isPermissionAllowed, rendererFileFor } from './policy';
+import { APP_ENTRY, CONTENT_SECURITY_POLICY, auditDownloadPath, isBlockedShortcut, isNavigationAllowed, isPermissionAllowed, kioskWindowOptions, rendererFileFor } from './policy';
 
 const dir = resolve('/opt/kiosk/renderer');
 
@@ -80,5 +80,20 @@ describe('auditDownloadPath', () => {
     expect(auditDownloadPath('blob:app://kiosk/5e0c1f3a', '../../etc/passwd', '/exports')).toBeNull();
     expect(auditDownloadPath('blob:app://kiosk/5e0c1f3a', 'face.png', '/exports')).toBeNull();
     expect(auditDownloadPath('https://example.com/biointellic-audit-2026-11-27.csv', 'biointellic-audit-2026-11-27.csv', '/exports')).toBeNull();
+  });
+});
+
+describe('kioskWindowOptions', () => {
+  it('has no developer tools and no way out of kiosk mode in a packaged build, whatever the flags', () => {
+    for (const windowed of [false, true]) {
+      const options = kioskWindowOptions({ packaged: true, windowed, preload: '/app/preload.cjs' });
+      expect(options).toMatchObject({ kiosk: true, fullscreen: true });
+      expect(options.webPreferences).toMatchObject({ devTools: false, contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false });
+    }
+  });
+
+  it('lets a developer have a window and developer tools in an unpackaged build', () => {
+    const options = kioskWindowOptions({ packaged: false, windowed: true, preload: '/dev/preload.cjs' });
+    expect(options).toMatchObject({ kiosk: false, fullscreen: false, webPreferences: { devTools: true, sandbox: true } });
   });
 });

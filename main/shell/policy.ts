@@ -1,3 +1,4 @@
+import type { BrowserWindowConstructorOptions } from 'electron';
 import { extname, join, resolve, sep } from 'node:path';
 
 /** The renderer's origin: a custom scheme, so no file:// page and no web page can pass for it. */
@@ -114,4 +115,28 @@ export function auditDownloadPath(url: string, filename: string, folder: string)
   if (!url.startsWith(`blob:${APP_ORIGIN}/`)) return null;
   if (!/^biointellic-audit-\d{4}-\d{2}-\d{2}\.csv$/.test(filename)) return null;
   return join(folder, filename);
+}
+
+/**
+ * The one window: kiosk and full screen unless a developer asked for a window (unpackaged builds
+ * only), the renderer sandboxed with no Node, and developer tools only in unpackaged builds.
+ */
+export function kioskWindowOptions(options: { packaged: boolean; windowed: boolean; preload: string }): BrowserWindowConstructorOptions {
+  const windowed = options.windowed && !options.packaged;
+  return {
+    kiosk: !windowed,
+    fullscreen: !windowed,
+    autoHideMenuBar: true,
+    backgroundColor: '#0b1320',
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: !options.packaged,
+    },
+  };
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
+import { createKeytarStore, keychainAccount, openCredentialStore } from '../../main/credentials/keychain';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { runCli } from '../support/runCli';
 
@@ -20,6 +20,15 @@ const store = createKeytarStore({ timeoutMs: 2_000 });
 const account = () => `user-${randomUUID()}@kiosk.test`;
 
 describe('keytar credential store', () => {
+  it('is the store main opens where keytar loads, not the safeStorage fallback', async () => {
+    const opened = await openCredentialStore({ fallback: () => { throw new Error('the fallback must not be used'); } });
+    expect(opened.kind).toBe('keytar');
+    const name = account();
+    await opened.store.set(name, 'via-open');
+    expect(await store.get(name)).toBe('via-open');
+    await store.delete(name);
+  });
+
   it('stores, reads, replaces and deletes a password', async () => {
     const name = account();
     expect(await store.get(name)).toBeNull();

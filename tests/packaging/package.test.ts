@@ -73,6 +73,11 @@ describe('electron-builder.yml', () => {
     expect(config.forceCodeSigning).toBe(true);
   });
 
+  it('builds on a supported Electron (the latest three majors are supported; 45 is current)', () => {
+    const installed = JSON.parse(readFileSync(at('node_modules/electron/package.json'), 'utf8')) as { version: string };
+    expect(Number(installed.version.split('.')[0])).toBeGreaterThanOrEqual(45);
+  });
+
   it('turns off the fuses Electron recommends for an app that runs no untrusted Node', () => {
     expect(config.electronFuses).toMatchObject({
       runAsNode: false,

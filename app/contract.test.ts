@@ -25,7 +25,7 @@ describe('contract', () => {
 
   it('never lets a password or the PIN hash be read back through settings', () => {
     const view = contract['settings.get'].result.parse({
-      ...DEFAULT_SETTINGS, passwordStored: true, pinSet: true, staffUnlockedUntil: null, password: 'x', staffPinHash: 'scrypt$x',
+      ...DEFAULT_SETTINGS, passwordStored: true, provisioned: true, staffUnlockedUntil: null, password: 'x', staffPinHash: 'scrypt$x',
     });
     expect(view).not.toHaveProperty('password');
     expect(view).not.toHaveProperty('staffPinHash');

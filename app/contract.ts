@@ -64,14 +64,15 @@ export const AuditQuerySchema = z.object({
 /** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
 export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).extend({
   passwordStored: z.boolean(),
-  pinSet: z.boolean(),
+  /** Set up by IT (provisioning): a station that is not verifies nobody. */
+  provisioned: z.boolean(),
   /** Until when staff-only requests are allowed (ISO time), or null when locked. */
   staffUnlockedUntil: z.string().nullable(),
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 /** Six digits at least: with the lockout (main/staff/pinLockout.ts), guessing takes years, not minutes. */
-const Pin = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits');
+export const StaffPinSchema = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits');
 
 /**
  * The main↔renderer contract as data: one entry per method the preload exposes.
@@ -114,7 +115,7 @@ export const contract = {
   /** Staff only: the one way out of kiosk mode (the window ignores close shortcuts). */
   'staff.quitKiosk': { input: NoInput, result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
-  'staff.setPin': { input: z.object({ current: z.string().max(64).optional(), pin: Pin }), result: z.object({ until: z.string() }) },
+  'staff.setPin': { input: z.object({ current: z.string().max(64), pin: StaffPinSchema }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },

@@ -26,7 +26,7 @@ export const ERROR_CODES = [
   'pin_locked',
   'attempts_exhausted',
   'station_locked',
-  'pin_not_set',
+  'station_not_set_up',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -13,7 +13,7 @@ import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
 import { KIOSK_IPD, cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
 import { faceCrop } from '../tests/support/faces';
-import { kioskWithMain } from '../tests/support/mainHost';
+import { importIdPhoto, kioskWithMain } from '../tests/support/mainHost';
 import { median } from './metrics';
 
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '5' } } });
@@ -30,7 +30,7 @@ async function visitor(camera: string) {
   const { kiosk } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend });
   const page = kiosk.page;
   await page.getByRole('button', { name: 'Start check' }).click();
-  await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id.jpg'));
+  await importIdPhoto(page, join(dir, 'id.jpg'));
   await page.getByRole('button', { name: 'Use this photo' }).click();
   await page.locator('main[data-screen=live]').waitFor();
   return { kiosk, page };

@@ -19,6 +19,7 @@ import { createHandlers } from '../main/ipc/handlers';
 import { silentLogger } from '../main/log';
 import { normalizeForLiveness, normalizeForMatch } from '../main/imaging/normalize';
 import { faceCrop, livenessCapture } from '../tests/support/faces';
+import { provisionStation } from '../tests/support/mainHost';
 
 const { values } = parseArgs({ options: { verifications: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '8' } } });
 const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
@@ -27,6 +28,7 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 
 // Soak through main's handlers, as the kiosk runs them.
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-soak-'));
+await provisionStation(dataDir);
 const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir, logger: silentLogger, start: startEngine });
 const handlers = await createHandlers({ dataDir, store: createKeytarStore({ timeoutMs: 1000 }), logger: silentLogger, emitProgress: () => {}, localBackend: embedded.backend });
 const idPhoto = await faceCrop('C', { margin: 0.8 });

@@ -21,7 +21,7 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { kioskWithMain } from '../tests/support/mainHost';
+import { importIdPhoto, kioskWithMain } from '../tests/support/mainHost';
 import { quantiles } from './metrics';
 import { makeVisitFeed } from './visitFeeds';
 
@@ -113,7 +113,7 @@ async function visit(feed: string): Promise<Visit> {
     })()`);
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
     await page.getByRole('button', { name: 'Start check' }).click();
-    await page.locator('[data-testid=id-file]').setInputFiles(values.id!);
+    await importIdPhoto(page, values.id!);
     await page.getByRole('button', { name: 'Use this photo' }).click({ timeout: 15_000 }).catch(async (error: unknown) => {
       throw new Error(`ID step stopped on screen "${await page.locator('main').getAttribute('data-screen')}" (${await page.locator('main').innerText().then((t) => t.replace(/\s+/g, ' ').slice(0, 120))}): ${String(error).split('\n')[0]}`);
     });

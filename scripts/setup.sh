@@ -21,3 +21,11 @@ if [ -n "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" ] || ! npm ci --no-audit --no-fund;
   [ -z "${ELECTRON_SKIP_BINARY_DOWNLOAD:-}" ] && echo "setup: Electron's binary could not be downloaded; installing without it."
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
 fi
+# `npm start` on this machine: a development station on the built-in engine with a staff PIN made
+# here and printed once. Real kiosks are set up by IT (README, "Setting a station up").
+PIN="$(printf '%06d' $(( (RANDOM * 32768 + RANDOM) % 1000000 )))"
+out="$(npm run --silent cli -- provision --backend local --station Development --if-not-set-up <<<"$PIN")"
+case "$out" in
+  *"already set up"*) echo "setup: this station is already set up." ;;
+  *) echo "setup: this machine is now a development station on the built-in engine; its staff PIN is $PIN." ;;
+esac

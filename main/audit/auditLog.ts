@@ -22,6 +22,7 @@ export const AuditFilterSchema = AuditQuerySchema.extend({
 export type AuditFilter = z.input<typeof AuditFilterSchema>;
 
 export type StaffAction =
+  | 'station.provisioned'
   | 'settings.updated'
   | 'debug.on'
   | 'debug.off'

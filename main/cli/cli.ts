@@ -7,6 +7,7 @@ import { keychainAccount, requiredPassword, type CredentialStore } from '../cred
 import { readSettings } from '../credentials/settingsFile';
 import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
+import { provision } from './provision';
 
 export const EXIT = { pass: 0, fail: 1, rejected: 2, connection: 3 } as const;
 
@@ -17,6 +18,9 @@ Commands:
   liveness <image>           check that the face in <image> is live
   match <image1> <image2>    compare the faces in two images
   set-password               read a password from standard input into the OS keychain
+  provision                  set this station up (IT): the staff PIN from standard input, and
+                             --backend local | --backend URL --user ID, [--station NAME];
+                             --out FILE writes a provisioning file for an installer or MDM instead
 
 Options:
   --url URL       service base URL (default: the kiosk's settings)
@@ -69,6 +73,10 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         debug: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         timeout: { type: 'string' },
+        backend: { type: 'string' },
+        station: { type: 'string' },
+        out: { type: 'string' },
+        'if-not-set-up': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -78,10 +86,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.stdout(`${USAGE}\n`);
       return values.help ? EXIT.pass : EXIT.rejected;
     }
-    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0 };
+    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0 };
     if (!(command in expected)) throw new KioskError('invalid_request', `Unknown command "${command}".\n${USAGE}`);
     if (files.length !== expected[command]) {
       throw new KioskError('invalid_request', `"${command}" takes ${expected[command]} file argument(s).\n${USAGE}`);
+    }
+
+    if (command === 'provision') {
+      const { backend, user, station, out } = values;
+      const done = await provision({ backend, user, station, out, ifNotSetUp: values['if-not-set-up'] }, await deps.readStdin(), deps.dataDir);
+      print(done.data, done.text);
+      return EXIT.pass;
     }
 
     const { url, userId } = await resolveTarget(values.url, values.user, deps.dataDir);

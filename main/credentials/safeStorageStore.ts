@@ -1,9 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KioskError } from '../../app/errors';
 import type { CredentialStore } from './keychain';
-import { writeFileAtomic } from './settingsFile';
+import { readJsonFile, writeFileAtomic } from './settingsFile';
 
 /** What the store needs of Electron's `safeStorage` (main/index.ts passes the real one). */
 export interface SafeStorageLike {
@@ -38,21 +37,9 @@ export function createSafeStorageStore(options: { safeStorage: SafeStorageLike; 
   }
 
   async function readAll(): Promise<Record<string, string>> {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-      throw error;
-    }
-    let parsed;
-    try {
-      parsed = Stored.safeParse(JSON.parse(text));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) throw new KioskError('keychain_unavailable', 'The stored passwords cannot be read; store the password again.');
-    return parsed.data;
+    const read = await readJsonFile(path, Stored);
+    if (read.status === 'invalid') throw new KioskError('keychain_unavailable', 'The stored passwords cannot be read; store the password again.');
+    return read.status === 'ok' ? read.value : {};
   }
 
   return {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { z } from 'zod';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../app/settings';
 
 export const SETTINGS_FILE = 'settings.json';
@@ -13,25 +14,38 @@ export type SettingsRead =
 
 export async function readSettings(dataDir: string, now: () => Date = () => new Date()): Promise<SettingsRead> {
   const path = join(dataDir, SETTINGS_FILE);
+  const read = await readJsonFile(path, SettingsSchema);
+  if (read.status === 'missing') return { status: 'missing', settings: DEFAULT_SETTINGS };
+  if (read.status === 'ok') return { status: 'ok', settings: read.value };
+  // Keep the bad file for IT to inspect; the station is not set up until IT provisions it again.
+  const keptAs = `${path}.corrupt-${fileStamp(now())}`;
+  await rename(path, keptAs);
+  return { status: 'corrupt', settings: DEFAULT_SETTINGS, keptAs, reason: read.reason };
+}
+
+/** A time for a file name: no ':' or '.' (Windows). */
+export const fileStamp = (time: Date) => time.toISOString().replace(/[:.]/g, '-');
+
+export type JsonRead<T> = { status: 'missing' } | { status: 'ok'; value: T } | { status: 'invalid'; reason: string };
+
+/** A small JSON state file, checked against its schema: missing, valid, or why it cannot be used. */
+export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<JsonRead<T>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { status: 'missing', settings: DEFAULT_SETTINGS };
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? { status: 'missing' } : { status: 'invalid', reason: `cannot be read (${code ?? 'unknown'})` };
   }
-  let reason: string;
+  let json: unknown;
   try {
-    const parsed = SettingsSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return { status: 'ok', settings: parsed.data };
-    reason = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    json = JSON.parse(text);
   } catch (error) {
-    reason = `not valid JSON (${(error as Error).message})`;
+    return { status: 'invalid', reason: `not valid JSON (${(error as Error).message})` };
   }
-  // Keep the bad file for IT to inspect; the next save writes a fresh one beside it.
-  const keptAs = join(dataDir, `${SETTINGS_FILE}.corrupt-${now().toISOString().replace(/[:.]/g, '-')}`);
-  await rename(path, keptAs);
-  return { status: 'corrupt', settings: DEFAULT_SETTINGS, keptAs, reason };
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { status: 'ok', value: parsed.data };
+  return { status: 'invalid', reason: parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') };
 }
 
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
 import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
 import { readSettings, writeSettings } from '../credentials/settingsFile';
+import { applyProvisioningFile, isSetUp } from '../settings/provisioning';
 import type { LogFields, Logger } from '../log';
 import { openPinLockout } from '../staff/pinLockout';
 import { openAttemptLimits } from '../verification/attemptLimits';
@@ -44,10 +45,17 @@ export const STAFF_UNLOCK_MS = 5 * 60_000;
 export async function createHandlers(services: MainServices): Promise<HandlerTable & { dispose(): void }> {
   // A fresh machine has no data folder yet (the CLI and the preview do not get one from Electron).
   await mkdir(services.dataDir, { recursive: true, mode: 0o700 });
-  const initial = await readSettings(services.dataDir);
+  let initial = await readSettings(services.dataDir);
   if (initial.status === 'corrupt') {
     services.logger.log('error', 'settings.corrupt', { keptAs: initial.keptAs, reason: initial.reason });
   }
+  const provisioning = await applyProvisioningFile(services.dataDir, initial);
+  if (provisioning.status === 'applied') initial = { status: 'ok', settings: provisioning.settings };
+  if (provisioning.status === 'rejected') services.logger.log('error', 'provisioning.rejected', { keptAs: provisioning.keptAs, reason: provisioning.reason });
+  // Fails closed: a station with no (readable) settings or no staff PIN verifies nobody, and the
+  // first person at the screen cannot choose the PIN. Only IT's provisioning sets it up.
+  const setUp = isSetUp(initial);
+  if (!setUp) services.logger.log('warn', 'station.not_set_up', { settings: initial.status });
   let settings: Settings = initial.settings;
   let cached: { key: string; client: BiointellicClient } | null = null;
 
@@ -102,6 +110,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     const deleted = audit.purgeOlderThan(settings.auditRetentionDays);
     if (deleted > 0) services.logger.log('info', 'audit.purged', { deleted, days: settings.auditRetentionDays });
   };
+  if (provisioning.status === 'applied') note('station.provisioned', { backend: settings.backend.kind, source: 'provisioning file' });
   purge();
   const purgeTimer = setInterval(purge, 24 * 3_600_000);
   purgeTimer.unref();
@@ -149,12 +158,19 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     if (locked) note('pin.locked', { until: new Date(locked.lockedUntil).toISOString() }, 'warn');
     return false;
   }
+  /** Set whenever the station is set up (requireSetUp first). */
+  const staffPinHash = () => settings.staffPinHash ?? '';
   let staffUntil = 0;
   const staffOpen = () => now() < staffUntil;
   const unlock = () => {
     staffUntil = now() + STAFF_UNLOCK_MS;
     return { until: new Date(staffUntil).toISOString() };
   };
+  function requireSetUp(): void {
+    if (!setUp) {
+      throw new KioskError('station_not_set_up', 'This station is not set up: IT must provision it (a provisioning file or "npm run cli -- provision"). It verifies nobody until then.');
+    }
+  }
   /** The PIN gate is enforced here in main, not only on screen: a renderer cannot skip it. */
   function requireStaff(): void {
     if (!staffOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
@@ -185,7 +201,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     return {
       ...visible,
       passwordStored: await passwordStored(),
-      pinSet: staffPinHash !== null,
+      provisioned: setUp,
       staffUnlockedUntil: staffOpen() ? new Date(staffUntil).toISOString() : null,
     };
   };
@@ -207,8 +223,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return view();
     },
     'staff.unlock': async ({ pin }) => {
-      if (settings.staffPinHash === null) throw new KioskError('pin_not_set', 'No staff PIN has been chosen yet.');
-      if (!(await pinMatches(pin, settings.staffPinHash))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
+      requireSetUp();
+      if (!(await pinMatches(pin, staffPinHash()))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
       // Staff are at the station: a station stopped by repeated unsuccessful checks checks again.
       note('staff.unlocked');
       if (await limits.clear()) note('station.unlocked');
@@ -236,12 +252,10 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { quitting: true as const };
     },
     'staff.setPin': async ({ current, pin }) => {
-      if (settings.staffPinHash !== null && !(current !== undefined && (await pinMatches(current, settings.staffPinHash)))) {
-        throw new KioskError('pin_rejected', 'The current PIN is not correct.');
-      }
-      const first = settings.staffPinHash === null;
+      requireSetUp();
+      if (!(await pinMatches(current, staffPinHash()))) throw new KioskError('pin_rejected', 'The current PIN is not correct.');
       await save({ ...settings, staffPinHash: await hashPassword(pin) });
-      note('pin.set', { first });
+      note('pin.set');
       return unlock();
     },
     'credentials.setPassword': async ({ password }) => {
@@ -259,9 +273,18 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       const { expiresAt } = await (await client()).checkConnection();
       return { tokenExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() };
     },
-    'verification.setIdPhoto': (bytes) => session.setIdPhoto(bytes),
-    'verification.setLivePhoto': (bytes) => session.setLivePhoto(bytes),
-    'verification.run': ({ attempt }) => session.run(attempt),
+    'verification.setIdPhoto': async (bytes) => {
+      requireSetUp();
+      return session.setIdPhoto(bytes);
+    },
+    'verification.setLivePhoto': async (bytes) => {
+      requireSetUp();
+      return session.setLivePhoto(bytes);
+    },
+    'verification.run': async ({ attempt }) => {
+      requireSetUp();
+      return session.run(attempt);
+    },
     'verification.reset': async () => {
       await session.reset();
       return { wiped: true as const };

@@ -4,11 +4,10 @@
  * The count lives in a file beside the settings, so quitting or restarting the kiosk resets
  * nothing; a file that cannot be read counts as a lockout (fail closed). A right PIN clears it.
  */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KioskError } from '../../app/errors';
-import { writeFileAtomic } from '../credentials/settingsFile';
+import { readJsonFile, writeFileAtomic } from '../credentials/settingsFile';
 
 export const PIN_LOCKOUT = { maxFailures: 5, firstLockMs: 60_000, maxLockMs: 60 * 60_000 } as const;
 const FILE = 'staff-pin-lockout.json';
@@ -18,14 +17,9 @@ type State = z.infer<typeof StateSchema>;
 const CLEAR: State = { failures: 0, lockouts: 0, lockedUntil: 0 };
 
 export async function openPinLockout(dataDir: string, now: () => number) {
-  let state: State;
-  let unreadable = false;
-  try {
-    state = StateSchema.parse(JSON.parse(await readFile(join(dataDir, FILE), 'utf8')));
-  } catch (error) {
-    unreadable = (error as NodeJS.ErrnoException).code !== 'ENOENT';
-    state = unreadable ? { failures: 0, lockouts: 1, lockedUntil: now() + PIN_LOCKOUT.firstLockMs } : CLEAR;
-  }
+  const read = await readJsonFile(join(dataDir, FILE), StateSchema);
+  const unreadable = read.status === 'invalid';
+  let state: State = read.status === 'ok' ? read.value : unreadable ? { failures: 0, lockouts: 1, lockedUntil: now() + PIN_LOCKOUT.firstLockMs } : CLEAR;
   const save = (next: State) => {
     state = next;
     return writeFileAtomic(dataDir, FILE, JSON.stringify(next));

@@ -10,10 +10,10 @@
  * timeout) or a capture the service sent back for a retake is not counted.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { KioskError } from '../../app/errors';
-import { writeFileAtomic } from '../credentials/settingsFile';
+import { z } from 'zod';
+import { readJsonFile, writeFileAtomic } from '../credentials/settingsFile';
 
 export const ATTEMPT_LIMITS = { perIdPhoto: 3, stationFailures: 5, windowMs: 10 * 60_000 } as const;
 const FILE = 'station-lock.json';
@@ -22,13 +22,9 @@ const FILE = 'station-lock.json';
 export const idPhotoKey = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 export async function openAttemptLimits(dataDir: string, now: () => number) {
-  let locked: boolean;
-  try {
-    locked = JSON.parse(await readFile(join(dataDir, FILE), 'utf8')).locked !== false;
-  } catch (error) {
-    // Missing: never locked. Unreadable: locked (fail closed).
-    locked = (error as NodeJS.ErrnoException).code !== 'ENOENT';
-  }
+  // Missing: never locked. Unreadable: locked (fail closed).
+  const read = await readJsonFile(join(dataDir, FILE), z.object({ locked: z.boolean() }));
+  let locked = read.status === 'ok' ? read.value.locked : read.status === 'invalid';
   let failures: Array<{ at: number; idKey: string }> = [];
   const recent = () => (failures = failures.filter((f) => now() - f.at < ATTEMPT_LIMITS.windowMs));
   const persist = () => writeFileAtomic(dataDir, FILE, JSON.stringify({ locked }));

@@ -6,6 +6,7 @@ import { Attract } from './screens/Attract';
 import { IdConfirm, IdStep } from './screens/IdStep';
 import { LiveStep } from './screens/LiveStep';
 import { AskStaff, CameraProblemScreen, Checking, Result } from './screens/Outcome';
+import { NotSetUp } from './screens/NotSetUp';
 import { Staff } from './screens/Staff';
 
 /** Any touch, click or key restarts the idle timer; when it runs out the visitor's data is wiped. */
@@ -45,8 +46,10 @@ export function App() {
   useEffect(() => {
     if (flow.step === 'attract') visitEnded();
   }, [flow.step, visitEnded]);
+  const provisioned = useSettings((s) => s.settings?.provisioned);
   useIdleReset();
 
+  if (provisioned === false) return <NotSetUp />;
   switch (flow.step) {
     case 'attract':
       return <Attract />;

@@ -12,7 +12,7 @@ import { startTestServer, type Fault, type TestServer } from '../support/biointe
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../support/kioskBridge';
-import { kioskWithMain } from '../support/mainHost';
+import { importIdPhoto, kioskWithMain } from '../support/mainHost';
 
 let dir: string;
 let camera: string;
@@ -51,7 +51,7 @@ async function kiosk(options: { timeoutMs?: number } = {}) {
 async function visit(page: Page): Promise<string | null> {
   await page.locator('main[data-screen=attract]').waitFor();
   await page.getByRole('button', { name: 'Start check' }).click();
-  await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id.jpg'));
+  await importIdPhoto(page, join(dir, 'id.jpg'));
   await page.getByRole('button', { name: 'Use this photo' }).click();
   await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });
   return page.locator('main').getAttribute('data-outcome');
@@ -115,7 +115,7 @@ describe('camera faults', () => {
   it('shows the unplugged screen when the stream ends mid-capture, and carries on after', async () => {
     const { page } = await kiosk();
     await page.getByRole('button', { name: 'Start check' }).click();
-    await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id.jpg'));
+    await importIdPhoto(page, join(dir, 'id.jpg'));
     await page.getByRole('button', { name: 'Use this photo' }).click();
     await page.locator('main[data-screen=live]').waitFor();
     // Chromium's fake device cannot be unplugged: the track's own 'ended' event is raised instead

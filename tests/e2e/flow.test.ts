@@ -3,7 +3,7 @@
  * and the built-in engine in this process, the camera fed from MJPEG files made from face photos
  * shipped in @vladmandic/face-api. A screenshot of every screen lands in test-results/screens/.
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -16,7 +16,7 @@ import { startTestServer, type TestServer } from '../support/biointellicTestServ
 import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../support/kioskBridge';
-import { kioskWithMain, type MainHost } from '../support/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, type MainHost } from '../support/mainHost';
 
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
 const store = createKeytarStore();
@@ -53,8 +53,8 @@ afterAll(async () => {
 });
 
 /** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
-async function kioskWith(camera: string, engine = embedded) {
-  const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: engine.backend });
+async function kioskWith(camera: string, options: { provisioned?: boolean } = {}) {
+  const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend, ...options });
   open.push(kiosk);
   return { page, main };
 }
@@ -68,7 +68,7 @@ async function throughId(page: Page, idFile: string, capture = false) {
   await page.getByRole('button', { name: 'Start check' }).click();
   await screen(page, 'id');
   if (capture) await shot(page, '02-id');
-  await page.locator('[data-testid=id-file]').setInputFiles(join(dir, idFile));
+  await importIdPhoto(page, join(dir, idFile));
   await screen(page, 'idConfirm');
   if (capture) await shot(page, '03-id-confirm');
   await page.getByRole('button', { name: 'Use this photo' }).click();
@@ -192,8 +192,7 @@ describe('when the service fails', () => {
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Could not check — please see staff');
     await page.getByText('cannot be reached').waitFor();
     // Recovery: staff switch back to the built-in engine; the next visitor is verified.
-    await main.asStaff('246810').catch(() => undefined);
-    await main.call('staff.unlock', { pin: '246810' });
+    await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'local' } });
     await page.getByRole('button', { name: 'Finish' }).click();
     await throughId(page, 'id-same.jpg');
@@ -222,7 +221,7 @@ describe('privacy and language', () => {
     await page.reload();
     await screen(page, 'attract');
     await page.getByRole('button', { name: 'Start check' }).click();
-    await page.locator('[data-testid=id-file]').setInputFiles(join(dir, 'id-same.jpg'));
+    await importIdPhoto(page, join(dir, 'id-same.jpg'));
     await screen(page, 'idConfirm');
     const previewUrl = await page.locator('img.portrait').getAttribute('src');
     expect(previewUrl).toMatch(/^blob:/);
@@ -241,8 +240,8 @@ describe('privacy and language', () => {
     await screen(page, 'attract');
     await page.getByRole('button', { name: 'Staff' }).click();
     await screen(page, 'staff');
-    // First use: staff choose the PIN.
-    await page.getByLabel('Choose a staff PIN (6–12 digits)').fill('432100');
+    // The PIN IT provisioned (mainHost's STAFF_PIN); nobody at the screen chooses one.
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await screen(page, 'staffSettings');
     await page.getByText('Built-in engine (works offline)').waitFor();
@@ -257,7 +256,37 @@ describe('privacy and language', () => {
     await page.getByLabel('Enter the staff PIN').fill('111111');
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText('That PIN is not correct.').waitFor();
-    expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
+    expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
+  });
+
+  it('opens the file dialog for an ID import only after the staff PIN', async () => {
+    const { page } = await kioskWith(cameras.empty!);
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await screen(page, 'id');
+    let dialogs = 0;
+    page.on('filechooser', () => dialogs++);
+    await page.getByRole('button', { name: 'Import a file (staff)' }).click();
+    await page.getByLabel('Enter the staff PIN').fill('111111');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByText('That PIN is not correct.').waitFor();
+    // No file input exists to open a dialog with, and none was opened.
+    expect(await page.locator('input[type=file]').count()).toBe(0);
+    expect(dialogs).toBe(0);
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Choose the file' }).click();
+    await (await chooser).setFiles(join(dir, 'id-same.jpg'));
+    await screen(page, 'idConfirm');
+  });
+
+  it('shows "This station is not set up" and verifies nobody until IT provisions it', async () => {
+    const { page, main } = await kioskWith(cameras.good!, { provisioned: false });
+    await screen(page, 'notSetUp');
+    await shot(page, '13-not-set-up');
+    expect(await page.getByRole('button').count()).toBe(0);
+    await expect(main.call('verification.setIdPhoto', new Uint8Array(await readFile(join(dir, 'id-same.jpg'))))).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
   });
 
   it('switches to French and back for the next visitor', async () => {

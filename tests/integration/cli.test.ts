@@ -1,10 +1,11 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { makeJpeg, makePng } from '../support/images';
+import { hostMain } from '../support/mainHost';
 import { runCli } from '../support/runCli';
 
 let server: TestServer;
@@ -113,5 +114,43 @@ describe('npm run cli', () => {
     const run = await runCli(['auth'], { env, dataDir });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Authenticated as admin at ${server.url}`);
+  });
+
+  it('provisions a station for IT, with the PIN from standard input, that main then opens as set up', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-cli-provision-'));
+    const run = await runCli(['provision', '--backend', server.url, '--user', 'admin', '--station', 'Desk 9'], { dataDir, stdin: '531975\n' });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`set up for ${server.url} as admin`);
+    const settings = await readFile(join(dataDir, 'settings.json'), 'utf8');
+    expect(settings).toMatch(/"staffPinHash": "scrypt\$/);
+    expect(settings).not.toContain('531975');
+    const main = await hostMain({ dataDir });
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { provisioned: true, stationName: 'Desk 9', backend: { kind: 'remote', url: server.url, userId: 'admin' } } });
+    await expect(main.call('staff.unlock', { pin: '531975' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('writes a provisioning file for an installer or MDM, which main applies on its next start', async () => {
+    const out = join(dir, 'provisioning.json');
+    const run = await runCli(['provision', '--backend', 'local', '--out', out], { stdin: '246813' });
+    expect(run.code).toBe(0);
+    const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-cli-drop-'));
+    await writeFile(join(dataDir, 'provisioning.json'), await readFile(out));
+    const main = await hostMain({ dataDir });
+    await expect(main.call('staff.unlock', { pin: '246813' })).resolves.toMatchObject({ ok: true });
+  });
+
+  it('refuses to provision without a proper PIN or backend, and writes nothing', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kiosk-cli-provision-'));
+    for (const [args, stdin] of [
+      [['provision', '--backend', 'local'], '1234'],
+      [['provision'], '246810'],
+      [['provision', '--backend', 'not a url', '--user', 'x'], '246810'],
+    ] as const) {
+      const run = await runCli([...args], { dataDir, stdin });
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toMatch(/^error \[(invalid_request|settings_invalid)\]/);
+    }
+    await expect(readFile(join(dataDir, 'settings.json'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keychainAccount, createKeytarStore } from '../../main/credentials/keychain';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { makeJpeg } from '../support/images';
-import { hostMain } from '../support/mainHost';
+import { hashPassword } from '../../engine/http/users';
+import { STAFF_PIN, hostMain } from '../support/mainHost';
 
 let server: TestServer;
 let userId: string;
@@ -27,15 +29,60 @@ async function configured() {
   return main;
 }
 
-describe('a fresh machine', () => {
-  it('starts with no data folder yet, and creates it with the settings and audit log inside', async () => {
-    const { mkdtemp, readdir } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+describe('a station IT has not set up (fails closed)', () => {
+  const refusesEveryone = async (main: Awaited<ReturnType<typeof hostMain>>) => {
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { provisioned: false } });
+    await expect(main.call('verification.setIdPhoto', await makeJpeg(400, 400))).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    // Nobody at the screen can choose the PIN or open staff settings.
+    await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    await expect(main.call('staff.setPin', { current: '000000', pin: '135790' })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    await expect(main.call('settings.update', { backend: { kind: 'local' } })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  };
+
+  it('verifies nobody on a fresh machine, and writes no settings of its own', async () => {
     const dataDir = `${await mkdtemp(`${tmpdir()}/kiosk-fresh-`)}/not/there/yet`;
     const main = await hostMain({ dataDir });
-    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { backend: { kind: 'local' } } });
-    await main.asStaff();
-    expect((await readdir(dataDir)).sort()).toEqual(expect.arrayContaining(['audit.sqlite', 'settings.json']));
+    await refusesEveryone(main);
+    expect(await readdir(dataDir)).not.toContain('settings.json');
+    expect(await readdir(dataDir)).toContain('audit.sqlite');
+  });
+
+  it('keeps a corrupt settings file aside and stays closed instead of falling back to the built-in engine', async () => {
+    const configured = await hostMain();
+    await configured.asStaff();
+    await configured.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+    await writeFile(join(configured.dataDir, 'settings.json'), '{ "backend": { "kind": "remote", "url": ');
+    const restarted = await hostMain({ dataDir: configured.dataDir });
+    await refusesEveryone(restarted);
+    const files = await readdir(configured.dataDir);
+    expect(files.filter((f) => f.startsWith('settings.json.corrupt-'))).toHaveLength(1);
+    expect(files).not.toContain('settings.json');
+    expect(restarted.logs.some((l) => l.includes('settings.corrupt'))).toBe(true);
+  });
+
+  it("is set up by IT's provisioning file, applied once and recorded in the audit log", async () => {
+    const dataDir = await mkdtemp(`${tmpdir()}/kiosk-provision-`);
+    const provisioning = { backend: { kind: 'remote', url: server.url, userId }, staffPinHash: await hashPassword('864200'), stationName: 'Front desk 2' };
+    await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify(provisioning));
+    const main = await hostMain({ dataDir });
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { provisioned: true, stationName: 'Front desk 2', backend: { kind: 'remote', url: server.url } } });
+    await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
+    const files = await readdir(dataDir);
+    expect(files).not.toContain('provisioning.json');
+    expect(files.filter((f) => f.startsWith('provisioning.json.applied-'))).toHaveLength(1);
+    const db = new Database(join(dataDir, 'audit.sqlite'), { readonly: true });
+    expect(db.prepare("SELECT detail FROM staff_action WHERE action = 'station.provisioned'").all()).toEqual([{ detail: expect.stringContaining('remote') }]);
+    db.close();
+  });
+
+  it('refuses a provisioning file that does not validate, keeps it aside and changes nothing', async () => {
+    const dataDir = await mkdtemp(`${tmpdir()}/kiosk-provision-`);
+    await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify({ backend: { kind: 'local' }, staffPinHash: '123456' }));
+    const main = await hostMain({ dataDir });
+    await refusesEveryone(main);
+    expect((await readdir(dataDir)).filter((f) => f.startsWith('provisioning.json.rejected-'))).toHaveLength(1);
+    expect(main.logs.find((l) => l.includes('provisioning.rejected'))).toContain('scrypt');
   });
 });
 
@@ -66,16 +113,15 @@ describe('the staff PIN', () => {
     const main = await hostMain();
     await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('credentials.setPassword', { password: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await expect(main.call('staff.unlock', { pin: '000000' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_not_set' } });
-    await expect(main.call('staff.setPin', { pin: '12' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await expect(main.call('staff.setPin', { pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '12' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await main.asStaff('246810');
-    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, pinSet: true } });
+    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
     await main.call('staff.lock');
     await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('staff.unlock', { pin: '111111' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
-    await expect(main.call('staff.setPin', { pin: '999999' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    await expect(main.call('staff.setPin', { current: '999999', pin: '135790' })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
     await expect(main.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
     await expect(main.call('settings.update', { language: 'fr' })).resolves.toMatchObject({ ok: true, data: { language: 'fr', debug: true } });
   });
@@ -121,15 +167,16 @@ describe('the staff PIN', () => {
     await main.call('settings.update', { debug: false });
     await main.call('staff.unlock', { pin: '000000' });
     await main.call('staff.unlock', { pin: '246810' });
+    await main.call('staff.setPin', { current: '246810', pin: '135790' });
     await main.call('audit.exportCsv', {});
     await main.call('staff.quitKiosk');
     await expect.poll(() => quit).toBe(1);
     const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT station, action, detail FROM staff_action ORDER BY id').all() as Array<{ station: string; action: string; detail: string }>;
     db.close();
-    expect(rows.map((r) => r.action)).toEqual(['pin.set', 'settings.updated', 'debug.on', 'settings.updated', 'debug.off', 'pin.rejected', 'staff.unlocked', 'audit.exported', 'kiosk.quit']);
+    expect(rows.map((r) => r.action)).toEqual(['staff.unlocked', 'settings.updated', 'debug.on', 'settings.updated', 'debug.off', 'pin.rejected', 'staff.unlocked', 'pin.set', 'audit.exported', 'kiosk.quit']);
     expect(rows.at(-1)!.station).toBe('Desk 4');
-    expect(JSON.stringify(rows)).not.toMatch(/246810|000000|scrypt/);
+    expect(JSON.stringify(rows)).not.toMatch(/246810|135790|000000|scrypt/);
   });
 
   it('quits kiosk mode only for staff', async () => {
@@ -144,10 +191,9 @@ describe('the staff PIN', () => {
 
   it('never shows the PIN hash and stores it hashed', async () => {
     const main = await hostMain();
-    await main.asStaff('975310');
+    await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '975310' })).resolves.toMatchObject({ ok: true });
     const view = await main.call('settings.get');
     expect(JSON.stringify(view)).not.toMatch(/scrypt|975310/);
-    const { readFile } = await import('node:fs/promises');
     const file = await readFile(`${main.dataDir}/settings.json`, 'utf8');
     expect(file).toMatch(/"staffPinHash": "scrypt\$/);
     expect(file).not.toContain('975310');

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,19 +7,43 @@ import { createKeytarStore } from '../../main/credentials/keychain';
 import { createDispatcher, type SenderInfo } from '../../main/ipc/dispatcher';
 import { createHandlers, type LocalBackend } from '../../main/ipc/handlers';
 import { createLogger } from '../../main/log';
+import { writeSettings } from '../../main/credentials/settingsFile';
+import { provisioned } from '../../main/settings/provisioning';
+import { DEFAULT_SETTINGS } from '../../app/settings';
+import { hashPassword } from '../../engine/http/users';
 import { openKiosk, type KioskPage } from './kioskBridge';
 
 export const TRUSTED_ORIGIN = 'app://kiosk';
 export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFrame: true };
+/** The staff PIN every test station is provisioned with. */
+export const STAFF_PIN = '246810';
+
+/** What IT's provisioning does (main/settings/provisioning.ts): the built-in engine and a staff PIN. */
+export async function provisionStation(dataDir: string, pin = STAFF_PIN): Promise<void> {
+  await writeSettings(dataDir, provisioned(DEFAULT_SETTINGS, { backend: { kind: 'local' }, staffPinHash: await hashPassword(pin) }));
+}
 
 /**
  * main's real handler table behind the real dispatcher, as Electron would host it, with the real
- * keychain, a fresh data directory and every log line, progress event and IPC result kept.
+ * keychain, a fresh data directory (provisioned with STAFF_PIN unless `provisioned: false`) and
+ * every log line, progress event and IPC result kept.
  */
 export async function hostMain(
-  options: { localBackend?: () => Promise<LocalBackend>; trustedOrigin?: string; onProgress?: (p: Progress) => void; quit?: () => void; dataDir?: string; now?: () => number } = {},
+  options: {
+    localBackend?: () => Promise<LocalBackend>;
+    trustedOrigin?: string;
+    onProgress?: (p: Progress) => void;
+    quit?: () => void;
+    dataDir?: string;
+    now?: () => number;
+    provisioned?: boolean;
+  } = {},
 ) {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'kiosk-main-')));
+  let dataDir = options.dataDir;
+  if (!dataDir) {
+    dataDir = await mkdtemp(join(tmpdir(), 'kiosk-main-'));
+    if (options.provisioned !== false) await provisionStation(dataDir);
+  }
   const logs: string[] = [];
   const progress: Progress[] = [];
   const results: unknown[] = [];
@@ -57,10 +82,10 @@ export async function hostMain(
     dispatch: invoke,
     invoke,
     call,
-    /** Chooses the staff PIN (first run), which also unlocks staff-only requests. */
-    async asStaff(pin = '246810') {
-      const result = await call('staff.setPin', { pin });
-      if (!result.ok) throw new Error(`staff.setPin failed: ${result.error.code}`);
+    /** Unlocks staff-only requests with the staff PIN. */
+    async asStaff(pin = STAFF_PIN) {
+      const result = await call('staff.unlock', { pin });
+      if (!result.ok) throw new Error(`staff.unlock failed: ${result.error.code}`);
     },
   };
 }
@@ -74,6 +99,7 @@ export async function kioskWithMain(options: {
   cameraAllowed?: boolean;
   localBackend?: () => Promise<LocalBackend>;
   setup?: (main: MainHost) => Promise<void>;
+  provisioned?: boolean;
 }) {
   let kiosk: KioskPage | undefined;
   let main: MainHost | undefined;
@@ -85,6 +111,7 @@ export async function kioskWithMain(options: {
         trustedOrigin: origin,
         onProgress: (p) => kiosk?.emitProgress(p),
         ...(options.localBackend ? { localBackend: options.localBackend } : {}),
+        ...(options.provisioned === undefined ? {} : { provisioned: options.provisioned }),
       });
       await options.setup?.(main);
       return main.dispatch;
@@ -94,3 +121,11 @@ export async function kioskWithMain(options: {
 }
 
 export type MainHost = Awaited<ReturnType<typeof hostMain>>;
+
+/** The ID step's "Import a file", behind the staff PIN as on a kiosk: the PIN, then the file. */
+export async function importIdPhoto(page: Page, file: string, pin = STAFF_PIN): Promise<void> {
+  await page.getByRole('button', { name: 'Import a file (staff)' }).click();
+  await page.getByLabel('Enter the staff PIN').fill(pin);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.locator('[data-testid=id-file]').setInputFiles(file);
+}

@@ -7,7 +7,8 @@ export const en = {
     title: 'Photograph the ID',
     hint: 'Hold the ID inside the frame, photo side up, without glare.',
     capture: 'Take photo',
-    import: 'Import a file',
+    import: 'Import a file (staff)',
+    chooseFile: 'Choose the file',
     finding: 'Looking for the portrait…',
     noFace: 'No portrait found on the ID. Try again with less glare.',
     tooSmall: 'The portrait is too small. Hold the ID closer.',
@@ -71,6 +72,12 @@ export const en = {
     protocol_error: 'The verification service sent an unexpected answer. Staff: check the service URL.',
     unauthorized: 'The verification service refused this kiosk. Staff: check the account.',
     other: 'Something went wrong. Please ask a member of staff.',
+    station_not_set_up: 'This station is not set up yet. IT must provision it before it can check anyone.',
+  },
+  notSetUp: {
+    title: 'This station is not set up',
+    detail: 'It checks nobody until IT sets it up with its staff PIN and verification service.',
+    how: 'IT: drop a provisioning file into the kiosk’s data folder, or run “npm run cli -- provision”, then restart the kiosk.',
   },
   askStaff: { title: 'Please ask a member of staff', detail: 'We could not complete the check after three attempts.' },
   camera: {
@@ -99,7 +106,6 @@ export const en = {
   staff: {
     title: 'Staff settings',
     enterPin: 'Enter the staff PIN',
-    choosePin: 'Choose a staff PIN (6–12 digits)',
     unlock: 'Unlock',
     wrongPin: 'That PIN is not correct.',
     pinLocked: 'Too many wrong PINs: the staff PIN is locked for a while. Try again later.',

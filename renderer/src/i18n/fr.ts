@@ -8,7 +8,8 @@ export const fr: Messages = {
     title: 'Photographier la pièce d’identité',
     hint: 'Tenez la pièce dans le cadre, côté photo visible, sans reflet.',
     capture: 'Prendre la photo',
-    import: 'Importer un fichier',
+    import: 'Importer un fichier (personnel)',
+    chooseFile: 'Choisir le fichier',
     finding: 'Recherche du portrait…',
     noFace: 'Aucun portrait trouvé sur la pièce. Réessayez avec moins de reflets.',
     tooSmall: 'Le portrait est trop petit. Rapprochez la pièce.',
@@ -72,6 +73,12 @@ export const fr: Messages = {
     protocol_error: 'Le service a envoyé une réponse inattendue. Personnel : vérifiez l’URL du service.',
     unauthorized: 'Le service a refusé cette borne. Personnel : vérifiez le compte.',
     other: 'Un problème est survenu. Adressez-vous au personnel.',
+    station_not_set_up: 'Ce poste n’est pas encore configuré. Le service informatique doit le configurer avant toute vérification.',
+  },
+  notSetUp: {
+    title: 'Ce poste n’est pas configuré',
+    detail: 'Il ne vérifie personne tant que le service informatique ne l’a pas configuré avec son code du personnel et son service de vérification.',
+    how: 'Service informatique : déposez un fichier de configuration dans le dossier de données du kiosque, ou lancez « npm run cli -- provision », puis redémarrez le kiosque.',
   },
   askStaff: { title: 'Adressez-vous au personnel', detail: 'La vérification n’a pas abouti après trois essais.' },
   camera: {
@@ -100,7 +107,6 @@ export const fr: Messages = {
   staff: {
     title: 'Réglages du personnel',
     enterPin: 'Saisissez le code du personnel',
-    choosePin: 'Choisissez un code du personnel (6 à 12 chiffres)',
     unlock: 'Déverrouiller',
     wrongPin: 'Ce code est incorrect.',
     pinLocked: 'Trop de codes incorrects : le code du personnel est bloqué pour un moment. Réessayez plus tard.',

@@ -4,6 +4,8 @@ import { extractPortrait, type PortraitResult } from '../guidance/portrait';
 import { useCamera } from '../guidance/useCamera';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/store';
+import { kiosk } from '../services/kiosk';
+import { PinForm } from './PinForm';
 
 export function IdStep() {
   const { t } = useTranslation();
@@ -12,6 +14,8 @@ export function IdStep() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  // Importing opens the OS file dialog, a way out of kiosk mode: only after the staff PIN.
+  const [importing, setImporting] = useState<'no' | 'pin' | 'file'>('no');
   const idPhotoCaptured = useVerification((s) => s.idPhotoCaptured);
   const resetAll = useVerification((s) => s.resetAll);
 
@@ -41,21 +45,37 @@ export function IdStep() {
         <button className="primary" disabled={busy} onClick={() => videoRef.current && void use(extractPortrait(videoRef.current))}>
           {t('id.capture')}
         </button>
-        <button disabled={busy} onClick={() => fileRef.current?.click()}>{t('id.import')}</button>
+        {importing === 'file' ? (
+          <button disabled={busy} onClick={() => fileRef.current?.click()}>{t('id.chooseFile')}</button>
+        ) : (
+          <button disabled={busy || importing === 'pin'} onClick={() => setImporting('pin')}>{t('id.import')}</button>
+        )}
         <button className="quiet" onClick={() => void resetAll()}>{t('common.cancel')}</button>
-        <input
-          ref={fileRef}
-          type="file"
-          accept="image/jpeg,image/png,image/webp"
-          hidden
-          data-testid="id-file"
-          onChange={(event) => {
-            const file = event.target.files?.[0];
-            event.target.value = '';
-            if (file) void use(createImageBitmap(file).then(extractPortrait));
+        {importing === 'file' && (
+          <input
+            ref={fileRef}
+            type="file"
+            accept="image/jpeg,image/png,image/webp"
+            hidden
+            data-testid="id-file"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              event.target.value = '';
+              setImporting('no');
+              if (file) void use(createImageBitmap(file).then(extractPortrait));
+            }}
+          />
+        )}
+      </div>
+      {importing === 'pin' && (
+        <PinForm
+          onOpen={() => {
+            // The PIN opened this one import, not staff settings.
+            void kiosk().staff.lock();
+            setImporting('file');
           }}
         />
-      </div>
+      )}
     </main>
   );
 }

@@ -4,6 +4,7 @@ import type { KioskErrorData } from '../../../app/errors';
 import { canRetry, type Flow } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/store';
+import { errorWords } from '../i18n/errorWords';
 
 /** How long a result stays up before the kiosk wipes it and returns to the start. */
 const RESULT_SECONDS = 12;
@@ -25,9 +26,7 @@ function adviceFor(error: KioskErrorData, t: (key: string) => string): string {
     const advice = t(key);
     return advice === key ? t('advice.generic') : advice;
   }
-  const key = `errors.${error.code}`;
-  const text = t(key);
-  return text === key ? t('errors.other') : text;
+  return errorWords(error.code, t);
 }
 
 export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'failed' }> }) {

@@ -6,28 +6,7 @@ import { useVerification } from '../flow/store';
 import { listCameras } from '../services/camera';
 import { kiosk } from '../services/kiosk';
 import { AuditView } from './AuditView';
-
-function PinGate({ pinSet, onOpen }: { pinSet: boolean; onOpen: () => void }) {
-  const { t } = useTranslation();
-  const [pin, setPin] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  async function submit() {
-    const result = pinSet ? await kiosk().staff.unlock({ pin }) : await kiosk().staff.setPin({ pin });
-    setPin('');
-    if (result.ok) onOpen();
-    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.code === 'pin_locked' ? t('staff.pinLocked') : result.error.message);
-  }
-  return (
-    <form className="pin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      <label>
-        {pinSet ? t('staff.enterPin') : t('staff.choosePin')}
-        <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-      </label>
-      {error && <p role="alert">{error}</p>}
-      <button className="primary" type="submit">{t('staff.unlock')}</button>
-    </form>
-  );
-}
+import { PinForm } from './PinForm';
 
 export function Staff() {
   const { t } = useTranslation();
@@ -63,7 +42,7 @@ export function Staff() {
     return (
       <main className="screen staff" data-screen="staff">
         <h1>{t('staff.title')}</h1>
-        <PinGate pinSet={settings.pinSet} onOpen={() => { setOpen(true); void loaded(); }} />
+        <PinForm onOpen={() => { setOpen(true); void loaded(); }} />
         <button onClick={() => void close()}>{t('common.back')}</button>
       </main>
     );

@@ -1,0 +1,27 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorWords } from '../i18n/errorWords';
+import { kiosk } from '../services/kiosk';
+
+/** The staff PIN, checked by main (staff.unlock, with its lockout). `onOpen` runs once it is right. */
+export function PinForm({ onOpen }: { onOpen: () => void }) {
+  const { t } = useTranslation();
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  async function submit() {
+    const result = await kiosk().staff.unlock({ pin });
+    setPin('');
+    if (result.ok) onOpen();
+    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.code === 'pin_locked' ? t('staff.pinLocked') : errorWords(result.error.code, t));
+  }
+  return (
+    <form className="pin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      <label>
+        {t('staff.enterPin')}
+        <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+      </label>
+      {error && <p role="alert">{error}</p>}
+      <button className="primary" type="submit">{t('staff.unlock')}</button>
+    </form>
+  );
+}

@@ -158,19 +158,26 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     if (locked) note('pin.locked', { until: new Date(locked.lockedUntil).toISOString() }, 'warn');
     return false;
   }
-  /** Set whenever the station is set up (requireSetUp first). */
-  const staffPinHash = () => settings.staffPinHash ?? '';
   let staffUntil = 0;
   const staffOpen = () => now() < staffUntil;
   const unlock = () => {
     staffUntil = now() + STAFF_UNLOCK_MS;
     return { until: new Date(staffUntil).toISOString() };
   };
-  function requireSetUp(): void {
-    if (!setUp) {
+  /** The PIN hash IT provisioned; on a station that is not set up, station_not_set_up. */
+  function provisionedPinHash(): string {
+    if (!setUp || settings.staffPinHash === null) {
       throw new KioskError('station_not_set_up', 'This station is not set up: IT must provision it (a provisioning file or "npm run cli -- provision"). It verifies nobody until then.');
     }
+    return settings.staffPinHash;
   }
+  /** A visitor's request: refused on a station that is not set up. */
+  const whenSetUp =
+    <I, O>(handler: (input: I) => Promise<O>) =>
+    async (input: I) => {
+      provisionedPinHash();
+      return handler(input);
+    };
   /** The PIN gate is enforced here in main, not only on screen: a renderer cannot skip it. */
   function requireStaff(): void {
     if (!staffOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
@@ -223,8 +230,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return view();
     },
     'staff.unlock': async ({ pin }) => {
-      requireSetUp();
-      if (!(await pinMatches(pin, staffPinHash()))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
+      if (!(await pinMatches(pin, provisionedPinHash()))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
       // Staff are at the station: a station stopped by repeated unsuccessful checks checks again.
       note('staff.unlocked');
       if (await limits.clear()) note('station.unlocked');
@@ -252,8 +258,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { quitting: true as const };
     },
     'staff.setPin': async ({ current, pin }) => {
-      requireSetUp();
-      if (!(await pinMatches(current, staffPinHash()))) throw new KioskError('pin_rejected', 'The current PIN is not correct.');
+      if (!(await pinMatches(current, provisionedPinHash()))) throw new KioskError('pin_rejected', 'The current PIN is not correct.');
       await save({ ...settings, staffPinHash: await hashPassword(pin) });
       note('pin.set');
       return unlock();
@@ -273,18 +278,9 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       const { expiresAt } = await (await client()).checkConnection();
       return { tokenExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() };
     },
-    'verification.setIdPhoto': async (bytes) => {
-      requireSetUp();
-      return session.setIdPhoto(bytes);
-    },
-    'verification.setLivePhoto': async (bytes) => {
-      requireSetUp();
-      return session.setLivePhoto(bytes);
-    },
-    'verification.run': async ({ attempt }) => {
-      requireSetUp();
-      return session.run(attempt);
-    },
+    'verification.setIdPhoto': whenSetUp(session.setIdPhoto),
+    'verification.setLivePhoto': whenSetUp(session.setLivePhoto),
+    'verification.run': whenSetUp(({ attempt }) => session.run(attempt)),
     'verification.reset': async () => {
       await session.reset();
       return { wiped: true as const };

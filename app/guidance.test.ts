@@ -64,13 +64,13 @@ describe('nextInstruction', () => {
     expect(nextInstruction(frame({ faces: [face(), face({ box: { x: 50, y: 50, width: 60, height: 70 } })] }))).toBe('good');
   });
 
-  it("keeps the distance inside the document's 85–95 px between the pupils, 2 px in from each edge", () => {
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 93 })] }))).toBe('good');
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 93.5 })] }))).toBe('moveBack');
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 92 })] }), 'moveBack')).toBe('moveBack');
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 91 })] }), 'moveBack')).toBe('good');
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 87 })] }))).toBe('good');
-    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 86.5 })] }))).toBe('moveCloser');
+  it("keeps the distance inside the document's 85–95 px between the pupils", () => {
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 94 })] }))).toBe('good');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 94.5 })] }))).toBe('moveBack');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 93 })] }), 'moveBack')).toBe('moveBack');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 92 })] }), 'moveBack')).toBe('good');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 86 })] }))).toBe('good');
+    expect(nextInstruction(frame({ faces: [face({ interpupillaryPx: 85.5 })] }))).toBe('moveCloser');
   });
 
   it('has hysteresis: a shown instruction clears only well inside its limit, a passing rule fails only past it', () => {

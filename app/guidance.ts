@@ -81,12 +81,13 @@ export const GUIDANCE = {
    * Guidance measures the pupils on a 640-px downscale, the service on the full frame (both
    * letterboxed to a square). On 228 frontal frames of real webcam footage at kiosk distance the
    * downscale read a median 0.0 px off the full frame, 2.0 px high at p90 and 5.0 px at most
-   * (README, "Guidance rules"): the window's edge (`leave`) sits 2 px inside the service's
-   * minimum and 2 px inside the document's maximum (85–95), and the frame guidance sends is
-   * re-checked at full size against that window first (captureRuleBroken, useGuidance.ts).
+   * (README, "Guidance rules"). The hard guard is the full-size re-check of the frame guidance
+   * sends against the document's 85–95 (captureRuleBroken, useGuidance.ts); the window's edges
+   * (`leave`) sit 1 px inside it. With 2 px, the 3-px band a shown instruction had to clear
+   * (89–91) was narrower than a real visitor's sway: one of the two real clips was never captured.
    */
-  minIpd: { enter: ipd.min + 4, leave: ipd.min + 2 } satisfies Band,
-  maxIpd: { enter: ipd.documentMax - 4, leave: ipd.documentMax - 2 } satisfies Band,
+  minIpd: { enter: ipd.min + 3, leave: ipd.min + 1 } satisfies Band,
+  maxIpd: { enter: ipd.documentMax - 3, leave: ipd.documentMax - 1 } satisfies Band,
   /** The face centre must lie within this fraction of the frame from its centre (the oval). */
   maxCentreOffset: { enter: 0.15, leave: 0.18 } satisfies Band,
   /** Stricter than the service's ±23°/±33°: a visitor drifting a little still passes the service. */

@@ -25,7 +25,12 @@ describe('contract', () => {
 
   it('never lets a password or the PIN hash be read back through settings', () => {
     const view = contract['settings.get'].result.parse({
-      ...DEFAULT_SETTINGS, passwordStored: true, provisioned: true, staffUnlockedUntil: null, password: 'x', staffPinHash: 'scrypt$x',
+      ...DEFAULT_SETTINGS,
+      passwordStored: true,
+      provisioned: true,
+      staffUnlockedUntil: null,
+      password: 'x',
+      staffPinHash: 'scrypt$x',
     });
     expect(view).not.toHaveProperty('password');
     expect(view).not.toHaveProperty('staffPinHash');
@@ -42,9 +47,21 @@ describe('contract', () => {
 
 describe('errors', () => {
   it('includes every code the foundation promises', () => {
-    for (const code of ['credentials_missing', 'credentials_rejected', 'keychain_unavailable', 'network_unreachable',
-      'timeout', 'server_error', 'protocol_error', 'unauthorized', 'image_invalid', 'image_too_small',
-      'image_too_large', 'face_rejected', 'cancelled'] as const) {
+    for (const code of [
+      'credentials_missing',
+      'credentials_rejected',
+      'keychain_unavailable',
+      'network_unreachable',
+      'timeout',
+      'server_error',
+      'protocol_error',
+      'unauthorized',
+      'image_invalid',
+      'image_too_small',
+      'image_too_large',
+      'face_rejected',
+      'cancelled',
+    ] as const) {
       expect(ERROR_CODES).toContain(code);
     }
   });
@@ -52,10 +69,15 @@ describe('errors', () => {
   it('keeps the service code of a rejection and hides the text of unknown throwables', () => {
     const rejected = new KioskError('face_rejected', 'too small', { service: { code: 'FACE_TOO_SMALL', message: 'IPD' } });
     expect(toErrorData(rejected)).toEqual({
-      code: 'face_rejected', message: 'too small', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'IPD' },
+      code: 'face_rejected',
+      message: 'too small',
+      retriable: false,
+      service: { code: 'FACE_TOO_SMALL', message: 'IPD' },
     });
     expect(toErrorData(new Error('secret detail'))).toEqual({
-      code: 'protocol_error', message: 'An unexpected internal error occurred.', retriable: false,
+      code: 'protocol_error',
+      message: 'An unexpected internal error occurred.',
+      retriable: false,
     });
     expect(new KioskError('timeout', 'x').retriable).toBe(true);
   });

@@ -56,11 +56,7 @@ export class KioskError extends Error {
   readonly retriable: boolean;
   readonly service?: { code: string; message: string };
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { service?: { code: string; message: string }; cause?: unknown; retriable?: boolean } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { service?: { code: string; message: string }; cause?: unknown; retriable?: boolean } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'KioskError';
     this.code = code;
@@ -81,10 +77,7 @@ export class KioskError extends Error {
 export type Result<T> = { ok: true; data: T } | { ok: false; error: KioskErrorData };
 
 export function resultSchema<T extends z.ZodType>(data: T) {
-  return z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), data }),
-    z.object({ ok: z.literal(false), error: KioskErrorSchema }),
-  ]);
+  return z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), data }), z.object({ ok: z.literal(false), error: KioskErrorSchema })]);
 }
 
 /** Anything thrown becomes a contract error; unknown throwables never leak their text. */

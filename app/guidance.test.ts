@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceMetrics } from './faceRules';
-import { GUIDANCE, advanceHold, faceLight, nextInstruction, settleInstruction, startHold, type FaceLight, type FrameObservation, type Instruction, type ShownInstruction } from './guidance';
+import {
+  GUIDANCE,
+  advanceHold,
+  faceLight,
+  nextInstruction,
+  settleInstruction,
+  startHold,
+  type FaceLight,
+  type FrameObservation,
+  type Instruction,
+  type ShownInstruction,
+} from './guidance';
 
 const face = (over: Partial<FaceMetrics> = {}): FaceMetrics => ({
   box: { x: 540, y: 250, width: 200, height: 230 },
@@ -111,10 +122,18 @@ describe('faceLight', () => {
 
 describe('settleInstruction', () => {
   const run = (answers: Array<[Instruction, number]>) =>
-    answers.reduce<ShownInstruction[]>((states, [answer, t]) => [...states, settleInstruction(states.at(-1) ?? { shown: null, candidate: null, candidateSince: 0 }, answer, t)], []);
+    answers.reduce<ShownInstruction[]>(
+      (states, [answer, t]) => [...states, settleInstruction(states.at(-1) ?? { shown: null, candidate: null, candidateSince: 0 }, answer, t)],
+      [],
+    );
 
   it('shows the first answer at once, and a new one only after it has held', () => {
-    const states = run([['moveCloser', 0], ['good', 100], ['good', 100 + GUIDANCE.instructionHoldMs - 1], ['good', 100 + GUIDANCE.instructionHoldMs]]);
+    const states = run([
+      ['moveCloser', 0],
+      ['good', 100],
+      ['good', 100 + GUIDANCE.instructionHoldMs - 1],
+      ['good', 100 + GUIDANCE.instructionHoldMs],
+    ]);
     expect(states.map((s) => s.shown)).toEqual(['moveCloser', 'moveCloser', 'moveCloser', 'good']);
   });
 
@@ -176,7 +195,11 @@ describe('advanceHold', () => {
 
   it('marks the sharpest compliant frame of the window as the one to keep', () => {
     // Frame 10 is the sharpest and compliant; frame 12 is sharper but not compliant.
-    const steps = feed(60, (i) => i !== 12, (i) => (i === 10 ? 90 : i === 12 ? 200 : 50));
+    const steps = feed(
+      60,
+      (i) => i !== 12,
+      (i) => (i === 10 ? 90 : i === 12 ? 200 : 50),
+    );
     const bestMarks = steps.map((s, i) => (s.isBest ? i : -1)).filter((i) => i >= 0);
     expect(bestMarks).toContain(10);
     expect(bestMarks.filter((i) => i > 10)).toEqual([]);

@@ -144,7 +144,8 @@ export function nextInstruction(frame: FrameObservation, showing: Instruction | 
   const is = (instruction: Instruction) => showing === instruction;
   // Turning the head shortens the pupils' distance on camera (a third at 33° on real footage):
   // a turned face is told to look straight before it is judged for distance.
-  if (over(Math.abs(face.yawDeg), GUIDANCE.maxYawDeg, is('lookStraight')) || over(Math.abs(face.pitchDeg), GUIDANCE.maxPitchDeg, is('lookStraight'))) return 'lookStraight';
+  if (over(Math.abs(face.yawDeg), GUIDANCE.maxYawDeg, is('lookStraight')) || over(Math.abs(face.pitchDeg), GUIDANCE.maxPitchDeg, is('lookStraight')))
+    return 'lookStraight';
   if (under(face.interpupillaryPx, GUIDANCE.minIpd, is('moveCloser')) || face.sizePx < FACE_RULES.minFacePx) return 'moveCloser';
   if (over(face.interpupillaryPx, GUIDANCE.maxIpd, is('moveBack'))) return 'moveBack';
   const cx = (face.box.x + face.box.width / 2) / frame.width - 0.5;
@@ -177,7 +178,9 @@ export function settleInstruction(state: ShownInstruction, latest: Instruction, 
   if (state.shown === null) return { shown: latest, candidate: latest, candidateSince: now };
   if (latest === state.shown) return { ...state, candidate: latest, candidateSince: now };
   const since = latest === state.candidate ? state.candidateSince : now;
-  return now - since >= GUIDANCE.instructionHoldMs ? { shown: latest, candidate: latest, candidateSince: now } : { ...state, candidate: latest, candidateSince: since };
+  return now - since >= GUIDANCE.instructionHoldMs
+    ? { shown: latest, candidate: latest, candidateSince: now }
+    : { ...state, candidate: latest, candidateSince: since };
 }
 
 /**

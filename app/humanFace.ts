@@ -38,8 +38,7 @@ function interpupillary(face: FaceResult): number {
   const right = face.annotations.rightEyeIris?.[0];
   if (left && right) return Math.hypot(left[0] - right[0], left[1] - right[1]);
   // Without the iris model: the eye-corner midpoints are a close stand-in for the pupils.
-  const centre = (points: readonly Point[] | undefined) =>
-    points?.length ? ([mean(points.map((p) => p[0])), mean(points.map((p) => p[1]))] as const) : null;
+  const centre = (points: readonly Point[] | undefined) => (points?.length ? ([mean(points.map((p) => p[0])), mean(points.map((p) => p[1]))] as const) : null);
   const l = centre(face.annotations.leftEyeLower0);
   const r = centre(face.annotations.rightEyeLower0);
   return l && r ? Math.hypot(l[0] - r[0], l[1] - r[1]) : 0;

@@ -24,11 +24,14 @@ describe('buildKioskApi', () => {
 
   it('delivers progress events to a listener until it unsubscribes', () => {
     const listeners = new Set<(p: unknown) => void>();
-    const api = buildKioskApi(async () => null, (channel, listener) => {
-      expect(channel).toBe('kiosk:verification.progress');
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    });
+    const api = buildKioskApi(
+      async () => null,
+      (channel, listener) => {
+        expect(channel).toBe('kiosk:verification.progress');
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    );
     const seen: unknown[] = [];
     const off = api.events.onProgress((p) => seen.push(p.stage));
     listeners.forEach((l) => l({ attempt: 1, stage: 'liveness' }));

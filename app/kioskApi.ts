@@ -2,9 +2,7 @@ import { CONTRACT_NAMES, channelOf, type ContractName } from './channels';
 import type { InputOf, Progress, ResultOf } from './contract';
 import type { Result } from './errors';
 
-type Method<N extends ContractName> = InputOf<N> extends undefined
-  ? () => Promise<Result<ResultOf<N>>>
-  : (input: InputOf<N>) => Promise<Result<ResultOf<N>>>;
+type Method<N extends ContractName> = InputOf<N> extends undefined ? () => Promise<Result<ResultOf<N>>> : (input: InputOf<N>) => Promise<Result<ResultOf<N>>>;
 
 type Group = ContractName extends `${infer G}.${string}` ? G : never;
 
@@ -29,8 +27,7 @@ export function buildKioskApi(invoke: Invoke, subscribe: Subscribe): KioskApi {
     (api[group] ??= {})[method] = (input?: unknown) => invoke(channelOf(name), input);
   }
   api.events = {
-    onProgress: (listener: (progress: Progress) => void) =>
-      subscribe(channelOf('verification.progress'), (payload) => listener(payload as Progress)),
+    onProgress: (listener: (progress: Progress) => void) => subscribe(channelOf('verification.progress'), (payload) => listener(payload as Progress)),
   };
   return api as unknown as KioskApi;
 }

@@ -40,9 +40,7 @@ export const SettingsSchema = z.object({
   /** Back to the attract screen, images wiped, after this long without input. */
   idleTimeoutSeconds: z.number().int().min(15).max(600).default(60),
   /** Remembered by label too: deviceIds change when a camera is replugged or the OS updates. */
-  cameras: z
-    .object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() })
-    .default({}),
+  cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).default({}),
   /** Audit records older than this are purged (at start and daily); never below AUDIT_RETENTION_FLOOR_DAYS. */
   auditRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */

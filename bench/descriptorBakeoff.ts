@@ -49,7 +49,13 @@ type Vectors = Record<Name, number[] | null>;
 const described = new Map<string, Vectors>();
 const cost: Record<Name, number> = { engine: 0, faceres: 0, faceapi: 0 };
 // As the engine answers: no face, or two similar faces about as central, is a failure to acquire.
-const chosen = (analysis: Parameters<typeof matchFace>[0], path: string) => { try { return matchFace(analysis, path); } catch { return null; } };
+const chosen = (analysis: Parameters<typeof matchFace>[0], path: string) => {
+  try {
+    return matchFace(analysis, path);
+  } catch {
+    return null;
+  }
+};
 for (const path of images) {
   const bytes = (await normalizeForMatch(await readFile(join(values.lfw!, path)))).bytes;
   let t = performance.now();
@@ -61,7 +67,10 @@ for (const path of images) {
   t = performance.now();
   const { data, info } = await sharp(bytes).rotate().removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const input = tf.tensor3d(data, [info.height, info.width, 3], 'int32');
-  const found = await faceapi.detectSingleFace(input, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.2 })).withFaceLandmarks().withFaceDescriptor();
+  const found = await faceapi
+    .detectSingleFace(input, new faceapi.SsdMobilenetv1Options({ minConfidence: 0.2 }))
+    .withFaceLandmarks()
+    .withFaceDescriptor();
   tf.dispose(input);
   cost.faceapi += performance.now() - t;
   described.set(path, { engine, faceres, faceapi: found ? Array.from(found.descriptor as Float32Array) : null });
@@ -70,7 +79,10 @@ await pool.close();
 
 /** The impostor pool (lfw.ts) among the images every descriptor saw. */
 const usable = images.filter((p) => NAMES.every((n) => described.get(p)![n]));
-const impostorPairs = impostorIndexPairs(usable.map((p) => p.split('/')[0]!), 200_000).map(([i, j]): [Vectors, Vectors] => [described.get(usable[i]!)!, described.get(usable[j]!)!]);
+const impostorPairs = impostorIndexPairs(
+  usable.map((p) => p.split('/')[0]!),
+  200_000,
+).map(([i, j]): [Vectors, Vectors] => [described.get(usable[i]!)!, described.get(usable[j]!)!]);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => {
@@ -78,7 +90,12 @@ const std = (xs: number[]) => {
   return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
 };
 const cosines = (name: Name) => impostorPairs.map(([a, b]) => cosineSimilarity(a[name]!, b[name]!));
-const norm = Object.fromEntries(NAMES.map((n) => { const c = cosines(n); return [n, { m: mean(c), s: std(c) }]; })) as Record<Name, { m: number; s: number }>;
+const norm = Object.fromEntries(
+  NAMES.map((n) => {
+    const c = cosines(n);
+    return [n, { m: mean(c), s: std(c) }];
+  }),
+) as Record<Name, { m: number; s: number }>;
 const z = (name: Name, c: number) => (c - norm[name].m) / norm[name].s;
 /** Fusion of the engine's descriptor with faceres: the best two, and the two that differ in model. */
 const FUSED = ['engine', 'faceres'] as const;
@@ -102,4 +119,6 @@ for (const name of [...NAMES, 'fused'] as const) {
       `FNMR at FMR 1 % ${(at(0.01).falseReject * 100).toFixed(1)} %, at 0.1 % ${(at(0.001).falseReject * 100).toFixed(1)} % (${poolScores.length} impostor pairs)   pairs with no face ${fta}`,
   );
 }
-console.log(`cost per image: engine (detector + mesh + dlib ResNet on the chip and its mirror) ${(cost.engine / images.length).toFixed(0)} ms, faceres (detector + mesh + faceres) ${(cost.faceres / images.length).toFixed(0)} ms, face-api (SSD + 68 landmarks + dlib ResNet) ${(cost.faceapi / images.length).toFixed(0)} ms`);
+console.log(
+  `cost per image: engine (detector + mesh + dlib ResNet on the chip and its mirror) ${(cost.engine / images.length).toFixed(0)} ms, faceres (detector + mesh + faceres) ${(cost.faceres / images.length).toFixed(0)} ms, face-api (SSD + 68 landmarks + dlib ResNet) ${(cost.faceapi / images.length).toFixed(0)} ms`,
+);

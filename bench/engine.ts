@@ -15,7 +15,9 @@ import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient } from '../main/biointellic/client';
 import { faceCrop, livenessCapture } from '../tests/support/faces';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, workers: { type: 'string', default: '2' }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '20' }, workers: { type: 'string', default: '2' }, json: { type: 'boolean', default: false } },
+});
 const WORKERS = Number(values.workers);
 const RUNS = Number(values.runs);
 
@@ -24,7 +26,11 @@ const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math
 async function inputs() {
   const capture = await livenessCapture('C', 100); // 600×720, one face
   const p720 = await sharp(capture).extend({ left: 340, right: 340, background: '#3a3a3a' }).png().toBuffer();
-  const p1080 = await sharp(await livenessCapture('C', 100)).resize({ height: 1080 }).extend({ left: 510, right: 510, background: '#3a3a3a' }).png().toBuffer();
+  const p1080 = await sharp(await livenessCapture('C', 100))
+    .resize({ height: 1080 })
+    .extend({ left: 510, right: 510, background: '#3a3a3a' })
+    .png()
+    .toBuffer();
   const big = async (b: Buffer) => sharp(b).resize(1024, 1024, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
   return {
     p720,
@@ -38,7 +44,12 @@ async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
-  const engine = await startEngine({ users: new Map([['bench', await hashPassword('bench')]]), debugDir: '/nonexistent', workers: WORKERS, analysisProfile: profile });
+  const engine = await startEngine({
+    users: new Map([['bench', await hashPassword('bench')]]),
+    debugDir: '/nonexistent',
+    workers: WORKERS,
+    analysisProfile: profile,
+  });
   const client = () => createBiointellicClient({ baseUrl: engine.url, userId: 'bench', getPassword: async () => 'bench', timeoutMs: 120_000 });
   const main = client();
   const first = await main.liveness(work.p720).catch((e: unknown) => e);
@@ -62,10 +73,12 @@ async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof
   for (const clients of [1, 2, 4]) {
     const perClient = Math.max(2, Math.round(RUNS / 2));
     const t = performance.now();
-    await Promise.all(Array.from({ length: clients }, async () => {
-      const c = client();
-      for (let i = 0; i < perClient; i++) await c.liveness(work.p720).catch(() => undefined);
-    }));
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        const c = client();
+        for (let i = 0; i < perClient; i++) await c.liveness(work.p720).catch(() => undefined);
+      }),
+    );
     throughput[`${clients}`] = (clients * perClient) / ((performance.now() - t) / 1000);
   }
   clearInterval(sampler);
@@ -93,7 +106,11 @@ if (values.json) {
     line([label, fmt(a), fmt(b), fmt(c), `${(higherIsBetter ? a / b : b / a).toFixed(2)}×`, `${(higherIsBetter ? a / c : c / a).toFixed(2)}×`]);
   line(header);
   row('ready (start→1st answer)', ours.readyMs, stock.readyMs, same.readyMs, ms);
-  for (const [name, label] of [['liveness720', 'liveness 720p'], ['liveness1080', 'liveness 1080p'], ['match1024', 'match 2×1024 JPEG']] as const) {
+  for (const [name, label] of [
+    ['liveness720', 'liveness 720p'],
+    ['liveness1080', 'liveness 1080p'],
+    ['match1024', 'match 2×1024 JPEG'],
+  ] as const) {
     row(`${label} p50`, ours.latency[name].p50, stock.latency[name].p50, same.latency[name].p50, ms);
     row(`${label} p95`, ours.latency[name].p95, stock.latency[name].p95, same.latency[name].p95, ms);
   }

@@ -50,8 +50,14 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '2' },
   },
 });
-if ((!values.pairs && !values.spoof && !values.lfw) || (values.lfw && !values['lfw-pairs']?.length) || (values.degrade && !['id', 'grey'].includes(values.degrade))) {
-  console.error('Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]');
+if (
+  (!values.pairs && !values.spoof && !values.lfw) ||
+  (values.lfw && !values['lfw-pairs']?.length) ||
+  (values.degrade && !['id', 'grey'].includes(values.degrade))
+) {
+  console.error(
+    'Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]',
+  );
   process.exit(2);
 }
 
@@ -59,12 +65,14 @@ if ((!values.pairs && !values.spoof && !values.lfw) || (values.lfw && !values['l
 async function mapLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await task(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await task(items[i]!);
+      }
+    }),
+  );
   return results;
 }
 
@@ -107,9 +115,16 @@ function matchFigures(outcomes: ReadonlyArray<{ same: boolean; outcome: Outcome 
     pairs: { same: outcomes.filter((o) => o.same).length, different: outcomes.filter((o) => !o.same).length },
     compared: { same: genuine.length, different: impostor.length },
     failuresToAcquire: { count: failures.length, byCode: countBy(failures) },
-    atPass48: { fmr: pass.falseAccept, fnmr: pass.falseReject, falseMatches: impostor.filter((s) => s >= 48).length, falseNonMatches: genuine.filter((s) => s < 48).length },
+    atPass48: {
+      fmr: pass.falseAccept,
+      fnmr: pass.falseReject,
+      falseMatches: impostor.filter((s) => s >= 48).length,
+      falseNonMatches: genuine.filter((s) => s < 48).length,
+    },
     rocAuc: rocAuc(genuine, impostor),
-    fmrAtMost1Percent: (({ threshold, falseAccept, falseReject }) => ({ threshold, fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuine, impostor, 0.01)),
+    fmrAtMost1Percent: (({ threshold, falseAccept, falseReject }) => ({ threshold, fmr: falseAccept, fnmr: falseReject }))(
+      thresholdForFalseAccept(genuine, impostor, 0.01),
+    ),
     genuineScores: quantiles(genuine),
     impostorScores: quantiles(impostor),
   };
@@ -136,7 +151,11 @@ async function main() {
     password = () => passwordFor(account, { env: process.env, store: createKeytarStore() });
   } else {
     const secret = 'eval-only-password';
-    const engine = await startEngine({ users: new Map([[userId, await hashPassword(secret)]]), debugDir: '/nonexistent-debug-off', ...(livenessPass === undefined ? {} : { livenessPass }) });
+    const engine = await startEngine({
+      users: new Map([[userId, await hashPassword(secret)]]),
+      debugDir: '/nonexistent-debug-off',
+      ...(livenessPass === undefined ? {} : { livenessPass }),
+    });
     url = engine.url;
     password = async () => secret;
     stop = engine.close;
@@ -148,7 +167,16 @@ async function main() {
     url: values.url ?? 'built-in engine',
     ...(values.pairs ? { match: await evalPairs(client, values.pairs, Number(values.concurrency)) } : {}),
     ...(values.spoof ? { liveness: await evalSpoof(client, values.spoof, livenessPass ?? LIVENESS_PASS) } : {}),
-    ...(values.lfw ? { lfw: await evalLfw({ dir: values.lfw, pairsFiles: values['lfw-pairs']!, workers: Number(values.concurrency), ...(values.degrade ? { degrade: values.degrade as Degrade } : {}) }) } : {}),
+    ...(values.lfw
+      ? {
+          lfw: await evalLfw({
+            dir: values.lfw,
+            pairsFiles: values['lfw-pairs']!,
+            workers: Number(values.concurrency),
+            ...(values.degrade ? { degrade: values.degrade as Degrade } : {}),
+          }),
+        }
+      : {}),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   await stop();
@@ -158,17 +186,27 @@ async function main() {
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? 'n/a' : `${(v * 100).toFixed(digits)} %`);
 
-function printReport(report: { url: string; match?: Awaited<ReturnType<typeof evalPairs>>; liveness?: Awaited<ReturnType<typeof evalSpoof>>; lfw?: Awaited<ReturnType<typeof evalLfw>>; seconds: number }) {
+function printReport(report: {
+  url: string;
+  match?: Awaited<ReturnType<typeof evalPairs>>;
+  liveness?: Awaited<ReturnType<typeof evalSpoof>>;
+  lfw?: Awaited<ReturnType<typeof evalLfw>>;
+  seconds: number;
+}) {
   console.log(`Biointellic evaluation against ${report.url} (${report.seconds} s)`);
   const m = report.match;
   if (m) {
     console.log(`\nMatch: ${m.pairs.same} same-person and ${m.pairs.different} different-person pairs; compared ${m.compared.same} + ${m.compared.different}`);
     console.log(`  failures to acquire: ${m.failuresToAcquire.count} ${JSON.stringify(m.failuresToAcquire.byCode)}`);
     console.log(`  at PASS ≥ 48:  FMR ${pct(m.atPass48.fmr)}   FNMR ${pct(m.atPass48.fnmr)}   ROC AUC ${m.rocAuc.toFixed(4)}`);
-    console.log(`  lowest score with FMR ≤ 1 %: ${m.fmrAtMost1Percent.threshold.toFixed(2)} (FMR ${pct(m.fmrAtMost1Percent.fmr)}, FNMR ${pct(m.fmrAtMost1Percent.fnmr)})`);
+    console.log(
+      `  lowest score with FMR ≤ 1 %: ${m.fmrAtMost1Percent.threshold.toFixed(2)} (FMR ${pct(m.fmrAtMost1Percent.fmr)}, FNMR ${pct(m.fmrAtMost1Percent.fnmr)})`,
+    );
     console.log(`  genuine scores ${JSON.stringify(m.genuineScores)}\n  impostor scores ${JSON.stringify(m.impostorScores)}`);
     for (const [kind, k] of Object.entries(m.perKind)) {
-      console.log(`  ${kind.padEnd(7)} pairs ${k.compared.same}/${k.pairs.same} same, ${k.compared.different}/${k.pairs.different} different compared; at PASS ≥ 48: FMR ${pct(k.atPass48.fmr)} (${k.atPass48.falseMatches}), FNMR ${pct(k.atPass48.fnmr)} (${k.atPass48.falseNonMatches}); AUC ${num(k.rocAuc)}; failures to acquire ${k.failuresToAcquire.count}`);
+      console.log(
+        `  ${kind.padEnd(7)} pairs ${k.compared.same}/${k.pairs.same} same, ${k.compared.different}/${k.pairs.different} different compared; at PASS ≥ 48: FMR ${pct(k.atPass48.fmr)} (${k.atPass48.falseMatches}), FNMR ${pct(k.atPass48.fnmr)} (${k.atPass48.falseNonMatches}); AUC ${num(k.rocAuc)}; failures to acquire ${k.failuresToAcquire.count}`,
+      );
     }
   }
   if (report.liveness) printLiveness(report.liveness);
@@ -181,7 +219,9 @@ const q = (s: ReturnType<typeof quantiles>) => `n ${s.n} min ${num(s.min)} p10 $
 function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
   console.log(`\nLiveness (${l.protocol}), pass at ≥ ${l.threshold}`);
   const row = (label: string, f: ReturnType<typeof figures>) => {
-    console.log(`  ${label.padEnd(26)} bona fide ${f.bonaFide.scored}/${f.bonaFide.presentations}  attacks ${f.attacks.scored}/${f.attacks.presentations}  BPCER ${pct(f.bpcer).padStart(7)}  APCER ${pct(f.apcer).padStart(7)}  AUC ${num(f.rocAuc)}  refused ${JSON.stringify(f.refused)}`);
+    console.log(
+      `  ${label.padEnd(26)} bona fide ${f.bonaFide.scored}/${f.bonaFide.presentations}  attacks ${f.attacks.scored}/${f.attacks.presentations}  BPCER ${pct(f.bpcer).padStart(7)}  APCER ${pct(f.apcer).padStart(7)}  AUC ${num(f.rocAuc)}  refused ${JSON.stringify(f.refused)}`,
+    );
     console.log(`  ${''.padEnd(26)} bona fide ${q(f.bonaFideScores)} | attacks ${q(f.attackScores)}`);
   };
   row('camera frames, all', l.cameraFrames);
@@ -189,7 +229,9 @@ function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
   for (const [type, f] of Object.entries(l.perAttackType)) row(`camera frames, ${type}`, f);
   for (const [key, f] of Object.entries(l.perSource)) row(key, f);
   for (const [name, s] of Object.entries(l.signals ?? {})) {
-    console.log(`  signal ${name}: AUC ${num(s.rocAuc)}; at APCER 0: threshold ${num(s.atApcer0.threshold)} BPCER ${pct(s.atApcer0.bpcer)}; at APCER ≤ 2 %: threshold ${num(s.atApcer2Percent.threshold)} BPCER ${pct(s.atApcer2Percent.bpcer)} APCER ${pct(s.atApcer2Percent.apcer)}`);
+    console.log(
+      `  signal ${name}: AUC ${num(s.rocAuc)}; at APCER 0: threshold ${num(s.atApcer0.threshold)} BPCER ${pct(s.atApcer0.bpcer)}; at APCER ≤ 2 %: threshold ${num(s.atApcer2Percent.threshold)} BPCER ${pct(s.atApcer2Percent.bpcer)} APCER ${pct(s.atApcer2Percent.apcer)}`,
+    );
     console.log(`    bona fide ${q(s.bonaFide)} | attacks ${q(s.attacks)}`);
   }
 }
@@ -197,10 +239,20 @@ function printLiveness(l: Awaited<ReturnType<typeof evalSpoof>>) {
 function printLfw(reports: Awaited<ReturnType<typeof evalLfw>>) {
   for (const [file, l] of Object.entries(reports)) {
     const { mean, std } = l.accuracy10Fold;
-    console.log(`\nLFW protocol, ${file}${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`);
-    console.log(`  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`);
-    console.log(`  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs file), ${pct(l.atPass48.fmrOnImpostorPool, 3)} (${Math.round(l.atPass48.fmrOnImpostorPool * l.impostorPool)} of ${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`);
-    for (const [label, r] of [['FMR ≤ 1 %', l.atFmr1Percent], ['FMR ≤ 0.1 %', l.atFmr01Percent], ['FMR ≤ 0.01 %', l.atFmr001Percent]] as const) {
+    console.log(
+      `\nLFW protocol, ${file}${values.degrade ? ` (second image degraded as an ID portrait: ${values.degrade})` : ''}: ${l.pairs.same} same-person and ${l.pairs.different} different-person pairs`,
+    );
+    console.log(
+      `  accuracy (10-fold) ${pct(mean)} ± ${pct(std)}   ROC AUC ${num(l.rocAuc)}   failures to acquire: ${l.failuresToAcquire.pairs} pairs ${JSON.stringify(l.failuresToAcquire.byCode)}`,
+    );
+    console.log(
+      `  at PASS ≥ 48: FMR ${pct(l.atPass48.fmr)} (pairs file), ${pct(l.atPass48.fmrOnImpostorPool, 3)} (${Math.round(l.atPass48.fmrOnImpostorPool * l.impostorPool)} of ${l.impostorPool} impostor pairs)   FNMR ${pct(l.atPass48.fnmr)}, ${pct(l.atPass48.fnmrWithFailures)} counting failures to acquire`,
+    );
+    for (const [label, r] of [
+      ['FMR ≤ 1 %', l.atFmr1Percent],
+      ['FMR ≤ 0.1 %', l.atFmr01Percent],
+      ['FMR ≤ 0.01 %', l.atFmr001Percent],
+    ] as const) {
       console.log(`  at ${label} (impostor pool): cosine ≥ ${num(r.cosine)} (score ${r.score.toFixed(1)}), FNMR ${pct(r.fnmr)} (FMR ${pct(r.fmr, 2)})`);
     }
     const c = l.impostorCosines;

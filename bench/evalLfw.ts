@@ -38,16 +38,19 @@ export async function evalLfw(options: { dir: string; pairsFiles: string[]; degr
   const describe = (path: string, degraded: boolean): Promise<Descriptor> => {
     const key = `${degraded ? 'id' : 'as-is'}:${path}`;
     if (!cache.has(key)) {
-      cache.set(key, (async () => {
-        try {
-          let bytes: Uint8Array = await readFile(join(options.dir, path));
-          if (degraded && options.degrade) bytes = await asIdPortrait(bytes, options.degrade);
-          return { embedding: matchFace(await pool.analyze('match', (await normalizeForMatch(bytes)).bytes), path) };
-        } catch (error) {
-          if (error instanceof ApiError || error instanceof KioskError) return { failed: error.code };
-          throw error;
-        }
-      })());
+      cache.set(
+        key,
+        (async () => {
+          try {
+            let bytes: Uint8Array = await readFile(join(options.dir, path));
+            if (degraded && options.degrade) bytes = await asIdPortrait(bytes, options.degrade);
+            return { embedding: matchFace(await pool.analyze('match', (await normalizeForMatch(bytes)).bytes), path) };
+          } catch (error) {
+            if (error instanceof ApiError || error instanceof KioskError) return { failed: error.code };
+            throw error;
+          }
+        })(),
+      );
     }
     return cache.get(key)!;
   };
@@ -56,11 +59,13 @@ export async function evalLfw(options: { dir: string; pairsFiles: string[]; degr
     for (const file of options.pairsFiles) {
       const pairs = parseLfwPairs(await readFile(file, 'utf8'));
       // All at once: the pool queues what its workers cannot take yet.
-      const scored = await Promise.all(pairs.map(async (pair) => {
-        const [a, b] = await Promise.all([describe(pair.a, false), describe(pair.b, true)]);
-        const cosine = 'embedding' in a && 'embedding' in b ? cosineSimilarity(a.embedding, b.embedding) : null;
-        return { ...pair, cosine, score: cosine === null ? null : matchScore(cosine), failed: [a, b].flatMap((d) => ('failed' in d ? [d.failed] : [])) };
-      }));
+      const scored = await Promise.all(
+        pairs.map(async (pair) => {
+          const [a, b] = await Promise.all([describe(pair.a, false), describe(pair.b, true)]);
+          const cosine = 'embedding' in a && 'embedding' in b ? cosineSimilarity(a.embedding, b.embedding) : null;
+          return { ...pair, cosine, score: cosine === null ? null : matchScore(cosine), failed: [a, b].flatMap((d) => ('failed' in d ? [d.failed] : [])) };
+        }),
+      );
       reports[basename(file)] = report(scored, await impostorPool(pairs, describe, options.impostorLimit ?? 200_000));
     }
     return reports;
@@ -74,7 +79,10 @@ async function impostorPool(pairs: readonly LfwPair[], describe: (path: string, 
   const images = [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort();
   const described = await Promise.all(images.map(async (path) => ({ person: path.split('/')[0]!, d: await describe(path, false) })));
   const usable = described.flatMap((x) => ('embedding' in x.d ? [{ person: x.person, embedding: x.d.embedding }] : []));
-  return impostorIndexPairs(usable.map((u) => u.person), limit).map(([i, j]) => cosineSimilarity(usable[i]!.embedding, usable[j]!.embedding));
+  return impostorIndexPairs(
+    usable.map((u) => u.person),
+    limit,
+  ).map(([i, j]) => cosineSimilarity(usable[i]!.embedding, usable[j]!.embedding));
 }
 
 /**
@@ -87,7 +95,10 @@ function report(scored: Array<LfwPair & { cosine: number | null; score: number |
   const genuineCosines = scored.filter((p) => p.same && p.cosine !== null).map((p) => p.cosine!);
   const failed = scored.filter((p) => p.score === null);
   const atPass = atThreshold(genuine, impostor, MATCH.passThreshold);
-  const at = (fmr: number) => (({ threshold, falseAccept, falseReject }) => ({ cosine: threshold, score: matchScore(threshold), fmr: falseAccept, fnmr: falseReject }))(thresholdForFalseAccept(genuineCosines, impostorCosines, fmr));
+  const at = (fmr: number) =>
+    (({ threshold, falseAccept, falseReject }) => ({ cosine: threshold, score: matchScore(threshold), fmr: falseAccept, fnmr: falseReject }))(
+      thresholdForFalseAccept(genuineCosines, impostorCosines, fmr),
+    );
   const genuineFailures = failed.filter((p) => p.same).length;
   return {
     pairs: { same: scored.filter((p) => p.same).length, different: scored.filter((p) => !p.same).length },
@@ -99,7 +110,11 @@ function report(scored: Array<LfwPair & { cosine: number | null; score: number |
       fnmr: atPass.falseReject,
       /** A failure to acquire refuses the visitor: FNMR counting genuine pairs with no face as refused. */
       fnmrWithFailures: (genuine.filter((s) => s < MATCH.passThreshold).length + genuineFailures) / Math.max(1, genuine.length + genuineFailures),
-      fmrOnImpostorPool: atThreshold([], impostorCosines.map((c) => matchScore(c)), MATCH.passThreshold).falseAccept,
+      fmrOnImpostorPool: atThreshold(
+        [],
+        impostorCosines.map((c) => matchScore(c)),
+        MATCH.passThreshold,
+      ).falseAccept,
     },
     impostorPool: impostorCosines.length,
     /** Operating points on the genuine pairs against the impostor pool (cosine, and its score today). */

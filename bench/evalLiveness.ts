@@ -41,17 +41,19 @@ export async function loadPresentations(spoofDir: string, videoDir?: string): Pr
     load: () => readFile(join(spoofDir, row.file!)),
   }));
   const videos = videoDir ? (await readdir(videoDir)).filter((f) => f.endsWith('.mjpeg')).sort() : [];
-  const frames = await Promise.all(videos.map(async (file) => {
-    const path = join(videoDir!, file);
-    const picked = await mjpegFramesEvery(path, VIDEO_FRAME_EVERY_S);
-    return picked.map(({ t, bytes }): Presentation => ({
-      source: file.split('_')[0]!,
-      kind: 'video',
-      attack: /fake/i.test(file) ? 'replay' : null,
-      name: `${basename(file)}@${t.toFixed(2)}s`,
-      load: async () => bytes,
-    }));
-  }));
+  const frames = await Promise.all(
+    videos.map(async (file) => {
+      const path = join(videoDir!, file);
+      const picked = await mjpegFramesEvery(path, VIDEO_FRAME_EVERY_S);
+      return picked.map(({ t, bytes }): Presentation => ({
+        source: file.split('_')[0]!,
+        kind: 'video',
+        attack: /fake/i.test(file) ? 'replay' : null,
+        name: `${basename(file)}@${t.toFixed(2)}s`,
+        load: async () => bytes,
+      }));
+    }),
+  );
   return [...stills, ...frames.flat()];
 }
 
@@ -68,7 +70,10 @@ export async function atKioskDistance(bytes: Uint8Array, face: { box: { x: numbe
   const cx = (face.box.x + face.box.width / 2) * scale;
   const cy = (face.box.y + face.box.height / 2) * scale;
   const clamp = (v: number, max: number) => Math.min(Math.max(0, Math.round(v)), max);
-  return sharp(scaled).extract({ left: clamp(cx - cutW / 2, width - cutW), top: clamp(cy - cutH / 2, height - cutH), width: cutW, height: cutH }).png().toBuffer();
+  return sharp(scaled)
+    .extract({ left: clamp(cx - cutW / 2, width - cutW), top: clamp(cy - cutH / 2, height - cutH), width: cutW, height: cutH })
+    .png()
+    .toBuffer();
 }
 
 export type Outcome = { score: number } | { rejected: string };
@@ -152,8 +157,16 @@ export async function scoreAsIs(list: readonly Presentation[]): Promise<Scored[]
 }
 
 /** Figures for one group of presentations at `threshold`, using `score` to read each one. */
-export function figures(group: readonly Scored[], threshold: number, score: (s: Scored) => number | undefined = (s) => ('score' in s.outcome ? s.outcome.score : undefined)) {
-  const scoresOf = (bonaFide: boolean) => group.filter((s) => (s.attack === null) === bonaFide).map(score).filter((v): v is number => v !== undefined);
+export function figures(
+  group: readonly Scored[],
+  threshold: number,
+  score: (s: Scored) => number | undefined = (s) => ('score' in s.outcome ? s.outcome.score : undefined),
+) {
+  const scoresOf = (bonaFide: boolean) =>
+    group
+      .filter((s) => (s.attack === null) === bonaFide)
+      .map(score)
+      .filter((v): v is number => v !== undefined);
   const live = scoresOf(true);
   const attacks = scoresOf(false);
   const at = atThreshold(live, attacks, threshold);
@@ -179,11 +192,42 @@ export function livenessReport(results: readonly Scored[], threshold: number) {
     threshold,
     cameraFrames: figures(camera, threshold),
     /** Frames whose pose the kiosk's guidance accepts (±20° yaw and pitch): what auto-capture sends. */
-    ...(camera.some((r) => r.withinGuidance !== undefined) ? { cameraFramesWithinGuidance: figures(camera.filter((r) => r.withinGuidance), threshold) } : {}),
-    perAttackType: Object.fromEntries(types.map((t) => [t, figures(camera.filter((r) => r.attack === null || r.attack === t), threshold)])),
-    perSource: Object.fromEntries(keys.map((k) => [k, figures(results.filter((r) => `${r.source} ${r.kind}` === k), threshold)])),
+    ...(camera.some((r) => r.withinGuidance !== undefined)
+      ? {
+          cameraFramesWithinGuidance: figures(
+            camera.filter((r) => r.withinGuidance),
+            threshold,
+          ),
+        }
+      : {}),
+    perAttackType: Object.fromEntries(
+      types.map((t) => [
+        t,
+        figures(
+          camera.filter((r) => r.attack === null || r.attack === t),
+          threshold,
+        ),
+      ]),
+    ),
+    perSource: Object.fromEntries(
+      keys.map((k) => [
+        k,
+        figures(
+          results.filter((r) => `${r.source} ${r.kind}` === k),
+          threshold,
+        ),
+      ]),
+    ),
     /** Every presentation's own outcome, for machines (--json) and for finding what to look at. */
-    presentations: results.map(({ source, kind, attack, name, outcome, signals, withinGuidance }) => ({ source, kind, attack, name, outcome, signals, withinGuidance })),
+    presentations: results.map(({ source, kind, attack, name, outcome, signals, withinGuidance }) => ({
+      source,
+      kind,
+      attack,
+      name,
+      outcome,
+      signals,
+      withinGuidance,
+    })),
     ...(signalNames.length ? { signals: Object.fromEntries(signalNames.map((name) => [name, signalFigures(camera, name)])) } : {}),
   };
 }
@@ -192,6 +236,7 @@ export function livenessReport(results: readonly Scored[], threshold: number) {
 function signalFigures(camera: readonly Scored[], name: string) {
   const of = (bonaFide: boolean) => camera.filter((r) => (r.attack === null) === bonaFide && r.signals[name] !== undefined).map((r) => r.signals[name]!);
   const [live, attacks] = [of(true), of(false)];
-  const best = (apcer: number) => (({ threshold, falseAccept, falseReject }) => ({ threshold, apcer: falseAccept, bpcer: falseReject }))(thresholdForFalseAccept(live, attacks, apcer));
+  const best = (apcer: number) =>
+    (({ threshold, falseAccept, falseReject }) => ({ threshold, apcer: falseAccept, bpcer: falseReject }))(thresholdForFalseAccept(live, attacks, apcer));
   return { rocAuc: rocAuc(live, attacks), bonaFide: quantiles(live), attacks: quantiles(attacks), atApcer0: best(0), atApcer2Percent: best(0.02) };
 }

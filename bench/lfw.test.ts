@@ -43,7 +43,13 @@ describe("LFW's 10-fold accuracy", () => {
 
 describe('the impostor pool', () => {
   it('pairs only images of two different people', () => {
-    expect(impostorIndexPairs(['ann', 'ann', 'bob', 'cy'], 100)).toEqual([[0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    expect(impostorIndexPairs(['ann', 'ann', 'bob', 'cy'], 100)).toEqual([
+      [0, 2],
+      [0, 3],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ]);
   });
 
   it('takes pairs evenly when there are more than the limit', () => {

@@ -60,7 +60,7 @@ export function bestThreshold(pairs: ReadonlyArray<{ score: number; same: boolea
 }
 
 export function accuracyAt(pairs: ReadonlyArray<{ score: number; same: boolean }>, threshold: number): number {
-  return pairs.filter((p) => (p.score >= threshold) === p.same).length / Math.max(1, pairs.length);
+  return pairs.filter((p) => p.score >= threshold === p.same).length / Math.max(1, pairs.length);
 }
 
 /**
@@ -75,7 +75,7 @@ export function tenFoldAccuracy(pairs: ReadonlyArray<{ score: number | null; sam
   const accuracies = Array.from({ length: folds }, (_, k) => {
     const { threshold } = bestThreshold(all.filter((p) => p.fold !== k && scored(p)) as Array<{ score: number; same: boolean }>);
     const test = all.filter((p) => p.fold === k);
-    return test.filter((p) => p.score !== null && (p.score >= threshold) === p.same).length / Math.max(1, test.length);
+    return test.filter((p) => p.score !== null && p.score >= threshold === p.same).length / Math.max(1, test.length);
   });
   const mean = accuracies.reduce((x, y) => x + y, 0) / folds;
   const std = Math.sqrt(accuracies.reduce((x, y) => x + (y - mean) ** 2, 0) / folds);

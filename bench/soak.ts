@@ -21,7 +21,9 @@ import { normalizeForLiveness, normalizeForMatch } from '../main/imaging/normali
 import { faceCrop, livenessCapture } from '../tests/support/faces';
 import { provisionStation } from '../tests/support/mainHost';
 
-const { values } = parseArgs({ options: { verifications: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '8' } } });
+const { values } = parseArgs({
+  options: { verifications: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '8' } },
+});
 const quantile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
 const handles = () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
@@ -30,7 +32,13 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-soak-'));
 await provisionStation(dataDir);
 const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir, logger: silentLogger, start: startEngine });
-const handlers = await createHandlers({ dataDir, store: createKeytarStore({ timeoutMs: 1000 }), logger: silentLogger, emitProgress: () => {}, localBackend: embedded.backend });
+const handlers = await createHandlers({
+  dataDir,
+  store: createKeytarStore({ timeoutMs: 1000 }),
+  logger: silentLogger,
+  emitProgress: () => {},
+  localBackend: embedded.backend,
+});
 const idPhoto = await faceCrop('C', { margin: 0.8 });
 const live = await livenessCapture('C');
 const start = { rss: process.memoryUsage().rss, handles: handles() };
@@ -67,19 +75,23 @@ const until = performance.now() + Number(values.seconds) * 1000;
 let requests = 0;
 let errors = 0;
 const latencies: number[] = [];
-await Promise.all(Array.from({ length: Number(values.clients) }, async (_, c) => {
-  const client = createBiointellicClient({ baseUrl: engine.url, userId: 'load', getPassword: async () => 'load', timeoutMs: 60_000 });
-  for (let i = 0; performance.now() < until; i++) {
-    const t = performance.now();
-    try {
-      await ((i + c) % 2 === 0 ? client.liveness(png) : client.match(a, b));
-    } catch {
-      errors += 1;
+await Promise.all(
+  Array.from({ length: Number(values.clients) }, async (_, c) => {
+    const client = createBiointellicClient({ baseUrl: engine.url, userId: 'load', getPassword: async () => 'load', timeoutMs: 60_000 });
+    for (let i = 0; performance.now() < until; i++) {
+      const t = performance.now();
+      try {
+        await ((i + c) % 2 === 0 ? client.liveness(png) : client.match(a, b));
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - t);
+      requests += 1;
     }
-    latencies.push(performance.now() - t);
-    requests += 1;
-  }
-}));
+  }),
+);
 await engine.close();
 console.log(`\nLoad: ${values.clients} clients for ${values.seconds} s against the engine (half liveness, half match)`);
-console.log(`  ${requests} requests, ${errors} errors, ${(requests / Number(values.seconds)).toFixed(2)} requests/s, p50/p95 ${quantile(latencies, 0.5).toFixed(0)} / ${quantile(latencies, 0.95).toFixed(0)} ms`);
+console.log(
+  `  ${requests} requests, ${errors} errors, ${(requests / Number(values.seconds)).toFixed(2)} requests/s, p50/p95 ${quantile(latencies, 0.5).toFixed(0)} / ${quantile(latencies, 0.95).toFixed(0)} ms`,
+);

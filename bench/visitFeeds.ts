@@ -42,7 +42,9 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
     const scaled = await sharp(frame).resize(width, height).toBuffer();
     const cut = { left: Math.max(0, -left), top: Math.max(0, -top) };
     const size = { width: Math.min(width - cut.left, FRAME.width - Math.max(0, left)), height: Math.min(height - cut.top, FRAME.height - Math.max(0, top)) };
-    const piece = await sharp(scaled).extract({ ...cut, ...size }).toBuffer();
+    const piece = await sharp(scaled)
+      .extract({ ...cut, ...size })
+      .toBuffer();
     const pad = { left: Math.max(0, left), top: Math.max(0, top) };
     return sharp(piece)
       .extend({ ...pad, right: FRAME.width - pad.left - size.width, bottom: FRAME.height - pad.top - size.height, extendWith: 'copy' })
@@ -70,15 +72,28 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
   const feed = join(outDir, `${name}_kiosk.mjpeg`);
   await writeFile(feed, Buffer.concat(out));
   // The ID portrait: the most frontal face, with the margin an ID photo has around the head.
-  const mostFrontal = measured.reduce((a, b) => (Math.abs(b.face.yawDeg) + Math.abs(b.face.pitchDeg) < Math.abs(a.face.yawDeg) + Math.abs(a.face.pitchDeg) ? b : a));
+  const mostFrontal = measured.reduce((a, b) =>
+    Math.abs(b.face.yawDeg) + Math.abs(b.face.pitchDeg) < Math.abs(a.face.yawDeg) + Math.abs(a.face.pitchDeg) ? b : a,
+  );
   const { box } = mostFrontal.face;
   const margin = 0.5;
   const x = Math.max(0, Math.round(box.x - margin * box.width));
   const y = Math.max(0, Math.round(box.y - margin * box.height));
   const portrait = join(outDir, `${name}_id.jpg`);
   await sharp(frames[mostFrontal.index]!)
-    .extract({ left: x, top: y, width: Math.min(meta.width! - x, Math.round(box.width * (1 + 2 * margin))), height: Math.min(meta.height! - y, Math.round(box.height * (1 + 2 * margin))) })
+    .extract({
+      left: x,
+      top: y,
+      width: Math.min(meta.width! - x, Math.round(box.width * (1 + 2 * margin))),
+      height: Math.min(meta.height! - y, Math.round(box.height * (1 + 2 * margin))),
+    })
     .jpeg({ quality: 90 })
     .toFile(portrait);
-  return { feed, portrait, frames: frames.length, scale: Number(scale.toFixed(3)), measuredIpd: Number(median(measured.map((m) => m.face.interpupillaryPx)).toFixed(1)) };
+  return {
+    feed,
+    portrait,
+    frames: frames.length,
+    scale: Number(scale.toFixed(3)),
+    measuredIpd: Number(median(measured.map((m) => m.face.interpupillaryPx)).toFixed(1)),
+  };
 }

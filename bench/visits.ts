@@ -46,7 +46,9 @@ if (values['make-feed']) {
   process.exit(0);
 }
 if (!values.feed?.length || !values.id) {
-  console.error('Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]');
+  console.error(
+    'Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]',
+  );
   process.exit(2);
 }
 
@@ -91,7 +93,6 @@ function liveSegments(log: readonly LogEntry[]) {
   return segments;
 }
 
-
 const dir = await mkdtemp(join(tmpdir(), 'bench-visits-'));
 const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir: dir, logger: silentLogger, start: (o) => startEngine(o) });
 await embedded.backend();
@@ -114,9 +115,17 @@ async function visit(feed: string): Promise<Visit> {
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
     await page.getByRole('button', { name: 'Start check' }).click();
     await importIdPhoto(page, values.id!);
-    await page.getByRole('button', { name: 'Use this photo' }).click({ timeout: 15_000 }).catch(async (error: unknown) => {
-      throw new Error(`ID step stopped on screen "${await page.locator('main').getAttribute('data-screen')}" (${await page.locator('main').innerText().then((t) => t.replace(/\s+/g, ' ').slice(0, 120))}): ${String(error).split('\n')[0]}`);
-    });
+    await page
+      .getByRole('button', { name: 'Use this photo' })
+      .click({ timeout: 15_000 })
+      .catch(async (error: unknown) => {
+        throw new Error(
+          `ID step stopped on screen "${await page.locator('main').getAttribute('data-screen')}" (${await page
+            .locator('main')
+            .innerText()
+            .then((t) => t.replace(/\s+/g, ' ').slice(0, 120))}): ${String(error).split('\n')[0]}`,
+        );
+      });
     const attempts: Visit['attempts'] = [];
     const maxAttempts = Number(values.attempts);
     const timeoutMs = Number(values.timeout) * 1000;
@@ -189,7 +198,16 @@ async function safeVisit(feed: string): Promise<Visit> {
     return await visit(feed);
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { feed: basename(feed), autoCaptureMs: null, outcome: `harness_error: ${message}`, attempts: [], instructionChanges: 0, instructions: [], fps: { median: Number.NaN, p10: Number.NaN }, ipd: Number.NaN };
+    return {
+      feed: basename(feed),
+      autoCaptureMs: null,
+      outcome: `harness_error: ${message}`,
+      attempts: [],
+      instructionChanges: 0,
+      instructions: [],
+      fps: { median: Number.NaN, p10: Number.NaN },
+      ipd: Number.NaN,
+    };
   }
 }
 
@@ -201,11 +219,15 @@ if (values.json) {
   for (const v of visits) console.log(JSON.stringify(v));
 } else {
   console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ID ${basename(values.id)}\n`);
-  console.log('| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | instructions shown (held) |');
+  console.log(
+    '| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | instructions shown (held) |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const v of visits) {
     const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
     const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');
-    console.log(`| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`);
+    console.log(
+      `| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`,
+    );
   }
 }

@@ -38,7 +38,9 @@ async function main(): Promise<number> {
   if (positionals[0] === 'hash-password') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    const password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
     if (!password) throw new Error('no password on standard input');
     console.log(await hashPassword(password));
     return 0;

@@ -38,7 +38,9 @@ export interface RunningEngine {
 
 /** Starts the local Biointellic engine; resolves once models are warm and the port is open. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const pool = options.pool ?? (await createAnalysisPool({
+  const pool =
+    options.pool ??
+    (await createAnalysisPool({
       size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
       ...(options.analysisProfile ? { profile: options.analysisProfile } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),

@@ -32,9 +32,7 @@ import { netFetch } from './shell/netFetch';
 
 const windowed = process.argv.includes('--windowed') && !app.isPackaged;
 
-protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
-]);
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 const relaunchArgs = allocatorRelaunch(process.platform, process.env, process.argv.slice(1));
 if (relaunchArgs) {
@@ -122,7 +120,9 @@ async function start(): Promise<void> {
     },
   });
   // Warm the built-in engine while the attract screen shows, so the first visitor does not wait.
-  void handlers['settings.get'](undefined).then((s) => (s.backend.kind === 'local' ? embedded.backend() : undefined)).catch(() => undefined);
+  void handlers['settings.get'](undefined)
+    .then((s) => (s.backend.kind === 'local' ? embedded.backend() : undefined))
+    .catch(() => undefined);
   const dispatch = createDispatcher(handlers, { trustedOrigin: APP_ORIGIN, logger });
   for (const name of CONTRACT_NAMES) {
     ipcMain.handle(channelOf(name), (event, input: unknown) =>

@@ -17,10 +17,7 @@ export interface Logger {
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 
-export function createLogger(
-  sink: LogSink,
-  options: { minLevel?: LogLevel; now?: () => Date } = {},
-): Logger {
+export function createLogger(sink: LogSink, options: { minLevel?: LogLevel; now?: () => Date } = {}): Logger {
   const minRank = RANK[options.minLevel ?? 'info'];
   const now = options.now ?? (() => new Date());
   return {

@@ -35,7 +35,9 @@ const worker = await build({
 
 // What each bundle still loads from node_modules at run time: the packaging check reads this.
 const externals = Object.fromEntries(
-  [main, worker].flatMap((r) => Object.entries(r.metafile.outputs)).filter(([file]) => !file.endsWith('.map'))
+  [main, worker]
+    .flatMap((r) => Object.entries(r.metafile.outputs))
+    .filter(([file]) => !file.endsWith('.map'))
     .map(([file, output]) => [file, [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort()]),
 );
 writeFileSync('dist/main/externals.json', `${JSON.stringify(externals, null, 2)}\n`);

@@ -28,6 +28,7 @@ const dataDir = defaultDataDir();
 const logger = createLogger((line) => process.stderr.write(`${line}\n`), { minLevel: 'warn' });
 const store = createKeytarStore();
 const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine, livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS });
+// eslint-disable-next-line prefer-const -- main's progress callback reads it before openKiosk returns
 let kiosk: KioskPage | undefined;
 const handlers = await createHandlers({
   dataDir,

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
-let electronPath = null;
+let electronPath;
 try {
   // The electron package exports the path of its downloaded binary, and throws when there is none.
   electronPath = createRequire(import.meta.url)('electron');

@@ -85,7 +85,12 @@ export async function analyze(
   if (result.face.length === 0 && options.retryIfNoFace) {
     decoded = await padded(decoded, RETRY_PAD_FRACTION);
     result = await detect(human, config, decoded);
-    if (result.face.length === 0) result = await detect(human, { ...config, face: { ...config.face, detector: { ...config.face?.detector, minConfidence: RETRY_MIN_CONFIDENCE } } }, decoded);
+    if (result.face.length === 0)
+      result = await detect(
+        human,
+        { ...config, face: { ...config.face, detector: { ...config.face?.detector, minConfidence: RETRY_MIN_CONFIDENCE } } },
+        decoded,
+      );
   }
   const k = source.scale;
   const image: RgbImage = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };

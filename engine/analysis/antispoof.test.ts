@@ -3,7 +3,10 @@ import { MINIFASNET, MINIFASNET_INPUT, REFERENCE_BOX, cropWindow, modelInput, re
 
 describe("MiniFASNet's crop geometry (the reference's CropImage._get_new_box)", () => {
   it('uses the 2.7× and 4.0× windows of the reference models', () => {
-    expect(MINIFASNET.map((m) => [m.name, m.scale])).toEqual([['MiniFASNetV2', 2.7], ['MiniFASNetV1SE', 4]]);
+    expect(MINIFASNET.map((m) => [m.name, m.scale])).toEqual([
+      ['MiniFASNetV2', 2.7],
+      ['MiniFASNetV1SE', 4],
+    ]);
   });
 
   it('maps Human’s mesh box to the reference detector’s: wider, reaching below the chin, same centre line', () => {
@@ -47,7 +50,10 @@ describe("MiniFASNet's input tensor", () => {
   const at = (input: Float32Array, channel: number, y: number, x: number) => input[channel * n * n + y * n + x];
 
   it('is 3 × 80 × 80 float32 in BGR order (CHW) with values 0..255, not divided by 255', () => {
-    const input = modelInput(image(64, 48, () => [10, 100, 200]), { left: 0, top: 0, right: 63, bottom: 47 });
+    const input = modelInput(
+      image(64, 48, () => [10, 100, 200]),
+      { left: 0, top: 0, right: 63, bottom: 47 },
+    );
     expect(input).toBeInstanceOf(Float32Array);
     expect(input.length).toBe(3 * 80 * 80);
     expect([at(input, 0, 40, 40), at(input, 1, 40, 40), at(input, 2, 40, 40)]).toEqual([200, 100, 10]);
@@ -56,16 +62,25 @@ describe("MiniFASNet's input tensor", () => {
   it('cuts exactly the window (inclusive bounds) before resizing, rounded to 8 bits as OpenCV does', () => {
     // Black left of x = 100, white from it; the 160-px window 20..179 puts the edge in the middle
     // of the 80 px output, and half-pixel centres sample output column 40 at source x = 100.5.
-    const input = modelInput(image(200, 200, (x) => (x < 100 ? [0, 0, 0] : [255, 255, 255])), { left: 20, top: 20, right: 179, bottom: 179 });
+    const input = modelInput(
+      image(200, 200, (x) => (x < 100 ? [0, 0, 0] : [255, 255, 255])),
+      { left: 20, top: 20, right: 179, bottom: 179 },
+    );
     expect([at(input, 0, 10, 0), at(input, 0, 10, 39), at(input, 0, 10, 40), at(input, 0, 10, 79)]).toEqual([0, 0, 255, 255]);
     // A window one pixel to the left moves the edge: column 40 now samples x = 99.5, half grey.
-    const shifted = modelInput(image(200, 200, (x) => (x < 100 ? [0, 0, 0] : [255, 255, 255])), { left: 19, top: 20, right: 178, bottom: 179 });
+    const shifted = modelInput(
+      image(200, 200, (x) => (x < 100 ? [0, 0, 0] : [255, 255, 255])),
+      { left: 19, top: 20, right: 178, bottom: 179 },
+    );
     expect(at(shifted, 0, 10, 40)).toBe(128);
   });
 
   it('matches OpenCV INTER_LINEAR on a gradient, including its repeated edge pixels', () => {
     // A horizontal ramp 0..159 shrunk 2×: OpenCV gives round(2x + 0.5) inside, and repeats the last column at the edge.
-    const input = modelInput(image(160, 160, (x) => [x, x, x]), { left: 0, top: 0, right: 159, bottom: 159 });
+    const input = modelInput(
+      image(160, 160, (x) => [x, x, x]),
+      { left: 0, top: 0, right: 159, bottom: 159 },
+    );
     expect(at(input, 1, 0, 0)).toBe(1);
     expect(at(input, 1, 0, 10)).toBe(21);
     expect(at(input, 1, 0, 79)).toBe(159);

@@ -62,10 +62,22 @@ export function cropWindow(image: { width: number; height: number }, face: Box, 
   let top = cy - h / 2;
   let right = cx + w / 2;
   let bottom = cy + h / 2;
-  if (left < 0) { right -= left; left = 0; }
-  if (top < 0) { bottom -= top; top = 0; }
-  if (right > image.width - 1) { left -= right - image.width + 1; right = image.width - 1; }
-  if (bottom > image.height - 1) { top -= bottom - image.height + 1; bottom = image.height - 1; }
+  if (left < 0) {
+    right -= left;
+    left = 0;
+  }
+  if (top < 0) {
+    bottom -= top;
+    top = 0;
+  }
+  if (right > image.width - 1) {
+    left -= right - image.width + 1;
+    right = image.width - 1;
+  }
+  if (bottom > image.height - 1) {
+    top -= bottom - image.height + 1;
+    bottom = image.height - 1;
+  }
   return { left: Math.trunc(left), top: Math.trunc(top), right: Math.trunc(right), bottom: Math.trunc(bottom) };
 }
 

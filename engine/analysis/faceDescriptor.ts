@@ -115,7 +115,10 @@ export interface FaceDescriptorNet {
 
 /** Reads the vendored weights (uint8-quantised, as face-api ships them) into tensors and warms the net. */
 export async function loadFaceDescriptor(human: Human, dir: URL): Promise<FaceDescriptorNet> {
-  const manifest = JSON.parse(await readFile(new URL('face_recognition_model-weights_manifest.json', dir), 'utf8')) as Array<{ paths: string[]; weights: Parameters<Tf['io']['decodeWeights']>[1] }>;
+  const manifest = JSON.parse(await readFile(new URL('face_recognition_model-weights_manifest.json', dir), 'utf8')) as Array<{
+    paths: string[];
+    weights: Parameters<Tf['io']['decodeWeights']>[1];
+  }>;
   const group = manifest[0]!;
   const bin = await readFile(new URL(group.paths[0]!, dir));
   const weights = human.tf.io.decodeWeights(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength), group.weights) as Weights;
@@ -150,7 +153,11 @@ function forward(net: FaceDescriptorNet, input: Tensor4D): Tensor {
     out = convLayer(out, 'conv32_down', 2, true, 'valid');
     out = tf.maxPool(out, 3, 2, 'valid') as Tensor4D;
     for (const name of ['conv32_1', 'conv32_2', 'conv32_3']) out = residual(out, name);
-    for (const stage of [['conv64_down', 'conv64_1', 'conv64_2', 'conv64_3'], ['conv128_down', 'conv128_1', 'conv128_2'], ['conv256_down', 'conv256_1', 'conv256_2']]) {
+    for (const stage of [
+      ['conv64_down', 'conv64_1', 'conv64_2', 'conv64_3'],
+      ['conv128_down', 'conv128_1', 'conv128_2'],
+      ['conv256_down', 'conv256_1', 'conv256_2'],
+    ]) {
       out = residualDown(out, stage[0]!);
       for (const name of stage.slice(1)) out = residual(out, name);
     }

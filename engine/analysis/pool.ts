@@ -38,10 +38,10 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
       const worker = workerUrl.pathname.endsWith('.ts')
         ? // Run from source (tests, npm run engine) the worker needs tsx's loader, which Node 20
           // does not pass on to workers; a bundled engine starts plain JS.
-          new Worker(
-            `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`,
-            { eval: true, workerData: { profile: options.profile } },
-          )
+          new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`, {
+            eval: true,
+            workerData: { profile: options.profile },
+          })
         : new Worker(workerUrl, { workerData: { profile: options.profile } });
       const slot: Slot = { worker, busy: true, pending: undefined };
       worker.on('message', (message: WorkerReply | WorkerReady) => {

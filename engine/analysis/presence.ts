@@ -41,7 +41,12 @@ export function personHolding(face: Box, people: ReadonlyArray<{ score: number; 
  * 0..1: how sure the person detector is that someone holds `face` (in the pixels of `image`, an
  * RGB image of `width`×`height`), looking at the face's head-and-shoulders crop.
  */
-export async function personScore(human: Human, config: Partial<Config>, image: { data: Uint8Array; width: number; height: number }, face: Box): Promise<number> {
+export async function personScore(
+  human: Human,
+  config: Partial<Config>,
+  image: { data: Uint8Array; width: number; height: number },
+  face: Box,
+): Promise<number> {
   const { tf } = human;
   const region = bustRegion(face);
   const { width, height } = image;
@@ -58,7 +63,10 @@ export async function personScore(human: Human, config: Partial<Config>, image: 
     const scale = { x: region.width / DETECTOR_INPUT, y: region.height / DETECTOR_INPUT };
     const people = result.object
       .filter((o) => o.label === 'person')
-      .map(({ score, box: [x, y, w, h] }) => ({ score, box: { x: region.x + x * scale.x, y: region.y + y * scale.y, width: w * scale.x, height: h * scale.y } }));
+      .map(({ score, box: [x, y, w, h] }) => ({
+        score,
+        box: { x: region.x + x * scale.x, y: region.y + y * scale.y, width: w * scale.x, height: h * scale.y },
+      }));
     return Math.min(1, personHolding(face, people));
   } finally {
     tf.dispose(crop);

@@ -13,9 +13,7 @@ import { engineConfig, loadHuman, stockConfig, type AnalysisProfile } from './hu
 import { personScore } from './presence';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
-export type WorkerReply =
-  | { id: number; ok: true; analysis: Analysis }
-  | { id: number; ok: false; message: string };
+export type WorkerReply = { id: number; ok: true; analysis: Analysis } | { id: number; ok: false; message: string };
 export type WorkerReady = { ready: true };
 
 const profile = (workerData as { profile?: AnalysisProfile } | undefined)?.profile ?? 'engine';
@@ -51,11 +49,22 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 // Warm-up: the first inference compiles kernels; do it before saying ready, with every model.
-await analyze(human, stockDefaults ?? engineConfig(), await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } }).png().toBuffer());
+await analyze(
+  human,
+  stockDefaults ?? engineConfig(),
+  await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer(),
+);
 
 parentPort!.on('message', async (task: WorkerTask) => {
   try {
-    const analysis = await analyze(human, perKind[task.kind], task.bytes, task.kind === 'match' ? { retryIfNoFace: true, ...(describe && { describe }) } : liveness ? { liveness } : {});
+    const analysis = await analyze(
+      human,
+      perKind[task.kind],
+      task.bytes,
+      task.kind === 'match' ? { retryIfNoFace: true, ...(describe && { describe }) } : liveness ? { liveness } : {},
+    );
     parentPort!.postMessage({ id: task.id, ok: true, analysis } satisfies WorkerReply);
   } catch (error) {
     parentPort!.postMessage({ id: task.id, ok: false, message: error instanceof Error ? error.message : String(error) } satisfies WorkerReply);

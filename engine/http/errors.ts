@@ -31,5 +31,8 @@ export class ApiError extends Error {
 export const reject = (code: string, message: string) => new ApiError(400, code, message);
 
 export function sendError(reply: FastifyReply, error: ApiError) {
-  return reply.status(error.statusCode).type('application/json').send(errorBody(error.statusCode, error.code, error.message));
+  return reply
+    .status(error.statusCode)
+    .type('application/json')
+    .send(errorBody(error.statusCode, error.code, error.message));
 }

@@ -25,7 +25,9 @@ describe('the face a match compares', () => {
   });
 
   it('is nobody when two similar faces are about as central: the photo is ambiguous', () => {
-    expect(() => matchFace(photo(face(30, 70, 90, 1), face(130, 70, 90, 2)), 'image2')).toThrow(expect.objectContaining({ code: 'MULTIPLE_FACES', message: 'image2: More than one face was found in the image' }));
+    expect(() => matchFace(photo(face(30, 70, 90, 1), face(130, 70, 90, 2)), 'image2')).toThrow(
+      expect.objectContaining({ code: 'MULTIPLE_FACES', message: 'image2: More than one face was found in the image' }),
+    );
   });
 
   it('is nobody when no face was found', () => {

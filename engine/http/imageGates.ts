@@ -52,8 +52,7 @@ export const MATCH_NO_FACE = { code: '-3491', message: 'Plugin Face - Unable to 
  */
 export function matchFace(analysis: Analysis, field: string) {
   const faces = significantFaces(analysis.faces, SIGNIFICANT_FACE_RATIO.match);
-  const offCentre = (f: (typeof faces)[number]) =>
-    Math.hypot(f.box.x + f.box.width / 2 - analysis.width / 2, f.box.y + f.box.height / 2 - analysis.height / 2);
+  const offCentre = (f: (typeof faces)[number]) => Math.hypot(f.box.x + f.box.width / 2 - analysis.width / 2, f.box.y + f.box.height / 2 - analysis.height / 2);
   const [face, next] = [...faces].sort((a, b) => offCentre(a) - offCentre(b));
   if (!face?.embedding) throw reject(MATCH_NO_FACE.code, MATCH_NO_FACE.message);
   if (next && offCentre(face) > offCentre(next) / 2) throw reject(FACE_REJECTIONS.multipleFaces.code, `${field}: ${FACE_REJECTIONS.multipleFaces.message}`);

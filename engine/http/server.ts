@@ -60,9 +60,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
     return reply.status(500).send(errorBody(500, 'INTERNAL_ERROR', 'The engine failed to process the request'));
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send(errorBody(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)));
 
   /** Verifies the bearer token before reading the upload; a refused upload is drained, not read. */
   async function caller(request: FastifyRequest): Promise<string> {

@@ -7,9 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCallback(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  new Promise<Buffer>((resolve, reject) => scryptCallback(password, salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))));
 
 const PARAMS = { N: 16384, r: 8, p: 1 };
 const KEY_LENGTH = 32;
@@ -29,7 +27,15 @@ export async function verifyPassword(password: string, encoded: string): Promise
 }
 
 const UsersFileSchema = z.object({
-  users: z.array(z.object({ userId: z.string().min(1).refine((v) => !v.includes(':')), passwordHash: z.string().startsWith('scrypt$') })),
+  users: z.array(
+    z.object({
+      userId: z
+        .string()
+        .min(1)
+        .refine((v) => !v.includes(':')),
+      passwordHash: z.string().startsWith('scrypt$'),
+    }),
+  ),
 });
 
 export interface UserDirectory {

@@ -35,7 +35,18 @@ describe('audit log', () => {
     clock.t += 60_000;
     log.record(entry({ decision: 'not_verified', matchScore: 31.2, matchPass: false }));
     clock.t += 60_000;
-    log.record(entry({ decision: 'error', livenessRequestId: null, livenessScore: null, livenessPass: null, matchRequestId: null, matchScore: null, matchPass: null, rejectionCode: 'FACE_TOO_SMALL' }));
+    log.record(
+      entry({
+        decision: 'error',
+        livenessRequestId: null,
+        livenessScore: null,
+        livenessPass: null,
+        matchRequestId: null,
+        matchScore: null,
+        matchPass: null,
+        rejectionCode: 'FACE_TOO_SMALL',
+      }),
+    );
     const all = log.list();
     expect(all.total).toBe(3);
     expect(all.records.map((r) => r.decision)).toEqual(['error', 'not_verified', 'verified']);
@@ -51,7 +62,9 @@ describe('audit log', () => {
     const { csv, count } = log.exportCsv();
     expect(count).toBe(1);
     const lines = csv.trim().split('\n');
-    expect(lines[0]).toBe('id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug');
+    expect(lines[0]).toBe(
+      'id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug',
+    );
     expect(lines[1]).toContain('"Desk ""A"", lobby"');
     expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false$/);
   });
@@ -76,7 +89,7 @@ describe('audit log', () => {
     log.close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-    const columns = (db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string; type: string }>);
+    const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string; type: string }>;
     expect(columns.filter((c) => c.type === 'BLOB' || /image|descriptor|embedding/i.test(c.name))).toEqual([]);
     db.close();
   });

@@ -37,8 +37,22 @@ export type StaffAction =
   | 'kiosk.quit';
 
 const COLUMNS = [
-  'id', 'time', 'station', 'backend', 'backendUrl', 'attempt', 'livenessRequestId', 'livenessScore', 'livenessPass',
-  'matchRequestId', 'matchScore', 'matchPass', 'rejectionCode', 'durationMs', 'decision', 'debug',
+  'id',
+  'time',
+  'station',
+  'backend',
+  'backendUrl',
+  'attempt',
+  'livenessRequestId',
+  'livenessScore',
+  'livenessPass',
+  'matchRequestId',
+  'matchScore',
+  'matchPass',
+  'rejectionCode',
+  'durationMs',
+  'decision',
+  'debug',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -75,15 +89,15 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
   if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
 
   const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
-    VALUES (${COLUMNS.slice(1).map((c) => `@${c}`).join(', ')})`);
+    VALUES (${COLUMNS.slice(1)
+      .map((c) => `@${c}`)
+      .join(', ')})`);
 
   function where(filter: z.output<typeof AuditFilterSchema>) {
-    const clauses: string[] = [];
-    const params: Record<string, string> = {};
-    if (filter.decision) (clauses.push('decision = @decision'), (params.decision = filter.decision));
-    if (filter.from) (clauses.push('time >= @from'), (params.from = filter.from));
-    if (filter.to) (clauses.push('time <= @to'), (params.to = filter.to));
-    return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', params };
+    const conditions = { decision: 'decision = @decision', from: 'time >= @from', to: 'time <= @to' } as const;
+    const given = (Object.keys(conditions) as Array<keyof typeof conditions>).filter((key) => filter[key]);
+    const params = Object.fromEntries(given.map((key) => [key, filter[key]!]));
+    return { sql: given.length ? `WHERE ${given.map((key) => conditions[key]).join(' AND ')}` : '', params };
   }
 
   return {
@@ -101,7 +115,9 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
       const filter = AuditFilterSchema.parse(input);
       const { sql, params } = where(filter);
       const total = (db.prepare(`SELECT COUNT(*) AS n FROM verification ${sql}`).get(params) as { n: number }).n;
-      const rows = db.prepare(`SELECT * FROM verification ${sql} ORDER BY id DESC LIMIT @limit OFFSET @offset`).all({ ...params, limit: filter.limit, offset: filter.offset }) as Row[];
+      const rows = db
+        .prepare(`SELECT * FROM verification ${sql} ORDER BY id DESC LIMIT @limit OFFSET @offset`)
+        .all({ ...params, limit: filter.limit, offset: filter.offset }) as Row[];
       return { records: rows.map(toRecord), total };
     },
     /** The filtered records as CSV, oldest first, with how many there are. */
@@ -116,12 +132,20 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
       insertAction.run({ time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
     },
     listStaffActions(): Array<{ id: number; time: string; station: string; action: string; detail: string }> {
-      return db.prepare('SELECT * FROM staff_action ORDER BY id DESC LIMIT 1000').all() as Array<{ id: number; time: string; station: string; action: string; detail: string }>;
+      return db.prepare('SELECT * FROM staff_action ORDER BY id DESC LIMIT 1000').all() as Array<{
+        id: number;
+        time: string;
+        station: string;
+        action: string;
+        detail: string;
+      }>;
     },
     /** Deletes records (checks and staff actions) older than `days`, never fewer than the floor; returns how many. */
     purgeOlderThan(days: number): number {
       const cutoff = new Date(now().getTime() - Math.max(AUDIT_RETENTION_FLOOR_DAYS, days) * 86_400_000).toISOString();
-      return db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes + db.prepare('DELETE FROM staff_action WHERE time < ?').run(cutoff).changes;
+      return (
+        db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes + db.prepare('DELETE FROM staff_action WHERE time < ?').run(cutoff).changes
+      );
     },
     close(): void {
       db.close();

@@ -153,14 +153,9 @@ export function createBiointellicClient(options: ClientOptions) {
     throw new KioskError('protocol_error', `Unexpected answer from ${host} on /api/${endpoint} (HTTP ${status}).`);
   }
 
-  async function call(
-    endpoint: 'liveness' | 'match',
-    buildBody: () => FormData,
-    { debug = false, signal }: CallOptions,
-  ): Promise<ServiceScore> {
+  async function call(endpoint: 'liveness' | 'match', buildBody: () => FormData, { debug = false, signal }: CallOptions): Promise<ServiceScore> {
     const url = endpointUrl(base, endpoint, debug);
-    const send = (token: HeldToken) =>
-      exchange(url, { method: 'POST', headers: { authorization: `Bearer ${token.value}` }, body: buildBody() }, signal);
+    const send = (token: HeldToken) => exchange(url, { method: 'POST', headers: { authorization: `Bearer ${token.value}` }, body: buildBody() }, signal);
 
     return withRetries(
       endpoint,
@@ -209,7 +204,15 @@ export function createBiointellicClient(options: ClientOptions) {
     },
 
     match(image1: ImagePart, image2: ImagePart, opts: CallOptions = {}): Promise<ServiceScore> {
-      return call('match', () => form([['image1', image1], ['image2', image2]]), opts);
+      return call(
+        'match',
+        () =>
+          form([
+            ['image1', image1],
+            ['image2', image2],
+          ]),
+        opts,
+      );
     },
 
     /** Forget the token, e.g. when the credentials change. */

@@ -21,7 +21,11 @@ describe('extractToken', () => {
 describe('ServiceResultSchema', () => {
   it('turns the document result string into a number', () => {
     const parsed = ServiceResultSchema.parse({
-      id: '9d7b234a-37c2-4696-adcf-3d75d835a94d', service: 'LIVENESS', result: '0.8755132', userId: 'admin', pass: true,
+      id: '9d7b234a-37c2-4696-adcf-3d75d835a94d',
+      service: 'LIVENESS',
+      result: '0.8755132',
+      userId: 'admin',
+      pass: true,
     });
     expect(parsed.result).toBe(0.8755132);
   });

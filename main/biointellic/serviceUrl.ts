@@ -18,10 +18,7 @@ export function parseServiceUrl(raw: string): URL {
     throw new KioskError('settings_invalid', `"${raw}" is not a valid URL.`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new KioskError(
-      'settings_invalid',
-      `Refusing ${url.protocol}//${url.host}: use https:// (plain http is allowed only on this computer, 127.0.0.1).`,
-    );
+    throw new KioskError('settings_invalid', `Refusing ${url.protocol}//${url.host}: use https:// (plain http is allowed only on this computer, 127.0.0.1).`);
   }
   if (url.username || url.password) {
     throw new KioskError('settings_invalid', 'Put the user id in the settings, not in the URL.');

@@ -26,10 +26,7 @@ export function holdToken(value: string, receivedAt: number): HeldToken {
     throw new KioskError('protocol_error', 'The service returned a token that is not a JWT.');
   }
   if (typeof claims.exp !== 'number') return { value, refreshAt: null, expiresAt: null };
-  const lifetimeMs =
-    typeof claims.iat === 'number' && claims.exp > claims.iat
-      ? (claims.exp - claims.iat) * 1000
-      : Math.max(0, claims.exp * 1000 - receivedAt);
+  const lifetimeMs = typeof claims.iat === 'number' && claims.exp > claims.iat ? (claims.exp - claims.iat) * 1000 : Math.max(0, claims.exp * 1000 - receivedAt);
   const margin = Math.min(Math.max(MIN_MARGIN_MS, MARGIN_FRACTION * lifetimeMs), lifetimeMs / 2);
   const expiresAt = receivedAt + lifetimeMs;
   return { value, refreshAt: expiresAt - margin, expiresAt };
@@ -44,10 +41,7 @@ export interface TokenManager {
   clear(): void;
 }
 
-export function createTokenManager(deps: {
-  authenticate: () => Promise<string>;
-  now?: () => number;
-}): TokenManager {
+export function createTokenManager(deps: { authenticate: () => Promise<string>; now?: () => number }): TokenManager {
   const now = deps.now ?? Date.now;
   let current: HeldToken | null = null;
   let inFlight: Promise<HeldToken> | null = null;

@@ -42,14 +42,7 @@ export interface CliDeps {
   fetch?: typeof fetch;
 }
 
-const INPUT_ERRORS = new Set<ErrorCode>([
-  'face_rejected',
-  'image_invalid',
-  'image_too_small',
-  'image_too_large',
-  'settings_invalid',
-  'invalid_request',
-]);
+const INPUT_ERRORS = new Set<ErrorCode>(['face_rejected', 'image_invalid', 'image_too_small', 'image_too_large', 'settings_invalid', 'invalid_request']);
 
 export function exitCodeFor(code: ErrorCode): number {
   return INPUT_ERRORS.has(code) ? EXIT.rejected : EXIT.connection;
@@ -140,10 +133,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
             debug: values.debug,
           });
     const threshold = command === 'match' ? ` (PASS ≥ ${MATCH.passThreshold})` : '';
-    print(
-      { service: command, ...result },
-      `${result.pass ? 'PASS' : 'FAIL'}  ${command} score ${result.score}${threshold}  request ${result.requestId}`,
-    );
+    print({ service: command, ...result }, `${result.pass ? 'PASS' : 'FAIL'}  ${command} score ${result.score}${threshold}  request ${result.requestId}`);
     return result.pass ? EXIT.pass : EXIT.fail;
   } catch (error) {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {

@@ -39,7 +39,10 @@ export async function provision(options: ProvisionOptions, pinText: string, data
   if (options.ifNotSetUp && !options.out && isSetUp(current)) return { text: 'This station is already set up; nothing changed.', data: { unchanged: true } };
   if (options.out) {
     await writeFile(options.out, `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: 0o600 });
-    return { text: `Wrote a provisioning file for ${where} to ${options.out}: drop it into the kiosk's data folder as provisioning.json.`, data: { out: options.out } };
+    return {
+      text: `Wrote a provisioning file for ${where} to ${options.out}: drop it into the kiosk's data folder as provisioning.json.`,
+      data: { out: options.out },
+    };
   }
   const settings = provisioned(current.settings, parsed.data);
   await writeSettings(dataDir, settings);

@@ -48,9 +48,7 @@ export async function loadKeytar(): Promise<KeytarLike> {
  * A locked keyring can leave a call pending forever (it waits for an unlock prompt), so every
  * call races a timeout. The abandoned call cannot be cancelled; it is left to settle on its own.
  */
-export function createKeytarStore(
-  options: { keytar?: KeytarLike; timeoutMs?: number; service?: string } = {},
-): CredentialStore {
+export function createKeytarStore(options: { keytar?: KeytarLike; timeoutMs?: number; service?: string } = {}): CredentialStore {
   const timeoutMs = options.timeoutMs ?? 5_000;
   const service = options.service ?? KEYCHAIN_SERVICE;
   let keytar = options.keytar;
@@ -60,13 +58,7 @@ export function createKeytarStore(
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () =>
-          reject(
-            new KioskError(
-              'keychain_unavailable',
-              `The OS keychain did not answer within ${timeoutMs / 1000} s (${operation}); it may be locked.`,
-            ),
-          ),
+        () => reject(new KioskError('keychain_unavailable', `The OS keychain did not answer within ${timeoutMs / 1000} s (${operation}); it may be locked.`)),
         timeoutMs,
       );
     });

@@ -59,7 +59,9 @@ describe('normalizeForMatch', () => {
   });
 
   it('reads 2 MB as 2,000,000 bytes: a fitting JPEG of 2,050,000 bytes is re-encoded', async () => {
-    const small = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#8a7' } }).jpeg().toBuffer();
+    const small = await sharp({ create: { width: 400, height: 400, channels: 3, background: '#8a7' } })
+      .jpeg()
+      .toBuffer();
     const padded = Buffer.concat([small, Buffer.alloc(2_050_000 - small.byteLength)]);
     const out = await normalizeForMatch(padded);
     expect(out.bytes.byteLength).toBeLessThanOrEqual(2_000_000);
@@ -83,11 +85,32 @@ describe('bad input', () => {
     ['text named .png', async () => Buffer.from('this is not an image at all'), 'image_invalid'],
     ['a truncated JPEG', async () => (await makeJpeg(800, 800)).subarray(0, 4000), 'image_invalid'],
     ['a truncated PNG', async () => (await makePng(800, 800)).subarray(0, 5000), 'image_invalid'],
-    ['an animated GIF', async () => sharp(await makePng(200, 200)).gif().toBuffer(), 'image_invalid'],
-    ['a 1×50000 strip', async () => sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#888' } }).png().toBuffer(), 'image_invalid'],
+    [
+      'an animated GIF',
+      async () =>
+        sharp(await makePng(200, 200))
+          .gif()
+          .toBuffer(),
+      'image_invalid',
+    ],
+    [
+      'a 1×50000 strip',
+      async () =>
+        sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#888' } })
+          .png()
+          .toBuffer(),
+      'image_invalid',
+    ],
     ['a 30 MB+ upload', async () => Buffer.alloc(31 * 1024 * 1024, 1), 'image_too_large'],
     // 10000×10000 of one colour compresses to a few KB: a decompression bomb for the pixel limit.
-    ['a 100-megapixel bomb', async () => sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#000' } }).png().toBuffer(), 'image_invalid'],
+    [
+      'a 100-megapixel bomb',
+      async () =>
+        sharp({ create: { width: 10_000, height: 10_000, channels: 3, background: '#000' } })
+          .png()
+          .toBuffer(),
+      'image_invalid',
+    ],
   ];
 
   for (const [name, make, code] of cases) {

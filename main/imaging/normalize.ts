@@ -70,10 +70,7 @@ async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
 export async function normalizeForLiveness(input: Uint8Array): Promise<NormalizedImage> {
   const { width, height } = await probe(input);
   if (height < LIVENESS.minHeight) {
-    throw new KioskError(
-      'image_too_small',
-      `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`,
-    );
+    throw new KioskError('image_too_small', `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`);
   }
   const { data, info } = await encode(() => {
     let pipeline = decoder(input).rotate();
@@ -87,10 +84,7 @@ export async function normalizeForLiveness(input: Uint8Array): Promise<Normalize
 export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedImage> {
   const { metadata, width, height, needsRotation } = await probe(input);
   if (width < MATCH.minWidth || height < MATCH.minHeight) {
-    throw new KioskError(
-      'image_too_small',
-      `The image is ${width}×${height}; matching needs at least ${MATCH.minWidth}×${MATCH.minHeight} px.`,
-    );
+    throw new KioskError('image_too_small', `The image is ${width}×${height}; matching needs at least ${MATCH.minWidth}×${MATCH.minHeight} px.`);
   }
   const fits = width <= MATCH.maxWidth && height <= MATCH.maxHeight && input.byteLength <= MATCH.maxBytes;
   const format = metadata.format;
@@ -100,9 +94,7 @@ export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedIm
     await encode(() => decoder(input).raw().toBuffer({ resolveWithObject: true }));
     return { bytes: Buffer.from(input), contentType: MATCH.mimeTypes[format], width, height };
   }
-  const resized = decoder(input)
-    .rotate()
-    .resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true });
+  const resized = decoder(input).rotate().resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true });
   for (const quality of JPEG_QUALITIES) {
     const { data, info } = await encode(() =>
       resized.clone().flatten({ background: '#ffffff' }).jpeg({ quality, mozjpeg: true }).toBuffer({ resolveWithObject: true }),

@@ -167,7 +167,10 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
   /** The PIN hash IT provisioned; on a station that is not set up, station_not_set_up. */
   function provisionedPinHash(): string {
     if (!setUp || settings.staffPinHash === null) {
-      throw new KioskError('station_not_set_up', 'This station is not set up: IT must provision it (a provisioning file or "npm run cli -- provision"). It verifies nobody until then.');
+      throw new KioskError(
+        'station_not_set_up',
+        'This station is not set up: IT must provision it (a provisioning file or "npm run cli -- provision"). It verifies nobody until then.',
+      );
     }
     return settings.staffPinHash;
   }
@@ -194,17 +197,20 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     clearTimeout(debugTimer);
     if (!settings.debug) return;
     const left = settings.debugUntil === null ? 0 : Date.parse(settings.debugUntil) - now();
-    debugTimer = setTimeout(() => {
-      void save({ ...settings, debug: false, debugUntil: null })
-        .then(() => note('debug.off', { reason: 'expired' }))
-        .catch((error: unknown) => services.logger.log('error', 'debug.expire_failed', { reason: error instanceof Error ? error.message : 'unknown' }));
-    }, Math.max(0, Math.min(left, 2 ** 31 - 1)));
+    debugTimer = setTimeout(
+      () => {
+        void save({ ...settings, debug: false, debugUntil: null })
+          .then(() => note('debug.off', { reason: 'expired' }))
+          .catch((error: unknown) => services.logger.log('error', 'debug.expire_failed', { reason: error instanceof Error ? error.message : 'unknown' }));
+      },
+      Math.max(0, Math.min(left, 2 ** 31 - 1)),
+    );
     debugTimer.unref();
   }
   scheduleDebugOff();
 
   const view = async () => {
-    const { staffPinHash, ...visible } = settings;
+    const { staffPinHash: _neverSent, ...visible } = settings;
     return {
       ...visible,
       passwordStored: await passwordStored(),
@@ -220,7 +226,11 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       const { debugHours, ...rest } = change;
       const defined = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       const debugUntil =
-        change.debug === true ? new Date(now() + (debugHours ?? DEBUG_DEFAULT_HOURS) * 3_600_000).toISOString() : change.debug === false ? null : settings.debugUntil;
+        change.debug === true
+          ? new Date(now() + (debugHours ?? DEBUG_DEFAULT_HOURS) * 3_600_000).toISOString()
+          : change.debug === false
+            ? null
+            : settings.debugUntil;
       const wasDebug = settings.debug;
       await save({ ...settings, ...defined, debugUntil, cameras: { ...settings.cameras, ...change.cameras } });
       note('settings.updated', { changed: Object.keys(defined).join(','), backend: settings.backend.kind });

@@ -31,9 +31,7 @@ export const isSetUp = (read: SettingsRead): boolean => read.status === 'ok' && 
 export const provisioned = (base: Settings, provisioning: Provisioning): Settings => SettingsSchema.parse({ ...base, ...provisioning });
 
 export type ProvisioningOutcome =
-  | { status: 'none' }
-  | { status: 'applied'; settings: Settings; keptAs: string }
-  | { status: 'rejected'; reason: string; keptAs: string };
+  { status: 'none' } | { status: 'applied'; settings: Settings; keptAs: string } | { status: 'rejected'; reason: string; keptAs: string };
 
 /**
  * Applies a dropped provisioning file once: written into settings.json, then renamed

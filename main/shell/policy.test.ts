@@ -1,6 +1,15 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, CONTENT_SECURITY_POLICY, auditDownloadPath, isBlockedShortcut, isNavigationAllowed, isPermissionAllowed, kioskWindowOptions, rendererFileFor } from './policy';
+import {
+  APP_ENTRY,
+  CONTENT_SECURITY_POLICY,
+  auditDownloadPath,
+  isBlockedShortcut,
+  isNavigationAllowed,
+  isPermissionAllowed,
+  kioskWindowOptions,
+  rendererFileFor,
+} from './policy';
 
 const dir = resolve('/opt/kiosk/renderer');
 
@@ -58,24 +67,57 @@ describe('navigation and CSP', () => {
 
 describe('isBlockedShortcut', () => {
   const key = (k: string, mods: Partial<{ control: boolean; alt: boolean; meta: boolean; shift: boolean }> = {}) => ({
-    type: 'keyDown', key: k, control: false, alt: false, meta: false, shift: false, ...mods,
+    type: 'keyDown',
+    key: k,
+    control: false,
+    alt: false,
+    meta: false,
+    shift: false,
+    ...mods,
   });
 
   it('swallows close, reload, zoom, print and devtools combinations', () => {
-    for (const input of [key('F4', { alt: true }), key('w', { control: true }), key('q', { meta: true }), key('r', { control: true }), key('F5'), key('F11'), key('F12'), key('I', { control: true, shift: true }), key('+', { control: true }), key('p', { control: true }), key('i', { meta: true, alt: true }), key('h', { meta: true }), key('m', { meta: true }), key(',', { meta: true }), key('u', { control: true })]) {
+    for (const input of [
+      key('F4', { alt: true }),
+      key('w', { control: true }),
+      key('q', { meta: true }),
+      key('r', { control: true }),
+      key('F5'),
+      key('F11'),
+      key('F12'),
+      key('I', { control: true, shift: true }),
+      key('+', { control: true }),
+      key('p', { control: true }),
+      key('i', { meta: true, alt: true }),
+      key('h', { meta: true }),
+      key('m', { meta: true }),
+      key(',', { meta: true }),
+      key('u', { control: true }),
+    ]) {
       expect(isBlockedShortcut(input), JSON.stringify(input)).toBe(true);
     }
   });
 
   it('lets ordinary typing through (the staff PIN and settings need it)', () => {
-    for (const input of [key('1'), key('a'), key('Enter'), key('Backspace'), key('Tab'), key('a', { shift: true }), key('v', { control: true }), key('c', { meta: true }), key('a', { control: true }), { ...key('w', { control: true }), type: 'keyUp' }]) {
+    for (const input of [
+      key('1'),
+      key('a'),
+      key('Enter'),
+      key('Backspace'),
+      key('Tab'),
+      key('a', { shift: true }),
+      key('v', { control: true }),
+      key('c', { meta: true }),
+      key('a', { control: true }),
+      { ...key('w', { control: true }), type: 'keyUp' },
+    ]) {
       expect(isBlockedShortcut(input), JSON.stringify(input)).toBe(false);
     }
   });
 });
 
 describe('auditDownloadPath', () => {
-  it('saves only the staff view\'s audit CSV, into the fixed folder, and refuses every other download', () => {
+  it("saves only the staff view's audit CSV, into the fixed folder, and refuses every other download", () => {
     expect(auditDownloadPath('blob:app://kiosk/5e0c1f3a', 'biointellic-audit-2026-11-27.csv', '/exports')).toBe('/exports/biointellic-audit-2026-11-27.csv');
     expect(auditDownloadPath('blob:app://kiosk/5e0c1f3a', '../../etc/passwd', '/exports')).toBeNull();
     expect(auditDownloadPath('blob:app://kiosk/5e0c1f3a', 'face.png', '/exports')).toBeNull();

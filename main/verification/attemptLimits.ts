@@ -32,9 +32,13 @@ export async function openAttemptLimits(dataDir: string, now: () => number) {
   return {
     /** Throws `station_locked` or `attempts_exhausted` when this check may not run. */
     check(idKey: string): void {
-      if (locked) throw new KioskError('station_locked', 'This station stopped checking after repeated unsuccessful checks; staff must unlock it with the PIN.');
+      if (locked)
+        throw new KioskError('station_locked', 'This station stopped checking after repeated unsuccessful checks; staff must unlock it with the PIN.');
       if (recent().filter((f) => f.idKey === idKey).length >= ATTEMPT_LIMITS.perIdPhoto) {
-        throw new KioskError('attempts_exhausted', `This ID photo had ${ATTEMPT_LIMITS.perIdPhoto} unsuccessful checks in the last ${ATTEMPT_LIMITS.windowMs / 60_000} minutes.`);
+        throw new KioskError(
+          'attempts_exhausted',
+          `This ID photo had ${ATTEMPT_LIMITS.perIdPhoto} unsuccessful checks in the last ${ATTEMPT_LIMITS.windowMs / 60_000} minutes.`,
+        );
       }
     },
     /** Counts an unsuccessful check; returns true when it locked the station. */

@@ -32,7 +32,11 @@ const rules: Record<string, (specifier: string, folder: string | null) => string
   app: (s, folder) =>
     s === 'electron' || NODE_BUILTIN.test(s) ? `app/ must not import ${s}` : folder && folder !== 'app' ? `app/ must not import from ${folder}/` : null,
   renderer: (s, folder) =>
-    s === 'electron' || NODE_BUILTIN.test(s) ? `renderer/ must not import ${s}` : folder === 'main' || folder === 'engine' ? `renderer/ must not import from ${folder}/` : null,
+    s === 'electron' || NODE_BUILTIN.test(s)
+      ? `renderer/ must not import ${s}`
+      : folder === 'main' || folder === 'engine'
+        ? `renderer/ must not import from ${folder}/`
+        : null,
   main: (_s, folder) => (folder === 'renderer' ? 'main/ must not import from renderer/' : null),
   engine: (s, folder) =>
     s === 'electron' ? 'engine/ must not import electron' : folder === 'renderer' || folder === 'main' ? `engine/ must not import from ${folder}/` : null,

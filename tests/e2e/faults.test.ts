@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
@@ -63,13 +63,34 @@ async function nextVisitorIsVerified(page: Page) {
 }
 
 describe('service faults, end to end', () => {
-  const cases: Array<{ name: string; faults: Array<[ 'liveness' | 'match', Fault[] ]>; outcome: string; text?: string; timeoutMs?: number }> = [
+  const cases: Array<{ name: string; faults: Array<['liveness' | 'match', Fault[]]>; outcome: string; text?: string; timeoutMs?: number }> = [
     { name: 'a token expiring between liveness and match is renewed unseen', faults: [['liveness', [{ kind: 'expireTokensAfter' }]]], outcome: 'verified' },
     { name: 'a 500 followed by success is retried unseen', faults: [['liveness', [{ kind: 'status', status: 500 }]]], outcome: 'verified' },
-    { name: 'a service that never answers ends in a timeout screen', faults: [['liveness', [{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }]]], outcome: 'error:timeout', text: 'did not answer in time', timeoutMs: 1_000 },
-    { name: 'a reset connection ends in the unreachable screen', faults: [['match', [{ kind: 'reset' }, { kind: 'reset' }, { kind: 'reset' }]]], outcome: 'error:network_unreachable', text: 'cannot be reached' },
-    { name: 'malformed JSON ends in the protocol screen', faults: [['liveness', [{ kind: 'malformed' }]]], outcome: 'error:protocol_error', text: 'unexpected answer' },
-    { name: 'a 401 that persists after a refresh ends in the refused screen', faults: [['liveness', [{ kind: 'unauthorized' }, { kind: 'unauthorized' }]]], outcome: 'error:unauthorized', text: 'refused this kiosk' },
+    {
+      name: 'a service that never answers ends in a timeout screen',
+      faults: [['liveness', [{ kind: 'hang' }, { kind: 'hang' }, { kind: 'hang' }]]],
+      outcome: 'error:timeout',
+      text: 'did not answer in time',
+      timeoutMs: 1_000,
+    },
+    {
+      name: 'a reset connection ends in the unreachable screen',
+      faults: [['match', [{ kind: 'reset' }, { kind: 'reset' }, { kind: 'reset' }]]],
+      outcome: 'error:network_unreachable',
+      text: 'cannot be reached',
+    },
+    {
+      name: 'malformed JSON ends in the protocol screen',
+      faults: [['liveness', [{ kind: 'malformed' }]]],
+      outcome: 'error:protocol_error',
+      text: 'unexpected answer',
+    },
+    {
+      name: 'a 401 that persists after a refresh ends in the refused screen',
+      faults: [['liveness', [{ kind: 'unauthorized' }, { kind: 'unauthorized' }]]],
+      outcome: 'error:unauthorized',
+      text: 'refused this kiosk',
+    },
   ];
   for (const c of cases) {
     it(c.name, async () => {

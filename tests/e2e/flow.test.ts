@@ -145,7 +145,7 @@ describe('the verification flow', () => {
     await shot(page, '05-live-portrait-camera');
   });
 
-  it('keeps the live screen\'s buttons still while the instruction changes and manual capture appears', async () => {
+  it("keeps the live screen's buttons still while the instruction changes and manual capture appears", async () => {
     const { page } = await kioskWith(cameras.far!);
     await throughId(page, 'id-same.jpg');
     const cancel = page.getByRole('button', { name: 'Cancel' });
@@ -228,7 +228,14 @@ describe('privacy and language', () => {
     // Nobody touches the screen: after 15 s the kiosk gives up on this visitor.
     await screen(page, 'attract');
     await shot(page, '10-after-idle');
-    const preview = await page.evaluate((url) => fetch(url!).then(() => 'still there', () => 'revoked'), previewUrl);
+    const preview = await page.evaluate(
+      (url) =>
+        fetch(url!).then(
+          () => 'still there',
+          () => 'revoked',
+        ),
+      previewUrl,
+    );
     expect(preview).toBe('revoked');
     expect(await page.locator('img').count()).toBe(0);
     // Main holds no image either: a run now has nothing to compare.
@@ -285,7 +292,10 @@ describe('privacy and language', () => {
     await screen(page, 'notSetUp');
     await shot(page, '13-not-set-up');
     expect(await page.getByRole('button').count()).toBe(0);
-    await expect(main.call('verification.setIdPhoto', new Uint8Array(await readFile(join(dir, 'id-same.jpg'))))).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
+    await expect(main.call('verification.setIdPhoto', new Uint8Array(await readFile(join(dir, 'id-same.jpg'))))).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'station_not_set_up' },
+    });
     await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
   });
 

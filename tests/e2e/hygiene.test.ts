@@ -47,7 +47,10 @@ describe('secret and biometric hygiene', () => {
     const idPhoto = await faceCrop('C', { margin: 0.8 });
     await writeFile(join(fixtures, 'id.jpg'), idPhoto);
     const server = await startTestServer({ users: { desk: password }, tokenLifetimeSeconds: 3 });
-    cleanup.push(() => server.close(), () => createKeytarStore().delete(keychainAccount('desk', server.url)));
+    cleanup.push(
+      () => server.close(),
+      () => createKeytarStore().delete(keychainAccount('desk', server.url)),
+    );
 
     const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera });
     cleanup.push(() => kiosk.close());
@@ -76,24 +79,16 @@ describe('secret and biometric hygiene', () => {
     expect(await visit()).toBe('error:credentials_rejected');
 
     const pageState = await page.evaluate(
-      "JSON.stringify({ html: document.documentElement.outerHTML, local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie })",
+      'JSON.stringify({ html: document.documentElement.outerHTML, local: { ...localStorage }, session: { ...sessionStorage }, cookies: document.cookie })',
     );
-    const haystack = [
-      ...main.logs,
-      ...main.results.map((r) => JSON.stringify(r)),
-      JSON.stringify(main.progress),
-      String(pageState),
-    ].join('\n');
+    const haystack = [...main.logs, ...main.results.map((r) => JSON.stringify(r)), JSON.stringify(main.progress), String(pageState)].join('\n');
     expect(server.issuedTokens.length).toBeGreaterThanOrEqual(1);
     expect(haystack).toContain('credentials_rejected'); // the scenario really ran
     const secrets = [password, ...server.issuedTokens, ...server.issuedTokens.map((t) => t.split('.')[2]!), Buffer.from(`desk:${password}`).toString('base64')];
     for (const secret of secrets) expect(haystack.includes(secret), `secret ${secret.slice(0, 6)}… in logs/IPC/page`).toBe(false);
 
     // Files: the data folder (settings, audit DB) and everything new in the temp folder.
-    const files = [
-      ...(await filesSince(main.dataDir, 0, [])),
-      ...(await filesSince(isolatedTmp, 0, [fixtures, main.dataDir])),
-    ];
+    const files = [...(await filesSince(main.dataDir, 0, [])), ...(await filesSince(isolatedTmp, 0, [fixtures, main.dataDir]))];
     expect(files.some((f) => f.endsWith('audit.sqlite'))).toBe(true);
     expect(files.some((f) => f.includes('playwright'))).toBe(true); // Chromium's profile was searched too
     const idSlice = idPhoto.subarray(idPhoto.length / 2, idPhoto.length / 2 + 64);

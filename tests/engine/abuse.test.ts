@@ -25,7 +25,11 @@ describe('tokens', () => {
   it('refuses alg "none", another key, a tampered payload and an expired token', async () => {
     const png = await livenessCapture();
     const none = new UnsecuredJWT({ sub: 'admin' }).setIssuedAt().setExpirationTime('1h').encode();
-    const otherKey = await new SignJWT({ sub: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('1h').sign(new TextEncoder().encode('not the engine key'));
+    const otherKey = await new SignJWT({ sub: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuedAt()
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('not the engine key'));
     const [h, , sig] = token.split('.');
     const tampered = `${h}.${Buffer.from(JSON.stringify({ sub: 'root', exp: 9_999_999_999 })).toString('base64url')}.${sig}`;
     for (const forged of [none, otherKey, tampered]) {
@@ -62,10 +66,43 @@ describe('bad input corpus', () => {
     ['a truncated PNG', async () => (await makePng(800, 800)).subarray(0, 3000), 400, 'INVALID_IMAGE'],
     ['a truncated JPEG (as liveness, not a PNG)', async () => (await makeJpeg(800, 800)).subarray(0, 3000), 400, 'IMAGE_NOT_PNG'],
     ['a text file named .png', async () => Buffer.from('definitely not an image'), 400, 'INVALID_IMAGE'],
-    ['a 60-megapixel PNG', async () => sharp({ create: { width: 7746, height: 7746, channels: 3, background: '#555' } }).png().toBuffer(), 400, 'FACE_NOT_FOUND'],
-    ['a 1×50000 PNG', async () => sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#555' } }).png().toBuffer(), 400, 'FACE_NOT_FOUND'],
-    ['a 16-bit PNG without a face', async () => sharp(await makePng(640, 480)).toColourspace('rgb16').png().toBuffer(), 400, 'FACE_NOT_FOUND'],
-    ['an animated GIF', async () => sharp(await makePng(640, 480)).gif().toBuffer(), 400, 'IMAGE_NOT_PNG'],
+    [
+      'a 60-megapixel PNG',
+      async () =>
+        sharp({ create: { width: 7746, height: 7746, channels: 3, background: '#555' } })
+          .png()
+          .toBuffer(),
+      400,
+      'FACE_NOT_FOUND',
+    ],
+    [
+      'a 1×50000 PNG',
+      async () =>
+        sharp({ create: { width: 1, height: 50_000, channels: 3, background: '#555' } })
+          .png()
+          .toBuffer(),
+      400,
+      'FACE_NOT_FOUND',
+    ],
+    [
+      'a 16-bit PNG without a face',
+      async () =>
+        sharp(await makePng(640, 480))
+          .toColourspace('rgb16')
+          .png()
+          .toBuffer(),
+      400,
+      'FACE_NOT_FOUND',
+    ],
+    [
+      'an animated GIF',
+      async () =>
+        sharp(await makePng(640, 480))
+          .gif()
+          .toBuffer(),
+      400,
+      'IMAGE_NOT_PNG',
+    ],
   ];
   for (const [name, make, status, code] of cases) {
     it(`answers ${name} with ${status} ${code}`, async () => {
@@ -78,9 +115,19 @@ describe('bad input corpus', () => {
 
   it('answers a CMYK JPEG and an EXIF-rotated JPEG to match like any photo', async () => {
     token = await engine.token();
-    const cmyk = await sharp(await faceCrop('A')).toColourspace('cmyk').jpeg().toBuffer();
-    const rotated = await sharp(await faceCrop('A', { margin: 0.7 })).rotate(90).jpeg().withMetadata({ orientation: 8 }).toBuffer();
-    const { status, body } = await post(`${engine.url}/api/match`, token, { image1: { bytes: cmyk, type: 'image/jpeg' }, image2: { bytes: rotated, type: 'image/jpeg' } });
+    const cmyk = await sharp(await faceCrop('A'))
+      .toColourspace('cmyk')
+      .jpeg()
+      .toBuffer();
+    const rotated = await sharp(await faceCrop('A', { margin: 0.7 }))
+      .rotate(90)
+      .jpeg()
+      .withMetadata({ orientation: 8 })
+      .toBuffer();
+    const { status, body } = await post(`${engine.url}/api/match`, token, {
+      image1: { bytes: cmyk, type: 'image/jpeg' },
+      image2: { bytes: rotated, type: 'image/jpeg' },
+    });
     expect(status).toBe(200);
     expect(body.pass).toBe(true);
   });
@@ -111,7 +158,10 @@ describe('bad input corpus', () => {
     for (let i = 0; i < 5; i++) await live(Buffer.from('not an image'));
     const after = process.memoryUsage().rss;
     expect((after - baseline) / 1e6).toBeLessThan(200);
-    const { status } = await post(`${engine.url}/api/match`, token, { image1: { bytes: await faceCrop('A'), type: 'image/jpeg' }, image2: { bytes: await faceCrop('B'), type: 'image/jpeg' } });
+    const { status } = await post(`${engine.url}/api/match`, token, {
+      image1: { bytes: await faceCrop('A'), type: 'image/jpeg' },
+      image2: { bytes: await faceCrop('B'), type: 'image/jpeg' },
+    });
     expect(status).toBe(200);
   });
 });

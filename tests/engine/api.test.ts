@@ -30,7 +30,15 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 
 describe("the API document's curl examples, as written", () => {
   it('authenticate: Basic credentials give a JWT as the body', async () => {
-    const { stdout } = await run('curl', ['-s', '--location', '--request', 'POST', `${engine.url}/api/authenticate`, '--header', `authorization: ${engine.basic}`]);
+    const { stdout } = await run('curl', [
+      '-s',
+      '--location',
+      '--request',
+      'POST',
+      `${engine.url}/api/authenticate`,
+      '--header',
+      `authorization: ${engine.basic}`,
+    ]);
     expect(stdout).toMatch(/^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+$/);
     const payload = JSON.parse(Buffer.from(stdout.split('.')[1]!, 'base64url').toString());
     expect(payload).toMatchObject({ sub: 'admin' });
@@ -38,7 +46,15 @@ describe("the API document's curl examples, as written", () => {
   });
 
   it('liveness: -F data=@face with a Bearer token', async () => {
-    const { stdout } = await run('curl', ['-F', `data=@${join(dir, 'face.png')}`, '-H', `Authorization: Bearer ${token}`, '-X', 'POST', `${engine.url}/api/liveness?debug=false`]);
+    const { stdout } = await run('curl', [
+      '-F',
+      `data=@${join(dir, 'face.png')}`,
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-X',
+      'POST',
+      `${engine.url}/api/liveness?debug=false`,
+    ]);
     const body = JSON.parse(stdout);
     expect(Object.keys(body).sort()).toEqual(['id', 'pass', 'result', 'service', 'userId']);
     expect(body).toMatchObject({ id: expect.stringMatching(uuid), service: 'LIVENESS', userId: 'admin', pass: expect.any(Boolean) });
@@ -49,7 +65,17 @@ describe("the API document's curl examples, as written", () => {
   });
 
   it('match: image1 and image2 of the same person under another crop, scale and JPEG quality pass', async () => {
-    const { stdout } = await run('curl', ['-X', 'POST', '-H', `Authorization: Bearer ${token}`, '-F', `image1=@${join(dir, 'face1.jpg')}`, '-F', `image2=@${join(dir, 'face2.jpg')}`, `${engine.url}/api/match?debug=false`]);
+    const { stdout } = await run('curl', [
+      '-X',
+      'POST',
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-F',
+      `image1=@${join(dir, 'face1.jpg')}`,
+      '-F',
+      `image2=@${join(dir, 'face2.jpg')}`,
+      `${engine.url}/api/match?debug=false`,
+    ]);
     const body = JSON.parse(stdout);
     expect(body).toMatchObject({ id: expect.stringMatching(uuid), service: 'MATCH', userId: 'admin', pass: true });
     expect(Number(body.result)).toBeGreaterThanOrEqual(48);
@@ -101,22 +127,65 @@ describe('quality gates', () => {
   });
 
   it('refuses a group for liveness and a frame with no face', async () => {
-    const group = await (await import('sharp')).default(await groupPhoto()).resize({ height: 720 }).png().toBuffer();
+    const group = await (
+      await import('sharp')
+    )
+      .default(await groupPhoto())
+      .resize({ height: 720 })
+      .png()
+      .toBuffer();
     expect((await live(group)).body).toMatchObject({ code: 'MULTIPLE_FACES' });
-    const empty = await (await import('sharp')).default(await noFacePhoto()).resize({ height: 720 }).png().toBuffer();
+    const empty = await (
+      await import('sharp')
+    )
+      .default(await noFacePhoto())
+      .resize({ height: 720 })
+      .png()
+      .toBuffer();
     expect((await live(empty)).body).toMatchObject({ code: 'FACE_NOT_FOUND' });
   });
 
   it('refuses match images outside 150..1024 px, over 2 MB, or not JPEG/PNG', async () => {
     const sharp = (await import('sharp')).default;
-    const match = (image2: Uint8Array) => post(`${engine.url}/api/match`, token, { image1: { bytes: image2, type: 'image/jpeg' }, image2: { bytes: image2, type: 'image/jpeg' } });
-    expect((await match(await sharp(await groupPhoto()).resize(1100).jpeg().toBuffer())).body).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
-    expect((await match(await sharp(await faceCrop('A')).resize(120).jpeg().toBuffer())).body).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
-    expect((await match(await sharp(await faceCrop('A')).webp().toBuffer())).body).toMatchObject({ code: 'IMAGE_FORMAT' });
-    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 90 } } }).png({ compressionLevel: 0 }).toBuffer();
+    const match = (image2: Uint8Array) =>
+      post(`${engine.url}/api/match`, token, { image1: { bytes: image2, type: 'image/jpeg' }, image2: { bytes: image2, type: 'image/jpeg' } });
+    expect(
+      (
+        await match(
+          await sharp(await groupPhoto())
+            .resize(1100)
+            .jpeg()
+            .toBuffer(),
+        )
+      ).body,
+    ).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
+    expect(
+      (
+        await match(
+          await sharp(await faceCrop('A'))
+            .resize(120)
+            .jpeg()
+            .toBuffer(),
+        )
+      ).body,
+    ).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
+    expect(
+      (
+        await match(
+          await sharp(await faceCrop('A'))
+            .webp()
+            .toBuffer(),
+        )
+      ).body,
+    ).toMatchObject({ code: 'IMAGE_FORMAT' });
+    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     expect((await match(noisy)).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
     // 2 MB is 2,000,000 bytes: a valid JPEG padded to 2,050,000 (under 2 MiB) is refused too.
-    const face = await sharp(await faceCrop('A')).jpeg().toBuffer();
+    const face = await sharp(await faceCrop('A'))
+      .jpeg()
+      .toBuffer();
     expect((await match(Buffer.concat([face, Buffer.alloc(2_050_000 - face.byteLength)]))).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
     expect((await match(Buffer.from('not an image'))).body).toMatchObject({ code: 'INVALID_IMAGE' });
   });
@@ -141,16 +210,26 @@ describe('requests the document does not allow', () => {
 
   it('refuses wrong and missing file fields, and non-multipart bodies', async () => {
     const png = await livenessCapture();
-    expect((await post(`${engine.url}/api/liveness`, token, { image: { bytes: png, type: 'image/png' } })).body).toMatchObject({ statusCode: 400, code: 'UNEXPECTED_FIELD' });
+    expect((await post(`${engine.url}/api/liveness`, token, { image: { bytes: png, type: 'image/png' } })).body).toMatchObject({
+      statusCode: 400,
+      code: 'UNEXPECTED_FIELD',
+    });
     expect((await post(`${engine.url}/api/match`, token, { image1: { bytes: png, type: 'image/png' } })).body).toMatchObject({ code: 'MISSING_FILE' });
-    const json = await fetch(`${engine.url}/api/match`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    const json = await fetch(`${engine.url}/api/match`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(json.status).toBe(400);
     expect(await json.json()).toMatchObject({ code: 'INVALID_CONTENT_TYPE' });
   });
 
   it('answers an upload over 10 MB with 413 and unknown paths with 404, in the error shape', async () => {
     const big = Buffer.alloc(11 * 1024 * 1024, 7);
-    expect(await post(`${engine.url}/api/liveness`, token, { data: { bytes: big, type: 'image/png' } })).toMatchObject({ status: 413, body: { statusCode: 413, code: 'FILE_TOO_LARGE', error: 'Payload Too Large' } });
+    expect(await post(`${engine.url}/api/liveness`, token, { data: { bytes: big, type: 'image/png' } })).toMatchObject({
+      status: 413,
+      body: { statusCode: 413, code: 'FILE_TOO_LARGE', error: 'Payload Too Large' },
+    });
     const missing = await fetch(`${engine.url}/api/nothing`, { method: 'POST' });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ statusCode: 404, code: 'NOT_FOUND' });
@@ -177,7 +256,9 @@ describe('requests the document does not allow', () => {
     const limited = await hostEngine({ workers: 1 });
     try {
       const wrong = `Basic ${Buffer.from('admin:nope').toString('base64')}`;
-      const statuses = await Promise.all(Array.from({ length: 30 }, async () => (await fetch(`${limited.url}/api/authenticate`, { method: 'POST', headers: { authorization: wrong } })).status));
+      const statuses = await Promise.all(
+        Array.from({ length: 30 }, async () => (await fetch(`${limited.url}/api/authenticate`, { method: 'POST', headers: { authorization: wrong } })).status),
+      );
       expect(statuses.filter((s) => s === 401)).toHaveLength(5);
       expect(statuses.filter((s) => s === 429)).toHaveLength(25);
     } finally {

@@ -51,7 +51,13 @@ describe('the built-in engine as the default backend', () => {
     const capture = await phoneReplay('C');
     const livenessWith = async (livenessPass: string) => {
       const lines: string[] = [];
-      const engine = createEmbeddedEngine({ store, dataDir: tmpdir(), logger: createLogger((l) => lines.push(l)), start: (o) => startEngine({ ...o, workers: 1 }), livenessPass });
+      const engine = createEmbeddedEngine({
+        store,
+        dataDir: tmpdir(),
+        logger: createLogger((l) => lines.push(l)),
+        start: (o) => startEngine({ ...o, workers: 1 }),
+        livenessPass,
+      });
       try {
         const backend = await engine.backend();
         const client = createBiointellicClient({ baseUrl: backend.url, userId: backend.userId, getPassword: backend.password });

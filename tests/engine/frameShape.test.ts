@@ -17,13 +17,19 @@ let crop: Buffer;
 beforeAll(async () => {
   human = await loadHuman(config);
   // ~620 px square around person C.
-  crop = await sharp(await faceCrop('C', { margin: 0.9 })).resize(620, 620, { fit: 'cover' }).png().toBuffer();
+  crop = await sharp(await faceCrop('C', { margin: 0.9 }))
+    .resize(620, 620, { fit: 'cover' })
+    .png()
+    .toBuffer();
 });
 
 async function measuredIn(width: number, height: number) {
   const left = Math.round((width - 620) / 2);
   const top = Math.round((height - 620) / 2);
-  const frame = await sharp(crop).extend({ left, top, right: width - 620 - left, bottom: height - 620 - top, background: '#777' }).png().toBuffer();
+  const frame = await sharp(crop)
+    .extend({ left, top, right: width - 620 - left, bottom: height - 620 - top, background: '#777' })
+    .png()
+    .toBuffer();
   const face = (await analyze(human, config, frame)).faces[0]!;
   return { ipd: face.interpupillaryPx, x: face.box.x - left, y: face.box.y - top, width: face.box.width };
 }

@@ -9,7 +9,9 @@ import { openAuditLog } from '../../main/audit/auditLog';
 describe('audit log under a crash', () => {
   it('keeps every committed record when the writer is SIGKILLed mid-burst, and opens cleanly', async () => {
     const path = join(await mkdtemp(join(tmpdir(), 'audit-crash-')), 'audit.sqlite');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/auditWriter.ts'), path], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/auditWriter.ts'), path], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const committed: number[] = [];
     let buffer = '';
     await new Promise<void>((resolve) => {

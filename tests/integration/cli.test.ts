@@ -126,7 +126,10 @@ describe('npm run cli', () => {
     expect(settings).toMatch(/"staffPinHash": "scrypt\$/);
     expect(settings).not.toContain('531975');
     const main = await hostMain({ dataDir });
-    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { provisioned: true, stationName: 'Desk 9', backend: { kind: 'remote', url: server.url, userId: 'admin' } } });
+    await expect(main.call('settings.get')).resolves.toMatchObject({
+      ok: true,
+      data: { provisioned: true, stationName: 'Desk 9', backend: { kind: 'remote', url: server.url, userId: 'admin' } },
+    });
     await expect(main.call('staff.unlock', { pin: '531975' })).resolves.toMatchObject({ ok: true });
   });
 

@@ -12,7 +12,11 @@ beforeEach(async () => {
 });
 afterEach(() => server.close());
 
-const codeOf = (p: Promise<unknown>) => p.then(() => 'resolved', (e: { code?: string }) => e.code);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'resolved',
+    (e: { code?: string }) => e.code,
+  );
 
 describe('wire format, as the API document shows it', () => {
   it('sends liveness as multipart field "data", image/png, with a filename and ?debug=false', async () => {

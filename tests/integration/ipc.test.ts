@@ -66,7 +66,10 @@ describe('a station IT has not set up (fails closed)', () => {
     const provisioning = { backend: { kind: 'remote', url: server.url, userId }, staffPinHash: await hashPassword('864200'), stationName: 'Front desk 2' };
     await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify(provisioning));
     const main = await hostMain({ dataDir });
-    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { provisioned: true, stationName: 'Front desk 2', backend: { kind: 'remote', url: server.url } } });
+    await expect(main.call('settings.get')).resolves.toMatchObject({
+      ok: true,
+      data: { provisioned: true, stationName: 'Front desk 2', backend: { kind: 'remote', url: server.url } },
+    });
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
     const files = await readdir(dataDir);
     expect(files).not.toContain('provisioning.json');
@@ -174,7 +177,18 @@ describe('the staff PIN', () => {
     const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT station, action, detail FROM staff_action ORDER BY id').all() as Array<{ station: string; action: string; detail: string }>;
     db.close();
-    expect(rows.map((r) => r.action)).toEqual(['staff.unlocked', 'settings.updated', 'debug.on', 'settings.updated', 'debug.off', 'pin.rejected', 'staff.unlocked', 'pin.set', 'audit.exported', 'kiosk.quit']);
+    expect(rows.map((r) => r.action)).toEqual([
+      'staff.unlocked',
+      'settings.updated',
+      'debug.on',
+      'settings.updated',
+      'debug.off',
+      'pin.rejected',
+      'staff.unlocked',
+      'pin.set',
+      'audit.exported',
+      'kiosk.quit',
+    ]);
     expect(rows.at(-1)!.station).toBe('Desk 4');
     expect(JSON.stringify(rows)).not.toMatch(/246810|135790|000000|scrypt/);
   });
@@ -240,7 +254,10 @@ describe('verification.run', () => {
     expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { score: 67.68598175048828 } } });
     expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
     const calls = server.received.filter((r) => r.endpoint !== 'authenticate');
-    expect(calls.map((r) => [r.endpoint, r.violations])).toEqual([['liveness', []], ['match', []]]);
+    expect(calls.map((r) => [r.endpoint, r.violations])).toEqual([
+      ['liveness', []],
+      ['match', []],
+    ]);
   });
 
   it('does not call match when liveness fails', async () => {
@@ -270,8 +287,14 @@ describe('verification.run', () => {
     if (!listed.ok || !run.ok) throw new Error('unreachable');
     const [rejected, verified] = listed.data.records;
     expect(verified).toMatchObject({
-      station: 'Desk 3', backend: 'remote', backendUrl: server.url, attempt: 1, decision: 'verified',
-      livenessRequestId: run.data.liveness.requestId, matchRequestId: run.data.match!.requestId, matchScore: 67.68598175048828,
+      station: 'Desk 3',
+      backend: 'remote',
+      backendUrl: server.url,
+      attempt: 1,
+      decision: 'verified',
+      livenessRequestId: run.data.liveness.requestId,
+      matchRequestId: run.data.match!.requestId,
+      matchScore: 67.68598175048828,
     });
     expect(rejected).toMatchObject({ attempt: 2, decision: 'error', rejectionCode: 'FACE_TOO_SMALL', livenessRequestId: null });
     const csv = await main.call('audit.exportCsv', {});
@@ -340,7 +363,10 @@ describe('verification.run', () => {
     await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
     await main.call('credentials.setPassword', { password: 'counter-pw' });
     await expect(main.call('settings.update', { debug: true, debugHours: 25 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await expect(main.call('settings.update', { debug: true, debugHours: 4 })).resolves.toMatchObject({ ok: true, data: { debug: true, debugUntil: '2026-11-27T14:00:00.000Z' } });
+    await expect(main.call('settings.update', { debug: true, debugHours: 4 })).resolves.toMatchObject({
+      ok: true,
+      data: { debug: true, debugUntil: '2026-11-27T14:00:00.000Z' },
+    });
     const check = async (attempt: number) => {
       await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
       await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
@@ -352,10 +378,15 @@ describe('verification.run', () => {
     expect(server.received.filter((r) => r.endpoint === 'liveness').map((r) => r.query.debug)).toEqual(['true', 'false']);
     await main.call('staff.unlock', { pin: '246810' }); // four hours on: the staff session has ended too
     const listed = await main.call('audit.list', {});
-    expect(listed.ok && listed.data.records.map((r) => [r.attempt, r.debug])).toEqual([[2, false], [1, true]]);
+    expect(listed.ok && listed.data.records.map((r) => [r.attempt, r.debug])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
     // On disk too: the next start finds it off.
     const restarted = await hostMain({ dataDir: main.dataDir, now: () => t });
-    await expect.poll(async () => (await restarted.call('settings.get')).ok && ((await restarted.call('settings.get')) as { data: { debug: boolean } }).data.debug).toBe(false);
+    await expect
+      .poll(async () => (await restarted.call('settings.get')).ok && ((await restarted.call('settings.get')) as { data: { debug: boolean } }).data.debug)
+      .toBe(false);
   });
 
   it('keeps a bad live photo from replacing a good one', async () => {

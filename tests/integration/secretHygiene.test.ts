@@ -70,7 +70,11 @@ describe('secret hygiene', () => {
 
     // The CLI, with the password from the environment, then from the keychain, then wrong.
     const target = ['--url', server.url, '--user', userId];
-    for (const args of [['auth', ...target], ['auth', ...target, '--json'], ['liveness', jpegPath, ...target, '--json']]) {
+    for (const args of [
+      ['auth', ...target],
+      ['auth', ...target, '--json'],
+      ['liveness', jpegPath, ...target, '--json'],
+    ]) {
       const run = await runCli(args, { env: { BIOINTELLIC_PASSWORD: password, KIOSK_LOG_LEVEL: 'info' } });
       expect(run.code).toBe(0);
       collected.push(run.stdout, run.stderr);

@@ -21,7 +21,11 @@ const account = () => `user-${randomUUID()}@kiosk.test`;
 
 describe('keytar credential store', () => {
   it('is the store main opens where keytar loads, not the safeStorage fallback', async () => {
-    const opened = await openCredentialStore({ fallback: () => { throw new Error('the fallback must not be used'); } });
+    const opened = await openCredentialStore({
+      fallback: () => {
+        throw new Error('the fallback must not be used');
+      },
+    });
     expect(opened.kind).toBe('keytar');
     const name = account();
     await opened.store.set(name, 'via-open');
@@ -46,11 +50,9 @@ describe('keytar credential store', () => {
   });
 
   it('answers keychain_unavailable, with the reason, when there is no Secret Service', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, '../support/keychainProbe.ts')],
-      { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' } },
-    );
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '../support/keychainProbe.ts')], {
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' },
+    });
     const result = JSON.parse(stdout);
     expect(result.ok).toBe(false);
     expect(result.error.code).toBe('keychain_unavailable');

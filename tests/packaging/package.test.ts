@@ -20,6 +20,7 @@ import { post } from '../support/engineHost';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const at = (...parts: string[]) => join(ROOT, ...parts);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builder's YAML, checked against its schema by the first test
 const config = load(readFileSync(at('electron-builder.yml'), 'utf8')) as Record<string, any>;
 const pkg = JSON.parse(readFileSync(at('package.json'), 'utf8')) as { main: string; dependencies: Record<string, string> };
 
@@ -108,7 +109,8 @@ describe('the built app', () => {
   });
 
   it('has the engine models in production dependencies, which electron-builder packs', () => {
-    for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar', 'better-sqlite3']) expect(pkg.dependencies, dep).toHaveProperty(dep);
+    for (const dep of ['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', 'sharp', 'keytar', 'better-sqlite3'])
+      expect(pkg.dependencies, dep).toHaveProperty(dep);
     for (const model of ['blazeface', 'facemesh', 'iris']) {
       expect(existsSync(at('node_modules/@vladmandic/human/models', `${model}.bin`)), model).toBe(true);
     }
@@ -145,7 +147,9 @@ describe('the built app', () => {
   it('ships a third-party notices file naming every model the app runs and its licence', () => {
     expect(config.extraResources).toContainEqual({ from: 'THIRD_PARTY_NOTICES.md', to: 'THIRD_PARTY_NOTICES.md' });
     const notices = readFileSync(at('THIRD_PARTY_NOTICES.md'), 'utf8');
-    const humanModels = readdirSync(at('node_modules/@vladmandic/human/models')).filter((f) => f.endsWith('.json') && f !== 'models.json').map((f) => f.replace('.json', ''));
+    const humanModels = readdirSync(at('node_modules/@vladmandic/human/models'))
+      .filter((f) => f.endsWith('.json') && f !== 'models.json')
+      .map((f) => f.replace('.json', ''));
     for (const name of [...MINIFASNET.map((m) => m.name), ...humanModels]) expect(notices, name).toMatch(new RegExp(name, 'i'));
     expect(notices).toContain('Apache-2.0');
     expect(notices).toContain('MIT');
@@ -158,7 +162,10 @@ describe('the built app', () => {
     const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
     expect(Object.keys(externals).sort()).toEqual(['dist/main/analysisWorker.mjs', 'dist/main/index.cjs', 'dist/main/preload.cjs']);
     for (const [bundle, imports] of Object.entries(externals)) {
-      expect(imports.map(packageOf).filter((p) => !runtime.has(p)), bundle).toEqual([]);
+      expect(
+        imports.map(packageOf).filter((p) => !runtime.has(p)),
+        bundle,
+      ).toEqual([]);
     }
     expect(externals['dist/main/preload.cjs']).toEqual(['electron']);
   });
@@ -171,7 +178,9 @@ describe('the built app', () => {
       workerUrl: pathToFileURL(at('dist/main/analysisWorker.mjs')),
     });
     try {
-      const token = await (await fetch(`${engine.url}/api/authenticate`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('kiosk:pw').toString('base64')}` } })).text();
+      const token = await (
+        await fetch(`${engine.url}/api/authenticate`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('kiosk:pw').toString('base64')}` } })
+      ).text();
       const { status, body } = await post(`${engine.url}/api/match`, token, {
         image1: { bytes: await faceCrop('A'), type: 'image/jpeg' },
         image2: { bytes: await faceCrop('A', { margin: 0.9, quality: 60 }), type: 'image/jpeg' },

@@ -4,10 +4,20 @@ import { openAuditLog } from '../../main/audit/auditLog';
 const log = openAuditLog(process.argv[2]!);
 for (let i = 0; ; i++) {
   const id = log.record({
-    station: 'crash-test', backend: 'local', backendUrl: 'built-in engine', attempt: 1,
-    livenessRequestId: `l-${i}`, livenessScore: 0.9, livenessPass: true,
-    matchRequestId: `m-${i}`, matchScore: 70, matchPass: true,
-    rejectionCode: null, durationMs: i, decision: 'verified', debug: false,
+    station: 'crash-test',
+    backend: 'local',
+    backendUrl: 'built-in engine',
+    attempt: 1,
+    livenessRequestId: `l-${i}`,
+    livenessScore: 0.9,
+    livenessPass: true,
+    matchRequestId: `m-${i}`,
+    matchScore: 70,
+    matchPass: true,
+    rejectionCode: null,
+    durationMs: i,
+    decision: 'verified',
+    debug: false,
   });
   process.stdout.write(`${id}\n`);
 }

@@ -30,7 +30,9 @@ export async function faceCrop(name: FaceName, options: { margin?: number; scale
   const top = Math.max(0, Math.round(f.y - margin * f.height));
   const width = Math.min(photoWidth - left, Math.round(f.width * (1 + 2 * margin)));
   const height = Math.min(photoHeight - top, Math.round(f.height * (1 + 2 * margin)));
-  const image = sharp(samplePath(f.sample)).extract({ left, top, width, height }).resize(Math.round(width * (options.scale ?? 1)));
+  const image = sharp(samplePath(f.sample))
+    .extract({ left, top, width, height })
+    .resize(Math.round(width * (options.scale ?? 1)));
   return options.format === 'png' ? image.png().toBuffer() : image.jpeg({ quality: options.quality ?? 90 }).toBuffer();
 }
 
@@ -54,7 +56,9 @@ export async function livenessCapture(name: FaceName = 'C', targetIpd = 100): Pr
 
 /** The same capture with the visitor further away: the face shrunk to 60 %, the frame still 720 px high. */
 export async function distantCapture(): Promise<Buffer> {
-  const small = await sharp(await livenessCapture()).resize({ height: 432 }).toBuffer();
+  const small = await sharp(await livenessCapture())
+    .resize({ height: 432 })
+    .toBuffer();
   return sharp(small).extend({ top: 144, bottom: 144, left: 120, right: 120, background: '#203040' }).png().toBuffer();
 }
 
@@ -76,7 +80,10 @@ export const noFacePhoto = () =>
  */
 export async function phoneReplay(name: FaceName, options: { brightness?: number; ipd?: number } = {}): Promise<Buffer> {
   const scale = (options.ipd ?? 95) / FACES[name].ipd;
-  const screen = await sharp(await faceCrop(name, { margin: 0.15, scale })).modulate({ brightness: options.brightness ?? 1 }).png().toBuffer();
+  const screen = await sharp(await faceCrop(name, { margin: 0.15, scale }))
+    .modulate({ brightness: options.brightness ?? 1 })
+    .png()
+    .toBuffer();
   const { width = 0, height = 0 } = await sharp(screen).metadata();
   const bezel = 36;
   const phone = { width: width + 2 * bezel, height: height + 2 * bezel };
@@ -84,7 +91,10 @@ export async function phoneReplay(name: FaceName, options: { brightness?: number
   const wall = Buffer.from(
     '<svg width="1280" height="720"><defs><linearGradient id="g" x2="0" y2="1"><stop offset="0" stop-color="#9aa39b"/><stop offset="1" stop-color="#4a5048"/></linearGradient></defs><rect width="1280" height="720" fill="url(#g)"/></svg>',
   );
-  const device = await sharp(body).composite([{ input: screen, left: bezel, top: bezel }]).png().toBuffer();
+  const device = await sharp(body)
+    .composite([{ input: screen, left: bezel, top: bezel }])
+    .png()
+    .toBuffer();
   return sharp(wall)
     .composite([{ input: device, left: Math.round((1280 - phone.width) / 2), top: Math.round((720 - phone.height) / 2) }])
     .png()

@@ -36,7 +36,10 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options
   const meta = await photo.metadata();
   const width = Math.round(meta.width! * scale);
   const height = Math.round(meta.height! * scale);
-  const scaled = await photo.resize(width, height).modulate({ brightness: p.brightness * (options.light ?? 1) }).toBuffer();
+  const scaled = await photo
+    .resize(width, height)
+    .modulate({ brightness: p.brightness * (options.light ?? 1) })
+    .toBuffer();
   // Pad generously so a small face can sit in the middle of a full frame.
   const padded = await sharp(scaled).extend({ top: FRAME.height, bottom: FRAME.height, left: FRAME.width, right: FRAME.width, extendWith: 'copy' }).toBuffer();
   const cx = (p.x + p.width / 2) * scale + FRAME.width;
@@ -53,10 +56,14 @@ export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options
  * kiosk's distance (KIOSK_IPD).
  */
 export const phoneReplayFrame = async () =>
-  sharp(await phoneReplay('C', { brightness: 2, ipd: KIOSK_IPD })).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer();
+  sharp(await phoneReplay('C', { brightness: 2, ipd: KIOSK_IPD }))
+    .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
+    .toBuffer();
 
 export const emptyFrame = () =>
-  sharp({ create: { ...FRAME, channels: 3, background: '#6d7f73' } }).jpeg({ chromaSubsampling: '4:2:0' }).toBuffer();
+  sharp({ create: { ...FRAME, channels: 3, background: '#6d7f73' } })
+    .jpeg({ chromaSubsampling: '4:2:0' })
+    .toBuffer();
 
 export async function writeMjpeg(path: string, frame: Buffer, count = 30): Promise<string> {
   await writeFile(path, Buffer.concat(Array.from({ length: count }, () => frame)));
@@ -65,7 +72,9 @@ export async function writeMjpeg(path: string, frame: Buffer, count = 30): Promi
 
 /** The visitor further away: a frame shrunk to `factor` in the middle of a plain wall. */
 export async function distantFrame(frame: Buffer, factor: number): Promise<Buffer> {
-  const small = await sharp(frame).resize(Math.round(FRAME.width * factor)).toBuffer();
+  const small = await sharp(frame)
+    .resize(Math.round(FRAME.width * factor))
+    .toBuffer();
   return sharp({ create: { ...FRAME, channels: 3, background: '#8a8f86' } })
     .composite([{ input: small, gravity: 'centre' }])
     .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
@@ -77,10 +86,9 @@ export async function distantFrame(frame: Buffer, factor: number): Promise<Buffe
  * above and below (the sample photo's other people would otherwise come into a tall view).
  */
 export async function portraitFrame(frame: Buffer): Promise<Buffer> {
-  const square = await sharp(frame).extract({ left: (FRAME.width - FRAME.height) / 2, top: 0, width: FRAME.height, height: FRAME.height }).toBuffer();
-  const pad = (1280 - FRAME.height) / 2;
-  return sharp(square)
-    .extend({ top: pad, bottom: pad, background: '#8a8f86' })
-    .jpeg({ quality: 92, chromaSubsampling: '4:2:0' })
+  const square = await sharp(frame)
+    .extract({ left: (FRAME.width - FRAME.height) / 2, top: 0, width: FRAME.height, height: FRAME.height })
     .toBuffer();
+  const pad = (1280 - FRAME.height) / 2;
+  return sharp(square).extend({ top: pad, bottom: pad, background: '#8a8f86' }).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer();
 }

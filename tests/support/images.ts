@@ -19,8 +19,7 @@ export function photoLike(width: number, height: number, seed = 1) {
   return sharp(pixels, { raw: { width, height, channels } });
 }
 
-export const makeJpeg = (width: number, height: number, quality = 90) =>
-  photoLike(width, height).jpeg({ quality }).toBuffer();
+export const makeJpeg = (width: number, height: number, quality = 90) => photoLike(width, height).jpeg({ quality }).toBuffer();
 
 export const makePng = (width: number, height: number) => photoLike(width, height).png().toBuffer();
 

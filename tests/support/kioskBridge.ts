@@ -113,7 +113,9 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
     page,
     origin,
     emitProgress(progress) {
-      void page.evaluate((p) => (globalThis as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit('kiosk:verification.progress', p), progress).catch(() => undefined);
+      void page
+        .evaluate((p) => (globalThis as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit('kiosk:verification.progress', p), progress)
+        .catch(() => undefined);
     },
     async close() {
       await browser.close();

@@ -103,6 +103,7 @@ export async function kioskWithMain(options: {
 }) {
   let kiosk: KioskPage | undefined;
   let main: MainHost | undefined;
+  // eslint-disable-next-line prefer-const -- the callbacks handed to openKiosk read it; a const would not exist yet
   kiosk = await openKiosk({
     fakeCamera: options.fakeCamera,
     ...(options.cameraAllowed === undefined ? {} : { cameraAllowed: options.cameraAllowed }),

@@ -6,7 +6,12 @@ const toLive: FlowEvent[] = [{ type: 'started' }, { type: 'idPhotoTaken' }, { ty
 
 describe('verification flow', () => {
   it('goes attract → id → confirm → live → checking → result', () => {
-    const flow = run([...toLive, { type: 'livePhotoTaken' }, { type: 'progressed', attempt: 1, stage: 'match' }, { type: 'decided', attempt: 1, decision: 'verified' }]);
+    const flow = run([
+      ...toLive,
+      { type: 'livePhotoTaken' },
+      { type: 'progressed', attempt: 1, stage: 'match' },
+      { type: 'decided', attempt: 1, decision: 'verified' },
+    ]);
     expect(flow).toEqual({ step: 'result', attempt: 1, decision: 'verified' });
     expect(canRetry(flow)).toBe(false);
   });
@@ -39,7 +44,11 @@ describe('verification flow', () => {
   });
 
   it('sends a capture the service refused for its face back to the camera with the reason, not to a verdict', () => {
-    const rejected = { type: 'failed', attempt: 1, error: { code: 'face_rejected', message: 'x', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'm' } } } as const;
+    const rejected = {
+      type: 'failed',
+      attempt: 1,
+      error: { code: 'face_rejected', message: 'x', retriable: false, service: { code: 'FACE_TOO_SMALL', message: 'm' } },
+    } as const;
     expect(run([...toLive, { type: 'livePhotoTaken' }, rejected])).toEqual({ step: 'live', attempt: 2, retake: 'FACE_TOO_SMALL' });
     const last = { step: 'checking', attempt: MAX_ATTEMPTS, stage: 'liveness' } as const;
     expect(reduce(last, { ...rejected, attempt: MAX_ATTEMPTS })).toEqual({ step: 'askStaff' });

@@ -68,9 +68,7 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
     case 'progressed':
       return flow.step === 'checking' && flow.attempt === event.attempt ? { ...flow, stage: event.stage } : flow;
     case 'decided':
-      return flow.step === 'checking' && flow.attempt === event.attempt
-        ? { step: 'result', attempt: event.attempt, decision: event.decision }
-        : flow;
+      return flow.step === 'checking' && flow.attempt === event.attempt ? { step: 'result', attempt: event.attempt, decision: event.decision } : flow;
     case 'failed':
       if (flow.step !== 'checking' || flow.attempt !== event.attempt) return flow;
       // A capture the service refused for its face (too far, turned away) is not a verdict: back
@@ -100,4 +98,5 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
 
 /** Whether a failed attempt can be retried by the visitor: never after the last one (otherwise: see staff). */
 export const canRetry = (flow: Flow): boolean =>
-  ((flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code))) && flow.attempt < MAX_ATTEMPTS;
+  ((flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code))) &&
+  flow.attempt < MAX_ATTEMPTS;

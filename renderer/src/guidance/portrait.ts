@@ -5,9 +5,7 @@ import { faceStats } from './frameStats';
 /** What the ID portrait must be to match well: the match endpoint's 150 px floor, and sharp. */
 export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, maxGlare: 0.04, margin: 0.5 } as const;
 
-export type PortraitResult =
-  | { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob }
-  | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' | 'glare' };
+export type PortraitResult = { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob } | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' | 'glare' };
 
 /** Finds the portrait on a photographed or imported ID, checks it, and crops it with margin. */
 export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): Promise<PortraitResult> {

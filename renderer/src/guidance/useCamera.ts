@@ -7,10 +7,14 @@ import { CameraError, openCamera, stopCamera } from '../services/camera';
 export function useCamera(choice: CameraChoice | undefined) {
   const videoRef = useRef<HTMLVideoElement>(null);
   const cameraFailed = useVerification((s) => s.cameraFailed);
+  // The camera reopens only when the choice itself changes, not when settings are reloaded.
+  const deviceId = choice?.deviceId;
+  const label = choice?.label;
   useEffect(() => {
     let stream: MediaStream | null = null;
     let cancelled = false;
-    openCamera(choice, () => cameraFailed('unplugged'))
+    const chosen = deviceId === undefined || label === undefined ? undefined : { deviceId, label };
+    openCamera(chosen, () => cameraFailed('unplugged'))
       .then(async (opened) => {
         if (cancelled) return stopCamera(opened);
         stream = opened;
@@ -26,6 +30,6 @@ export function useCamera(choice: CameraChoice | undefined) {
       cancelled = true;
       stopCamera(stream);
     };
-  }, [choice?.deviceId, choice?.label, cameraFailed]);
+  }, [deviceId, label, cameraFailed]);
   return videoRef;
 }

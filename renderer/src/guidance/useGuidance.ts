@@ -24,7 +24,9 @@ export interface GuidanceState {
 export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
   const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0 });
   const captureRef = useRef(onCapture);
-  captureRef.current = onCapture;
+  useEffect(() => {
+    captureRef.current = onCapture;
+  });
 
   useEffect(() => {
     let stopped = false;
@@ -62,7 +64,13 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
         while (frameTimes.length && now - frameTimes[0]! > 1000) frameTimes.shift();
-        setState({ instruction: shown.shown, progress: step.progress, manualAllowed: step.manualAllowed, fps: frameTimes.length, ipd: Math.round(faces[0]?.interpupillaryPx ?? 0) });
+        setState({
+          instruction: shown.shown,
+          progress: step.progress,
+          manualAllowed: step.manualAllowed,
+          fps: frameTimes.length,
+          ipd: Math.round(faces[0]?.interpupillaryPx ?? 0),
+        });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way
           // first, so what guidance sends is what the service accepts; if not, the window restarts.

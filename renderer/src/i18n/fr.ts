@@ -3,7 +3,12 @@ import type { Messages } from './en';
 export const fr: Messages = {
   language: { name: 'Français', switch: 'English' },
   common: { cancel: 'Annuler', back: 'Retour', close: 'Fermer', save: 'Enregistrer' },
-  attract: { title: 'Vérification d’identité', subtitle: 'Un membre du personnel lancera la vérification avec votre pièce d’identité.', start: 'Commencer', staff: 'Personnel' },
+  attract: {
+    title: 'Vérification d’identité',
+    subtitle: 'Un membre du personnel lancera la vérification avec votre pièce d’identité.',
+    start: 'Commencer',
+    staff: 'Personnel',
+  },
   id: {
     title: 'Photographier la pièce d’identité',
     hint: 'Tenez la pièce dans le cadre, côté photo visible, sans reflet.',
@@ -45,7 +50,8 @@ export const fr: Messages = {
     verifiedDetail: 'Merci. Vous êtes bien la personne de cette pièce.',
     notVerified: 'Non vérifiée',
     notVerifiedDetail: 'Nous n’avons pas pu confirmer que vous êtes la personne de cette pièce.',
-    notLiveDetail: 'Nous n’avons pas pu confirmer qu’une personne se trouve devant la caméra. Placez-vous seul devant elle, sans rien tenir devant vous, puis réessayez.',
+    notLiveDetail:
+      'Nous n’avons pas pu confirmer qu’une personne se trouve devant la caméra. Placez-vous seul devant elle, sans rien tenir devant vous, puis réessayez.',
     couldNotCheck: 'Vérification impossible — adressez-vous au personnel',
     tryAgain: 'Réessayer',
     finish: 'Terminer',

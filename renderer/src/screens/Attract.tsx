@@ -12,12 +12,16 @@ export function Attract() {
     <main className="screen attract" data-screen="attract">
       <h1>{t('attract.title')}</h1>
       <p className="lead">{t('attract.subtitle')}</p>
-      <button className="primary" onClick={started}>{t('attract.start')}</button>
+      <button className="primary" onClick={started}>
+        {t('attract.start')}
+      </button>
       <div className="corner">
         <button onClick={() => languageChosen(language === 'en' ? 'fr' : 'en')} lang={language === 'en' ? 'fr' : 'en'}>
           {t('language.switch')}
         </button>
-        <button className="quiet" onClick={staffOpened}>{t('attract.staff')}</button>
+        <button className="quiet" onClick={staffOpened}>
+          {t('attract.staff')}
+        </button>
       </div>
     </main>
   );

@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../../app/contract';
 import { kiosk } from '../services/kiosk';
 
 type Decision = AuditEntry['decision'] | '';
+const queryFor = (decision: Decision) => (decision ? { decision } : {});
 
 /** The staff view of the audit log: the latest records, a decision filter, CSV export. */
 export function AuditView() {
@@ -11,19 +12,20 @@ export function AuditView() {
   const [decision, setDecision] = useState<Decision>('');
   const [records, setRecords] = useState<AuditEntry[]>([]);
   const [total, setTotal] = useState(0);
-  const query = decision ? { decision } : {};
 
   useEffect(() => {
-    void kiosk().audit.list({ ...query, limit: 50 }).then((r) => {
-      if (r.ok) {
-        setRecords(r.data.records);
-        setTotal(r.data.total);
-      }
-    });
+    void kiosk()
+      .audit.list({ ...queryFor(decision), limit: 50 })
+      .then((r) => {
+        if (r.ok) {
+          setRecords(r.data.records);
+          setTotal(r.data.total);
+        }
+      });
   }, [decision]);
 
   async function exportCsv() {
-    const result = await kiosk().audit.exportCsv(query);
+    const result = await kiosk().audit.exportCsv(queryFor(decision));
     if (!result.ok) return;
     const url = URL.createObjectURL(new Blob([result.data.csv], { type: 'text/csv' }));
     const link = document.createElement('a');
@@ -48,7 +50,13 @@ export function AuditView() {
       </label>
       <table>
         <thead>
-          <tr><th>{t('audit.time')}</th><th>{t('audit.decision')}</th><th>{t('audit.liveness')}</th><th>{t('audit.match')}</th><th>{t('audit.code')}</th></tr>
+          <tr>
+            <th>{t('audit.time')}</th>
+            <th>{t('audit.decision')}</th>
+            <th>{t('audit.liveness')}</th>
+            <th>{t('audit.match')}</th>
+            <th>{t('audit.code')}</th>
+          </tr>
         </thead>
         <tbody>
           {records.map((r) => (

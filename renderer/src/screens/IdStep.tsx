@@ -40,17 +40,25 @@ export function IdStep() {
         <video ref={videoRef} muted playsInline aria-hidden="true" />
         <div className="card-frame" aria-hidden="true" />
       </div>
-      <p className="instruction" aria-live="polite">{busy ? t('id.finding') : (problem ?? t('id.hint'))}</p>
+      <p className="instruction" aria-live="polite">
+        {busy ? t('id.finding') : (problem ?? t('id.hint'))}
+      </p>
       <div className="actions">
         <button className="primary" disabled={busy} onClick={() => videoRef.current && void use(extractPortrait(videoRef.current))}>
           {t('id.capture')}
         </button>
         {importing === 'file' ? (
-          <button disabled={busy} onClick={() => fileRef.current?.click()}>{t('id.chooseFile')}</button>
+          <button disabled={busy} onClick={() => fileRef.current?.click()}>
+            {t('id.chooseFile')}
+          </button>
         ) : (
-          <button disabled={busy || importing === 'pin'} onClick={() => setImporting('pin')}>{t('id.import')}</button>
+          <button disabled={busy || importing === 'pin'} onClick={() => setImporting('pin')}>
+            {t('id.import')}
+          </button>
         )}
-        <button className="quiet" onClick={() => void resetAll()}>{t('common.cancel')}</button>
+        <button className="quiet" onClick={() => void resetAll()}>
+          {t('common.cancel')}
+        </button>
         {importing === 'file' && (
           <input
             ref={fileRef}
@@ -90,7 +98,9 @@ export function IdConfirm() {
       <h1>{t('idConfirm.title')}</h1>
       {url && <img className="portrait" src={url} alt="" />}
       <div className="actions">
-        <button className="primary" onClick={idConfirmed}>{t('idConfirm.use')}</button>
+        <button className="primary" onClick={idConfirmed}>
+          {t('idConfirm.use')}
+        </button>
         <button onClick={idRetake}>{t('idConfirm.retake')}</button>
       </div>
     </main>

@@ -21,12 +21,15 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const captured = useRef(false);
 
   // Auto-capture sends the sharpest compliant frame of the hold; manual capture, the frame now.
-  const capture = useCallback((frame?: HTMLCanvasElement) => {
-    const source = frame ?? videoRef.current;
-    if (!source || captured.current) return;
-    captured.current = true;
-    void grabFrame(source, undefined, 'image/png').then(livePhotoCaptured);
-  }, [videoRef, livePhotoCaptured]);
+  const capture = useCallback(
+    (frame?: HTMLCanvasElement) => {
+      const source = frame ?? videoRef.current;
+      if (!source || captured.current) return;
+      captured.current = true;
+      void grabFrame(source, undefined, 'image/png').then(livePhotoCaptured);
+    },
+    [videoRef, livePhotoCaptured],
+  );
   const guidance = useGuidance(videoRef, capture);
   const [notice, setNotice] = useState(retake !== undefined);
   useEffect(() => {
@@ -52,7 +55,14 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const oval = { cx: frame.width / 2, cy: frame.height / 2, rx: GUIDE_OVAL.rx, ry: GUIDE_OVAL.ry };
   const good = guidance.instruction === 'good';
   return (
-    <main className="screen live" data-screen="live" data-retake={retake} data-instruction={guidance.instruction ?? ''} data-fps={guidance.fps} data-ipd={guidance.ipd}>
+    <main
+      className="screen live"
+      data-screen="live"
+      data-retake={retake}
+      data-instruction={guidance.instruction ?? ''}
+      data-fps={guidance.fps}
+      data-ipd={guidance.ipd}
+    >
       <p className="attempt">{t('live.attempt', { attempt, max: MAX_ATTEMPTS })}</p>
       <div className={`viewport mirror ${good ? 'good' : ''}`} style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
         <video ref={videoRef} muted playsInline aria-hidden="true" onLoadedMetadata={onMetadata} onResize={onMetadata} />
@@ -62,11 +72,17 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
         </svg>
       </div>
       {/* One status line, always the same height, so nothing below it moves as the text changes. */}
-      <p className="instruction big" role="status" aria-live="assertive">{text}</p>
+      <p className="instruction big" role="status" aria-live="assertive">
+        {text}
+      </p>
       <div className="actions">
         {/* Always laid out, shown when allowed: its arrival must not move Cancel under a finger. */}
-        <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>{t('live.manual')}</button>
-        <button className="quiet" onClick={() => void resetAll()}>{t('common.cancel')}</button>
+        <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>
+          {t('live.manual')}
+        </button>
+        <button className="quiet" onClick={() => void resetAll()}>
+          {t('common.cancel')}
+        </button>
       </div>
     </main>
   );

@@ -14,7 +14,9 @@ export function Checking({ stage }: { stage: 'preparing' | 'liveness' | 'match' 
   return (
     <main className="screen checking" data-screen="checking" aria-busy="true">
       <h1>{t('checking.title')}</h1>
-      <p className="instruction" aria-live="polite">{t(`checking.stages.${stage}`)}</p>
+      <p className="instruction" aria-live="polite">
+        {t(`checking.stages.${stage}`)}
+      </p>
       <div className="spinner" aria-hidden="true" />
     </main>
   );
@@ -42,12 +44,25 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
   }, [resetAll]);
 
   const verified = flow.step === 'result' && flow.decision === 'verified';
-  const title = flow.step === 'failed' ? (flow.error.code === 'face_rejected' ? t('result.notVerified') : t('result.couldNotCheck')) : verified ? t('result.verified') : t('result.notVerified');
+  const title =
+    flow.step === 'failed'
+      ? flow.error.code === 'face_rejected'
+        ? t('result.notVerified')
+        : t('result.couldNotCheck')
+      : verified
+        ? t('result.verified')
+        : t('result.notVerified');
   // A refused liveness check gets its own advice: a real visitor refused there can usually pass
   // by standing alone in front of the camera.
   const notLive = outcome?.liveness.pass === false;
   const detail =
-    flow.step === 'failed' ? adviceFor(flow.error, t) : verified ? t('result.verifiedDetail') : notLive ? t('result.notLiveDetail') : t('result.notVerifiedDetail');
+    flow.step === 'failed'
+      ? adviceFor(flow.error, t)
+      : verified
+        ? t('result.verifiedDetail')
+        : notLive
+          ? t('result.notLiveDetail')
+          : t('result.notVerifiedDetail');
   const tone = verified ? 'ok' : flow.step === 'failed' && flow.error.code !== 'face_rejected' ? 'warn' : 'bad';
   return (
     <main
@@ -61,10 +76,16 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
       </div>
       <p className="lead">{detail}</p>
       {staffOpen && outcome && flow.step === 'result' && (
-        <p className="staff-only">{t('result.scores', { liveness: outcome.liveness.score.toFixed(3), match: outcome.match ? outcome.match.score.toFixed(1) : '—' })}</p>
+        <p className="staff-only">
+          {t('result.scores', { liveness: outcome.liveness.score.toFixed(3), match: outcome.match ? outcome.match.score.toFixed(1) : '—' })}
+        </p>
       )}
       <div className="actions">
-        {canRetry(flow) && <button className="primary" onClick={retried}>{t('result.tryAgain')}</button>}
+        {canRetry(flow) && (
+          <button className="primary" onClick={retried}>
+            {t('result.tryAgain')}
+          </button>
+        )}
         <button onClick={() => void resetAll()}>{t('result.finish')}</button>
       </div>
     </main>
@@ -95,7 +116,9 @@ export function CameraProblemScreen({ problem }: { problem: string }) {
         <h1>{t(`camera.${problem}`)}</h1>
       </div>
       <div className="actions">
-        <button className="primary" onClick={cameraRetried}>{t('camera.retry')}</button>
+        <button className="primary" onClick={cameraRetried}>
+          {t('camera.retry')}
+        </button>
         <button onClick={() => void resetAll()}>{t('common.cancel')}</button>
       </div>
     </main>

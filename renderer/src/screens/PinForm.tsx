@@ -12,16 +12,31 @@ export function PinForm({ onOpen }: { onOpen: () => void }) {
     const result = await kiosk().staff.unlock({ pin });
     setPin('');
     if (result.ok) onOpen();
-    else setError(result.error.code === 'pin_rejected' ? t('staff.wrongPin') : result.error.code === 'pin_locked' ? t('staff.pinLocked') : errorWords(result.error.code, t));
+    else
+      setError(
+        result.error.code === 'pin_rejected'
+          ? t('staff.wrongPin')
+          : result.error.code === 'pin_locked'
+            ? t('staff.pinLocked')
+            : errorWords(result.error.code, t),
+      );
   }
   return (
-    <form className="pin" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+    <form
+      className="pin"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
       <label>
         {t('staff.enterPin')}
         <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
       </label>
       {error && <p role="alert">{error}</p>}
-      <button className="primary" type="submit">{t('staff.unlock')}</button>
+      <button className="primary" type="submit">
+        {t('staff.unlock')}
+      </button>
     </form>
   );
 }

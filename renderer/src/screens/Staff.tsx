@@ -27,9 +27,14 @@ export function Staff() {
   }, [loaded]);
   useEffect(() => {
     if (open) void listCameras().then(setCameras, () => setCameras([]));
+  }, [open]);
+  // The remote form starts from the saved service whenever the saved one changes.
+  const [formFor, setFormFor] = useState(settings?.backend);
+  if (settings?.backend !== formFor) {
+    setFormFor(settings?.backend);
     const backend = settings?.backend;
     if (backend?.kind === 'remote') setRemote((r) => ({ ...r, url: backend.url, userId: backend.userId }));
-  }, [open, settings?.backend]);
+  }
 
   const close = async () => {
     await kiosk().staff.lock();
@@ -42,7 +47,12 @@ export function Staff() {
     return (
       <main className="screen staff" data-screen="staff">
         <h1>{t('staff.title')}</h1>
-        <PinForm onOpen={() => { setOpen(true); void loaded(); }} />
+        <PinForm
+          onOpen={() => {
+            setOpen(true);
+            void loaded();
+          }}
+        />
         <button onClick={() => void close()}>{t('common.back')}</button>
       </main>
     );
@@ -59,7 +69,11 @@ export function Staff() {
         }}
       >
         <option value="">{t('staff.anyCamera')}</option>
-        {cameras.map((c) => <option key={c.deviceId} value={c.deviceId}>{c.label}</option>)}
+        {cameras.map((c) => (
+          <option key={c.deviceId} value={c.deviceId}>
+            {c.label}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -69,8 +83,13 @@ export function Staff() {
       <h1>{t('staff.title')}</h1>
       <fieldset>
         <legend>{t('staff.backend')}</legend>
-        <label><input type="radio" checked={settings.backend.kind === 'local'} onChange={() => void saved({ backend: { kind: 'local' } }).then(report)} /> {t('staff.local')}</label>
-        <label><input type="radio" checked={settings.backend.kind === 'remote'} onChange={() => setRemote((r) => ({ ...r }))} /> {t('staff.remote')}</label>
+        <label>
+          <input type="radio" checked={settings.backend.kind === 'local'} onChange={() => void saved({ backend: { kind: 'local' } }).then(report)} />{' '}
+          {t('staff.local')}
+        </label>
+        <label>
+          <input type="radio" checked={settings.backend.kind === 'remote'} onChange={() => setRemote((r) => ({ ...r }))} /> {t('staff.remote')}
+        </label>
         <form
           onSubmit={(e) => {
             e.preventDefault();
@@ -86,31 +105,56 @@ export function Staff() {
             })();
           }}
         >
-          <label>{t('staff.url')}<input type="url" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} /></label>
-          <label>{t('staff.user')}<input value={remote.userId} onChange={(e) => setRemote({ ...remote, userId: e.target.value })} /></label>
-          <label>{t('staff.password')}<input type="password" autoComplete="new-password" value={remote.password} onChange={(e) => setRemote({ ...remote, password: e.target.value })} /></label>
+          <label>
+            {t('staff.url')}
+            <input type="url" value={remote.url} onChange={(e) => setRemote({ ...remote, url: e.target.value })} />
+          </label>
+          <label>
+            {t('staff.user')}
+            <input value={remote.userId} onChange={(e) => setRemote({ ...remote, userId: e.target.value })} />
+          </label>
+          <label>
+            {t('staff.password')}
+            <input type="password" autoComplete="new-password" value={remote.password} onChange={(e) => setRemote({ ...remote, password: e.target.value })} />
+          </label>
           {settings.backend.kind === 'remote' && settings.passwordStored && <p>{t('staff.passwordStored')}</p>}
           <button type="submit">{t('common.save')}</button>
         </form>
         <button
           onClick={() =>
-            void kiosk().connection.test().then((r) => setStatus(r.ok ? t('staff.connectionOk', { until: r.data.tokenExpiresAt ?? '—' }) : r.error.message))
+            void kiosk()
+              .connection.test()
+              .then((r) => setStatus(r.ok ? t('staff.connectionOk', { until: r.data.tokenExpiresAt ?? '—' }) : r.error.message))
           }
         >
           {t('staff.testConnection')}
         </button>
       </fieldset>
       <fieldset>
-        <label><input type="checkbox" checked={settings.debug} onChange={(e) => void saved({ debug: e.target.checked, ...(e.target.checked ? { debugHours } : {}) }).then(report)} /> {t('staff.debug')}</label>
+        <label>
+          <input
+            type="checkbox"
+            checked={settings.debug}
+            onChange={(e) => void saved({ debug: e.target.checked, ...(e.target.checked ? { debugHours } : {}) }).then(report)}
+          />{' '}
+          {t('staff.debug')}
+        </label>
         <label>
           {t('staff.debugFor')}
           <select value={debugHours} onChange={(e) => setDebugHours(Number(e.target.value))}>
-            {[1, 4, 8, 24].map((h) => <option key={h} value={h}>{t('staff.hours', { count: h })}</option>)}
+            {[1, 4, 8, 24].map((h) => (
+              <option key={h} value={h}>
+                {t('staff.hours', { count: h })}
+              </option>
+            ))}
           </select>
         </label>
         {settings.debug && settings.debugUntil && (
           <p className="warning" role="alert">
-            {t('staff.debugWarning')} {t('staff.debugUntil', { time: new Intl.DateTimeFormat(settings.language, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(settings.debugUntil)) })}
+            {t('staff.debugWarning')}{' '}
+            {t('staff.debugUntil', {
+              time: new Intl.DateTimeFormat(settings.language, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(settings.debugUntil)),
+            })}
           </p>
         )}
         {cameraSelect('id', t('staff.idCamera'))}
@@ -124,19 +168,43 @@ export function Staff() {
         </label>
         <label>
           {t('staff.idleTimeout')}
-          <input type="number" min={15} max={600} defaultValue={settings.idleTimeoutSeconds} onBlur={(e) => void saved({ idleTimeoutSeconds: Number(e.target.value) }).then(report)} />
+          <input
+            type="number"
+            min={15}
+            max={600}
+            defaultValue={settings.idleTimeoutSeconds}
+            onBlur={(e) => void saved({ idleTimeoutSeconds: Number(e.target.value) }).then(report)}
+          />
         </label>
-        <label><input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}</label>
+        <label>
+          <input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}
+        </label>
         <label>
           {t('audit.retention')}
-          <input type="number" min={1} max={3650} defaultValue={settings.auditRetentionDays} onBlur={(e) => void saved({ auditRetentionDays: Number(e.target.value) }).then(report)} />
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            defaultValue={settings.auditRetentionDays}
+            onBlur={(e) => void saved({ auditRetentionDays: Number(e.target.value) }).then(report)}
+          />
         </label>
       </fieldset>
       <AuditView />
       {status && <p role="status">{status}</p>}
       <div className="actions">
-        <button className="primary" onClick={() => void close()}>{t('common.close')}</button>
-        <button onClick={() => void kiosk().staff.quitKiosk().then((r) => !r.ok && setStatus(r.error.message))}>{t('staff.quit')}</button>
+        <button className="primary" onClick={() => void close()}>
+          {t('common.close')}
+        </button>
+        <button
+          onClick={() =>
+            void kiosk()
+              .staff.quitKiosk()
+              .then((r) => !r.ok && setStatus(r.error.message))
+          }
+        >
+          {t('staff.quit')}
+        </button>
       </div>
     </main>
   );

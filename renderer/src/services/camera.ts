@@ -3,7 +3,10 @@ import { LIVENESS } from '../../../app/imageRequirements';
 import type { CameraProblem } from '../flow/flow';
 
 export class CameraError extends Error {
-  constructor(readonly problem: CameraProblem, message: string) {
+  constructor(
+    readonly problem: CameraProblem,
+    message: string,
+  ) {
     super(message);
   }
 }

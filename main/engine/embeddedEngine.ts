@@ -5,7 +5,7 @@ import type { RunningEngine, EngineOptions } from '../../engine/engine';
 import { parseLivenessPass } from '../../engine/analysis/scores';
 import { hashPassword } from '../../engine/http/users';
 import type { CredentialStore } from '../credentials/keychain';
-import type { LocalBackend } from '../ipc/handlers';
+import type { LocalBackend } from '../backend/serviceClient';
 import type { Logger } from '../log';
 
 export const EMBEDDED_USER = 'kiosk';

@@ -1,0 +1,82 @@
+import type { Settings } from '../../app/settings';
+import { createBiointellicClient, type BiointellicClient } from '../biointellic/client';
+import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
+import type { Logger } from '../log';
+
+/** A running local engine: where it listens and the generated account the kiosk uses on it. */
+export interface LocalBackend {
+  url: string;
+  userId: string;
+  password: () => Promise<string>;
+}
+
+/**
+ * Where checks go, per the settings: the built-in engine (started on first use) or the remote
+ * service with its password from the keychain. One client, and so one token, per service, user
+ * and timeout, replaced when any of them changes.
+ */
+export function createServiceClient(options: {
+  settings: () => Settings;
+  store: CredentialStore;
+  localBackend: () => Promise<LocalBackend>;
+  logger: Logger;
+  fetch?: typeof fetch;
+}) {
+  const { settings, store } = options;
+  let cached: { key: string; client: BiointellicClient } | null = null;
+  const remoteAccount = () => {
+    const { backend } = settings();
+    return backend.kind === 'remote' ? keychainAccount(backend.userId, backend.url) : null;
+  };
+
+  async function target(): Promise<LocalBackend> {
+    const { backend } = settings();
+    if (backend.kind === 'local') return options.localBackend();
+    const account = keychainAccount(backend.userId, backend.url);
+    return { url: backend.url, userId: backend.userId, password: () => requiredPassword(store, account, 'staff can store it in the settings') };
+  }
+
+  return {
+    async client(): Promise<BiointellicClient> {
+      const backend = await target();
+      const { requestTimeoutMs } = settings();
+      const key = `${backend.url} ${backend.userId} ${requestTimeoutMs}`;
+      if (cached?.key !== key) {
+        cached?.client.signOut();
+        cached = {
+          key,
+          client: createBiointellicClient({
+            baseUrl: backend.url,
+            userId: backend.userId,
+            getPassword: backend.password,
+            timeoutMs: requestTimeoutMs,
+            logger: options.logger,
+            ...(options.fetch ? { fetch: options.fetch } : {}),
+          }),
+        };
+      }
+      return cached.client;
+    },
+    /** Whether the remote service's password is in the keychain (the built-in engine has its own). */
+    async passwordStored(): Promise<boolean> {
+      const account = remoteAccount();
+      if (account === null) return true;
+      try {
+        return (await store.get(account)) !== null;
+      } catch {
+        return false;
+      }
+    },
+    /** Stores the remote service's password; the next request signs in with it. */
+    async storePassword(password: string): Promise<{ userId: string; url: string } | null> {
+      const { backend } = settings();
+      if (backend.kind !== 'remote') return null;
+      await store.set(keychainAccount(backend.userId, backend.url), password);
+      cached?.client.signOut();
+      return { userId: backend.userId, url: backend.url };
+    },
+    signOut(): void {
+      cached?.client.signOut();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import type { Progress } from '../../app/contract';
+import type { AuditTrail } from '../audit/auditTrail';
+import type { BiointellicClient } from '../biointellic/client';
+import type { Logger } from '../log';
+import { openAttemptLimits } from './attemptLimits';
+import { createVerificationSession } from './session';
+
+/** The visit's checks with the station's limits across visits (attemptLimits.ts) and its audit trail. */
+export async function openStationVerification(options: {
+  dataDir: string;
+  now: () => number;
+  audit: AuditTrail;
+  client: () => Promise<BiointellicClient>;
+  debug: () => boolean;
+  onProgress: (progress: Progress) => void;
+  logger: Logger;
+}) {
+  const { audit } = options;
+  const limits = await openAttemptLimits(options.dataDir, options.now);
+  const session = createVerificationSession({
+    limits: {
+      check: limits.check,
+      failed: async (idKey) => {
+        if (await limits.failed(idKey)) audit.note('station.locked', { reason: 'repeated unsuccessful checks' }, 'warn');
+      },
+    },
+    client: options.client,
+    debug: options.debug,
+    onProgress: options.onProgress,
+    logger: options.logger,
+    audit: audit.recordCheck,
+  });
+  return {
+    session,
+    /** Staff are at the station: a station stopped by repeated unsuccessful checks checks again. */
+    async staffArrived(): Promise<void> {
+      if (await limits.clear()) audit.note('station.unlocked');
+    },
+  };
+}

@@ -14,8 +14,7 @@ import { startEngine } from '../engine/engine';
 import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient } from '../main/biointellic/client';
 import { createKeytarStore } from '../main/credentials/keychain';
-import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
-import { createHandlers } from '../main/ipc/handlers';
+import { createKioskMain } from '../main/kioskMain';
 import { silentLogger } from '../main/log';
 import { normalizeForLiveness, normalizeForMatch } from '../main/imaging/normalize';
 import { faceCrop, livenessCapture } from '../tests/support/faces';
@@ -31,14 +30,8 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
 // Soak through main's handlers, as the kiosk runs them.
 const dataDir = await mkdtemp(join(tmpdir(), 'bench-soak-'));
 await provisionStation(dataDir);
-const embedded = createEmbeddedEngine({ store: createKeytarStore({ timeoutMs: 1000 }), dataDir, logger: silentLogger, start: startEngine });
-const handlers = await createHandlers({
-  dataDir,
-  store: createKeytarStore({ timeoutMs: 1000 }),
-  logger: silentLogger,
-  emitProgress: () => {},
-  localBackend: embedded.backend,
-});
+const main = await createKioskMain({ dataDir, store: createKeytarStore({ timeoutMs: 1000 }), logger: silentLogger, emitProgress: () => {} });
+const { handlers } = main;
 const idPhoto = await faceCrop('C', { margin: 0.8 });
 const live = await livenessCapture('C');
 const start = { rss: process.memoryUsage().rss, handles: handles() };
@@ -63,8 +56,7 @@ console.log(`  latency p50/p95, first half   ${quantile(times.slice(0, half), 0.
 console.log(`  latency p50/p95, second half  ${quantile(times.slice(half), 0.5).toFixed(0)} / ${quantile(times.slice(half), 0.95).toFixed(0)} ms`);
 console.log(`  RSS start / after 10 / end    ${mb(start.rss)} / ${mb(warm.rss)} / ${mb(end.rss)}  (growth after warm-up ${mb(end.rss - warm.rss)})`);
 console.log(`  open handles start / after 10 / end  ${start.handles} / ${warm.handles} / ${end.handles}`);
-handlers.dispose();
-await embedded.stop();
+await main.close();
 
 // Load: concurrent clients straight at the engine.
 const engine = await startEngine({ users: new Map([['load', await hashPassword('load')]]), debugDir: '/nonexistent' });

@@ -11,9 +11,7 @@ import { CONTRACT_NAMES, channelOf } from '../app/channels';
 import { startEngine } from '../engine/engine';
 import { openCredentialStore } from './credentials/keychain';
 import { createSafeStorageStore } from './credentials/safeStorageStore';
-import { createEmbeddedEngine } from './engine/embeddedEngine';
-import { createDispatcher } from './ipc/dispatcher';
-import { createHandlers } from './ipc/handlers';
+import { createKioskMain } from './kioskMain';
 import { createLogger, fileSink } from './log';
 import {
   APP_ENTRY,
@@ -98,32 +96,24 @@ async function start(): Promise<void> {
   logger.log('info', 'credentials.store', { kind });
   // The analysis worker is bundled beside this file (scripts/build-main.mjs).
   const workerUrl = pathToFileURL(join(__dirname, 'analysisWorker.mjs'));
-  const embedded = createEmbeddedEngine({
-    store,
-    dataDir,
-    logger,
-    start: (options) => startEngine({ ...options, workerUrl }),
-    livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS,
-  });
   let quitting = false;
-  app.on('will-quit', () => void embedded.stop());
-  const handlers = await createHandlers({
+  const kiosk = await createKioskMain({
     dataDir,
     store,
     logger,
     emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
-    localBackend: embedded.backend,
+    engine: { start: (options) => startEngine({ ...options, workerUrl }), livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS },
     fetch: netFetch(net),
     quit: () => {
       quitting = true;
       app.quit();
     },
   });
+  const { handlers } = kiosk;
+  app.on('will-quit', () => void kiosk.stopEngine());
   // Warm the built-in engine while the attract screen shows, so the first visitor does not wait.
-  void handlers['settings.get'](undefined)
-    .then((s) => (s.backend.kind === 'local' ? embedded.backend() : undefined))
-    .catch(() => undefined);
-  const dispatch = createDispatcher(handlers, { trustedOrigin: APP_ORIGIN, logger });
+  void kiosk.warm().catch(() => undefined);
+  const dispatch = kiosk.dispatcherFor(APP_ORIGIN);
   for (const name of CONTRACT_NAMES) {
     ipcMain.handle(channelOf(name), (event, input: unknown) =>
       dispatch(name, { url: event.senderFrame?.url ?? '', isMainFrame: event.senderFrame === event.sender.mainFrame }, input),

@@ -7,14 +7,11 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
-import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
-import { createDispatcher } from '../main/ipc/dispatcher';
-import { createHandlers } from '../main/ipc/handlers';
+import { createKioskMain } from '../main/kioskMain';
 import { createLogger } from '../main/log';
 import { defaultDataDir } from '../main/paths';
-import { openKiosk, type KioskPage } from '../tests/support/kioskBridge';
+import { openKiosk, type KioskPage } from './kioskBridge';
 
 const { values } = parseArgs({
   options: {
@@ -26,21 +23,19 @@ const { values } = parseArgs({
 
 const dataDir = defaultDataDir();
 const logger = createLogger((line) => process.stderr.write(`${line}\n`), { minLevel: 'warn' });
-const store = createKeytarStore();
-const embedded = createEmbeddedEngine({ store, dataDir, logger, start: startEngine, livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS });
 // eslint-disable-next-line prefer-const -- main's progress callback reads it before openKiosk returns
 let kiosk: KioskPage | undefined;
-const handlers = await createHandlers({
+const main = await createKioskMain({
   dataDir,
-  store,
+  store: createKeytarStore(),
   logger,
   emitProgress: (progress) => kiosk?.emitProgress(progress),
-  localBackend: embedded.backend,
+  engine: { livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS },
 });
 kiosk = await openKiosk({
   headless: values.headless,
   ...(values['fake-camera'] ? { fakeCamera: resolve(values['fake-camera']) } : {}),
-  dispatcherFor: (origin) => createDispatcher(handlers, { trustedOrigin: origin, logger }),
+  dispatcherFor: main.dispatcherFor,
 });
 console.log(`Kiosk preview at ${kiosk.origin} in Chromium${values.headless ? ' (headless)' : ''}; settings in ${dataDir}. Ctrl-C to stop.`);
 if (values.screenshot) {
@@ -50,8 +45,7 @@ if (values.screenshot) {
 }
 const stop = async () => {
   await kiosk?.close();
-  handlers.dispose();
-  await embedded.stop();
+  await main.close();
   process.exit(0);
 };
 process.once('SIGINT', () => void stop());

@@ -55,6 +55,17 @@ describe('process boundaries', () => {
     });
   }
 
+  it('product code (app, main, engine, renderer, scripts) never imports the tests', () => {
+    const offenders = ['app', 'main', 'engine', 'renderer', 'scripts'].flatMap((dir) =>
+      sourceFiles(dir).flatMap((file) =>
+        importsOf(file)
+          .filter((s) => folderOf(file, s) === 'tests')
+          .map((s) => `${file}: ${s}`),
+      ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('only main/index.ts and main/preload.ts import electron at run time', () => {
     const offenders = sourceFiles('main').filter((file) => {
       const text = readFileSync(join(ROOT, file), 'utf8');

@@ -11,7 +11,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import type { KioskPage } from '../support/kioskBridge';
+import type { KioskPage } from '../../scripts/kioskBridge';
 import { importIdPhoto, kioskWithMain } from '../support/mainHost';
 
 let dir: string;

@@ -15,7 +15,7 @@ import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import type { KioskPage } from '../support/kioskBridge';
+import type { KioskPage } from '../../scripts/kioskBridge';
 import { STAFF_PIN, importIdPhoto, kioskWithMain, type MainHost } from '../support/mainHost';
 
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
@@ -38,7 +38,8 @@ beforeAll(async () => {
   // A dim office: the same visitor with a mean face luma of ~45 (issue 15's real office measured ~42).
   cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await cameraFrame('C', KIOSK_IPD, { light: 0.6 }));
   // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
-  cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await cameraFrame('C', KIOSK_IPD)));
+  // Too far to be captured: the live screen stays up while its layout is measured.
+  cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75)));
   await writeFile(join(dir, 'id-same.jpg'), await faceCrop('C', { margin: 0.8 }));
   await writeFile(join(dir, 'id-other.jpg'), await faceCrop('B', { margin: 0.8 }));
   await embedded.backend(); // warm the engine once for every test

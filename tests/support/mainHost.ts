@@ -4,15 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Progress } from '../../app/contract';
 import { createKeytarStore } from '../../main/credentials/keychain';
-import { createDispatcher, type SenderInfo } from '../../main/ipc/dispatcher';
+import type { SenderInfo } from '../../main/ipc/dispatcher';
 import type { LocalBackend } from '../../main/backend/serviceClient';
-import { createHandlers } from '../../main/ipc/handlers';
+import { createKioskMain } from '../../main/kioskMain';
 import { createLogger } from '../../main/log';
 import { writeSettings } from '../../main/credentials/settingsFile';
 import { provisioned } from '../../main/settings/provisioning';
 import { DEFAULT_SETTINGS } from '../../app/settings';
 import { hashPassword } from '../../engine/http/users';
-import { openKiosk, type KioskPage } from './kioskBridge';
+import { openKiosk, type KioskPage } from '../../scripts/kioskBridge';
 
 export const TRUSTED_ORIGIN = 'app://kiosk';
 export const KIOSK_FRAME: SenderInfo = { url: 'app://kiosk/index.html', isMainFrame: true };
@@ -49,7 +49,7 @@ export async function hostMain(
   const progress: Progress[] = [];
   const results: unknown[] = [];
   const logger = createLogger((line) => logs.push(line), { minLevel: 'debug' });
-  const handlers = await createHandlers({
+  const main = await createKioskMain({
     dataDir,
     store: createKeytarStore(),
     logger,
@@ -57,11 +57,12 @@ export async function hostMain(
       progress.push(p);
       options.onProgress?.(p);
     },
-    localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))),
+    engine: { localBackend: options.localBackend ?? (async () => Promise.reject(new Error('no local engine in this test'))) },
     ...(options.quit ? { quit: options.quit } : {}),
     ...(options.now ? { now: options.now } : {}),
   });
-  const dispatch = createDispatcher(handlers, { trustedOrigin: options.trustedOrigin ?? TRUSTED_ORIGIN, logger });
+  const { handlers } = main;
+  const dispatch = main.dispatcherFor(options.trustedOrigin ?? TRUSTED_ORIGIN);
   const calls: string[] = [];
   const invoke: typeof dispatch = async (name, sender, input) => {
     calls.push(name);

@@ -10,12 +10,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CONTRACT_NAMES, type ContractName } from '../../app/channels';
-import type { Progress } from '../../app/contract';
-import type { Dispatch } from '../../main/ipc/dispatcher';
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, rendererFileFor } from '../../main/shell/policy';
+import { CONTRACT_NAMES, type ContractName } from '../app/channels';
+import type { Progress } from '../app/contract';
+import type { Dispatch } from '../main/ipc/dispatcher';
+import { APP_ORIGIN, CONTENT_SECURITY_POLICY, rendererFileFor } from '../main/shell/policy';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
 async function serveRenderer(dir: string): Promise<{ server: Server; origin: string }> {

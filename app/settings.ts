@@ -36,7 +36,7 @@ export const SettingsSchema = z.object({
   requestTimeoutMs: z.number().int().min(1_000).max(120_000).default(30_000),
   stationName: z.string().max(100).default(''),
   /** The language the kiosk starts in and returns to after each visitor. */
-  language: z.enum(['en', 'fr']).default('en'),
+  language: z.enum(LANGUAGES).default('en'),
   /** Back to the attract screen, images wiped, after this long without input. */
   idleTimeoutSeconds: z.number().int().min(15).max(600).default(60),
   /** Remembered by label too: deviceIds change when a camera is replugged or the OS updates. */

@@ -170,6 +170,18 @@ describe('the built app', () => {
     expect(externals['dist/main/preload.cjs']).toEqual(['electron']);
   });
 
+  it('carries as production dependencies only what the bundles load from node_modules or the app reads as files', () => {
+    const externals = JSON.parse(readFileSync(at('dist/main/externals.json'), 'utf8')) as Record<string, string[]>;
+    const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
+    const loaded = new Set(Object.values(externals).flat().map(packageOf));
+    // Bundled into the worker, but their model and wasm files are read from node_modules.
+    const readAsFiles = new Set(['@vladmandic/human', '@tensorflow/tfjs-backend-wasm']);
+    expect(Object.keys(pkg.dependencies).filter((d) => !loaded.has(d) && !readAsFiles.has(d))).toEqual([]);
+    // What Vite bundles into the renderer and what only tests use stay out of the installer.
+    for (const bundled of ['react', 'react-dom', 'zustand', 'i18next', 'react-i18next', 'busboy'])
+      expect(pkg.dependencies, bundled).not.toHaveProperty(bundled);
+  });
+
   it('analyses faces with the bundled worker, as the installed kiosk does', async () => {
     const engine = await startEngine({
       users: new Map([['kiosk', await hashPassword('pw')]]),

@@ -19,6 +19,21 @@ export const letterboxSide = (width: number, height: number) => Math.max(width, 
  */
 export const ANALYSIS_MAX_SIDE = 1280;
 
+/**
+ * Human's face detector as guidance and the engine both run it, so they find and measure a face
+ * alike (each adds how many faces it needs and its caching).
+ */
+export const FACE_DETECTOR = { enabled: true, rotation: true, minConfidence: 0.4, return: false } as const;
+
+/** Human's face modules neither guidance nor the engine uses (its own liveness and antispoof scored attacks higher than live faces: README, Liveness). */
+export const FACE_MODULES_OFF = {
+  emotion: { enabled: false },
+  antispoof: { enabled: false },
+  liveness: { enabled: false },
+  attention: { enabled: false },
+  gear: { enabled: false },
+} as const;
+
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
 function tightBox(face: FaceResult, offset: number): FaceMetrics['box'] {

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { CONTRACT_NAMES, type ContractName } from '../app/channels';
 import type { Progress } from '../app/contract';
 import type { Dispatch } from '../main/ipc/dispatcher';

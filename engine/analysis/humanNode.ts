@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Config, Human } from '@vladmandic/human';
+import { FACE_DETECTOR, FACE_MODULES_OFF } from '../../app/humanFace';
 
 const require = createRequire(import.meta.url);
 
@@ -66,16 +67,11 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
     gesture: { enabled: false },
     face: {
       enabled: on('detector'),
-      detector: { enabled: true, rotation: true, maxDetected: 5, minConfidence: 0.4, iouThreshold: 0.1, return: false, ...still },
+      detector: { ...FACE_DETECTOR, maxDetected: 5, iouThreshold: 0.1, ...still },
       mesh: { enabled: on('mesh') },
       iris: { enabled: on('iris'), ...still },
       description: { enabled: on('description'), ...still },
-      // Measured on ../shared/eval: they score attacks higher than live faces (README, Liveness).
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      emotion: { enabled: false },
-      attention: { enabled: false },
-      gear: { enabled: false },
+      ...FACE_MODULES_OFF,
     },
     // Every person-class box down to 5 % confidence: the person check keeps the one holding the face.
     object: { enabled: on('people'), modelPath: 'centernet.json', minConfidence: 0.05, maxDetected: 20, iouThreshold: 0.4, ...still },

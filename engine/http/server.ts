@@ -1,7 +1,7 @@
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { MATCH } from '../../app/imageRequirements';
+import { LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
 import type { AnalysisPool } from '../analysis/pool';
 import { LIVENESS_PASS, asResultString, cosineSimilarity, matchScore } from '../analysis/scores';
@@ -89,7 +89,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.post('/api/liveness', async (request) => {
     const userId = await caller(request);
-    const { data } = await readFiles(request, ['data'] as const);
+    const { data } = await readFiles(request, [LIVENESS.multipartField]);
     try {
       await checkLivenessFile(data);
       const analysis = await analysed(deps.pool, 'liveness', data);
@@ -105,7 +105,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.post('/api/match', async (request) => {
     const userId = await caller(request);
-    const { image1, image2 } = await readFiles(request, ['image1', 'image2'] as const);
+    const { image1, image2 } = await readFiles(request, MATCH.multipartFields);
     try {
       const [ext1, ext2] = await Promise.all([checkMatchFile(image1, 'image1'), checkMatchFile(image2, 'image2')]);
       const [a, b] = await Promise.all([analysed(deps.pool, 'match', image1), analysed(deps.pool, 'match', image2)]);

@@ -1,5 +1,5 @@
 import { KioskError } from '../../app/errors';
-import { LIVENESS } from '../../app/imageRequirements';
+import { LIVENESS, MATCH } from '../../app/imageRequirements';
 import { silentLogger, type Logger } from '../log';
 import { ServiceErrorSchema, ServiceResultSchema, extractToken } from './responses';
 import { endpointUrl, parseServiceUrl } from './serviceUrl';
@@ -200,7 +200,7 @@ export function createBiointellicClient(options: ClientOptions) {
     },
 
     liveness(png: Uint8Array, opts: CallOptions = {}): Promise<ServiceScore> {
-      return call('liveness', () => form([[LIVENESS.multipartField, { bytes: png, contentType: 'image/png' }]]), opts);
+      return call('liveness', () => form([[LIVENESS.multipartField, { bytes: png, contentType: LIVENESS.mimeType }]]), opts);
     },
 
     match(image1: ImagePart, image2: ImagePart, opts: CallOptions = {}): Promise<ServiceScore> {
@@ -208,8 +208,8 @@ export function createBiointellicClient(options: ClientOptions) {
         'match',
         () =>
           form([
-            ['image1', image1],
-            ['image2', image2],
+            [MATCH.multipartFields[0], image1],
+            [MATCH.multipartFields[1], image2],
           ]),
         opts,
       );

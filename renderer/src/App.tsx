@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { assertNever } from '../../app/errors';
 import { useSettings } from './flow/settingsStore';
-import { listenForProgress, useVerification } from './flow/store';
+import { listenForProgress, useVerification } from './flow/verificationStore';
 import { Attract } from './screens/Attract';
 import { IdConfirm, IdStep } from './screens/IdStep';
 import { LiveStep } from './screens/LiveStep';
@@ -13,14 +13,12 @@ import { Staff } from './screens/Staff';
 function useIdleReset() {
   const step = useVerification((s) => s.flow.step);
   const seconds = useSettings((s) => s.settings?.idleTimeoutSeconds ?? 60);
-  const resetAll = useVerification((s) => s.resetAll);
-  const visitEnded = useSettings((s) => s.visitEnded);
+  const visitEnded = useVerification((s) => s.visitEnded);
   useEffect(() => {
     if (step === 'attract' || step === 'staff') return;
     let timer = setTimeout(fire, seconds * 1000);
     function fire() {
-      void resetAll();
-      visitEnded();
+      void visitEnded('idle');
     }
     const restart = () => {
       clearTimeout(timer);
@@ -32,20 +30,21 @@ function useIdleReset() {
       clearTimeout(timer);
       events.forEach((e) => window.removeEventListener(e, restart));
     };
-  }, [step, seconds, resetAll, visitEnded]);
+  }, [step, seconds, visitEnded]);
 }
 
 export function App() {
   const flow = useVerification((s) => s.flow);
   const loaded = useSettings((s) => s.loaded);
-  const visitEnded = useSettings((s) => s.visitEnded);
+  const kioskLanguageRestored = useSettings((s) => s.kioskLanguageRestored);
   useEffect(() => {
     void loaded();
     return listenForProgress();
   }, [loaded]);
   useEffect(() => {
-    if (flow.step === 'attract') visitEnded();
-  }, [flow.step, visitEnded]);
+    // Each visitor starts in the kiosk's language, whatever the last one chose.
+    if (flow.step === 'attract') kioskLanguageRestored();
+  }, [flow.step, kioskLanguageRestored]);
   const provisioned = useSettings((s) => s.settings?.provisioned);
   useIdleReset();
 

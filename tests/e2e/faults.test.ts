@@ -5,7 +5,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Page } from 'playwright';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';

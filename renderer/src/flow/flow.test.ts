@@ -66,6 +66,11 @@ describe('verification flow', () => {
     expect(reduce({ step: 'staff' }, { type: 'idle' })).toEqual({ step: 'staff' });
   });
 
+  it('ends a visit the same way whatever ended it: idle, Cancel or Finish', () => {
+    const result = run([...toLive, { type: 'livePhotoTaken' }, { type: 'decided', attempt: 1, decision: 'verified' }]);
+    for (const type of ['idle', 'cancelled', 'finished'] as const) expect(reduce(result, { type })).toEqual(initialFlow);
+  });
+
   it('shows a camera problem with a way back to the step it interrupted', () => {
     const live = run(toLive);
     const problem = reduce(live, { type: 'cameraFailed', problem: 'unplugged' });

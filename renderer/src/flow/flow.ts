@@ -33,6 +33,7 @@ export type FlowEvent =
   | { type: 'cameraFailed'; problem: CameraProblem }
   | { type: 'cameraRetried' }
   | { type: 'cancelled' }
+  | { type: 'finished' }
   | { type: 'idle' }
   | { type: 'staffOpened' }
   | { type: 'staffClosed' };
@@ -50,6 +51,8 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
   switch (event.type) {
     case 'idle':
     case 'cancelled':
+    case 'finished':
+      // An idle timeout never closes the staff screen; the visitor's own Cancel or Finish ends the visit.
       return flow.step === 'staff' && event.type === 'idle' ? flow : initialFlow;
     case 'staffOpened':
       return { step: 'staff' };

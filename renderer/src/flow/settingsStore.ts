@@ -12,7 +12,7 @@ interface SettingsState {
   spoken: boolean;
   loaded(): Promise<void>;
   languageChosen(language: Language): void;
-  visitEnded(): void;
+  kioskLanguageRestored(): void;
   spokenToggled(): void;
   saved(change: InputOf<'settings.update'>): Promise<KioskErrorData | null>;
 }
@@ -32,7 +32,7 @@ export const useSettings = create<SettingsState>()((set, get) => ({
     set({ language });
     void setLanguage(language);
   },
-  visitEnded() {
+  kioskLanguageRestored() {
     const kioskLanguage = get().settings?.language ?? 'en';
     set({ language: kioskLanguage });
     void setLanguage(kioskLanguage);

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { useSettings } from '../flow/settingsStore';
-import { useVerification } from '../flow/store';
+import { useVerification } from '../flow/verificationStore';
 
 export function Attract() {
   const { t } = useTranslation();

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../../../app/contract';
-import { kiosk } from '../services/kiosk';
+import { useStaff } from '../flow/staffStore';
 
 type Decision = AuditEntry['decision'] | '';
 const queryFor = (decision: Decision) => (decision ? { decision } : {});
@@ -10,22 +10,22 @@ const queryFor = (decision: Decision) => (decision ? { decision } : {});
 export function AuditView() {
   const { t } = useTranslation();
   const [decision, setDecision] = useState<Decision>('');
+  const auditListed = useStaff((s) => s.auditListed);
+  const auditExported = useStaff((s) => s.auditExported);
   const [records, setRecords] = useState<AuditEntry[]>([]);
   const [total, setTotal] = useState(0);
 
   useEffect(() => {
-    void kiosk()
-      .audit.list({ ...queryFor(decision), limit: 50 })
-      .then((r) => {
-        if (r.ok) {
-          setRecords(r.data.records);
-          setTotal(r.data.total);
-        }
-      });
-  }, [decision]);
+    void auditListed({ ...queryFor(decision), limit: 50 }).then((r) => {
+      if (r.ok) {
+        setRecords(r.data.records);
+        setTotal(r.data.total);
+      }
+    });
+  }, [decision, auditListed]);
 
   async function exportCsv() {
-    const result = await kiosk().audit.exportCsv(queryFor(decision));
+    const result = await auditExported(queryFor(decision));
     if (!result.ok) return;
     const url = URL.createObjectURL(new Blob([result.data.csv], { type: 'text/csv' }));
     const link = document.createElement('a');

@@ -1,10 +1,10 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { extractPortrait, type PortraitResult } from '../guidance/portrait';
-import { useCamera } from '../guidance/useCamera';
+import { extractPortrait, type PortraitResult } from '../idPhoto/portrait';
+import { useCamera } from '../camera/useCamera';
 import { useSettings } from '../flow/settingsStore';
-import { useVerification } from '../flow/store';
-import { kiosk } from '../services/kiosk';
+import { useVerification } from '../flow/verificationStore';
+import { useStaff } from '../flow/staffStore';
 import { PinForm } from './PinForm';
 
 export function IdStep() {
@@ -17,7 +17,8 @@ export function IdStep() {
   // Importing opens the OS file dialog, a way out of kiosk mode: only after the staff PIN.
   const [importing, setImporting] = useState<'no' | 'pin' | 'file'>('no');
   const idPhotoCaptured = useVerification((s) => s.idPhotoCaptured);
-  const resetAll = useVerification((s) => s.resetAll);
+  const locked = useStaff((s) => s.locked);
+  const visitEnded = useVerification((s) => s.visitEnded);
 
   async function use(result: Promise<PortraitResult>) {
     setBusy(true);
@@ -56,7 +57,7 @@ export function IdStep() {
             {t('id.import')}
           </button>
         )}
-        <button className="quiet" onClick={() => void resetAll()}>
+        <button className="quiet" onClick={() => void visitEnded('cancel')}>
           {t('common.cancel')}
         </button>
         {importing === 'file' && (
@@ -79,7 +80,7 @@ export function IdStep() {
         <PinForm
           onOpen={() => {
             // The PIN opened this one import, not staff settings.
-            void kiosk().staff.lock();
+            void locked();
             setImporting('file');
           }}
         />

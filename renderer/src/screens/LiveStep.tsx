@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { GUIDE_OVAL } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
-import { useVerification } from '../flow/store';
+import { useVerification } from '../flow/verificationStore';
 import { grabFrame } from '../services/camera';
-import { useCamera } from '../guidance/useCamera';
+import { useCamera } from '../camera/useCamera';
 import { useGuidance } from '../guidance/useGuidance';
 
 /** How long the reason for a retake stays on the status line before live guidance takes it over. */
@@ -17,7 +17,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const spoken = useSettings((s) => s.spoken);
   const videoRef = useCamera(choice);
   const livePhotoCaptured = useVerification((s) => s.livePhotoCaptured);
-  const resetAll = useVerification((s) => s.resetAll);
+  const visitEnded = useVerification((s) => s.visitEnded);
   const captured = useRef(false);
 
   // Auto-capture sends the sharpest compliant frame of the hold; manual capture, the frame now.
@@ -80,7 +80,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
         <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>
           {t('live.manual')}
         </button>
-        <button className="quiet" onClick={() => void resetAll()}>
+        <button className="quiet" onClick={() => void visitEnded('cancel')}>
           {t('common.cancel')}
         </button>
       </div>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { KioskErrorData } from '../../../app/errors';
 import { canRetry, type Flow } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
-import { useVerification } from '../flow/store';
+import { useVerification } from '../flow/verificationStore';
 import { errorWords } from '../i18n/errorWords';
 
 /** How long a result stays up before the kiosk wipes it and returns to the start. */
@@ -37,11 +37,11 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
   // Scores are for staff only: shown while the staff PIN session is open, never to a visitor alone.
   const staffOpen = useSettings((s) => (s.settings?.staffUnlockedUntil ? Date.parse(s.settings.staffUnlockedUntil) > Date.now() : false));
   const retried = useVerification((s) => s.retried);
-  const resetAll = useVerification((s) => s.resetAll);
+  const visitEnded = useVerification((s) => s.visitEnded);
   useEffect(() => {
-    const timer = setTimeout(() => void resetAll(), RESULT_SECONDS * 1000);
+    const timer = setTimeout(() => void visitEnded('finish'), RESULT_SECONDS * 1000);
     return () => clearTimeout(timer);
-  }, [resetAll]);
+  }, [visitEnded]);
 
   const verified = flow.step === 'result' && flow.decision === 'verified';
   const title =
@@ -86,7 +86,7 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
             {t('result.tryAgain')}
           </button>
         )}
-        <button onClick={() => void resetAll()}>{t('result.finish')}</button>
+        <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>
       </div>
     </main>
   );
@@ -94,14 +94,14 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
 
 export function AskStaff() {
   const { t } = useTranslation();
-  const resetAll = useVerification((s) => s.resetAll);
+  const visitEnded = useVerification((s) => s.visitEnded);
   return (
     <main className="screen result warn" data-screen="askStaff">
       <div role="status">
         <h1>{t('askStaff.title')}</h1>
       </div>
       <p className="lead">{t('askStaff.detail')}</p>
-      <button onClick={() => void resetAll()}>{t('result.finish')}</button>
+      <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>
     </main>
   );
 }
@@ -109,7 +109,7 @@ export function AskStaff() {
 export function CameraProblemScreen({ problem }: { problem: string }) {
   const { t } = useTranslation();
   const cameraRetried = useVerification((s) => s.cameraRetried);
-  const resetAll = useVerification((s) => s.resetAll);
+  const visitEnded = useVerification((s) => s.visitEnded);
   return (
     <main className="screen result warn" data-screen="cameraProblem" data-problem={problem}>
       <div role="alert">
@@ -119,7 +119,7 @@ export function CameraProblemScreen({ problem }: { problem: string }) {
         <button className="primary" onClick={cameraRetried}>
           {t('camera.retry')}
         </button>
-        <button onClick={() => void resetAll()}>{t('common.cancel')}</button>
+        <button onClick={() => void visitEnded('cancel')}>{t('common.cancel')}</button>
       </div>
     </main>
   );

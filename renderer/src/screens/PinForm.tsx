@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorWords } from '../i18n/errorWords';
-import { kiosk } from '../services/kiosk';
+import { useStaff } from '../flow/staffStore';
 
 /** The staff PIN, checked by main (staff.unlock, with its lockout). `onOpen` runs once it is right. */
 export function PinForm({ onOpen }: { onOpen: () => void }) {
   const { t } = useTranslation();
+  const unlocked = useStaff((s) => s.unlocked);
   const [pin, setPin] = useState('');
   const [error, setError] = useState<string | null>(null);
   async function submit() {
-    const result = await kiosk().staff.unlock({ pin });
+    const result = await unlocked(pin);
     setPin('');
     if (result.ok) onOpen();
     else

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CameraChoice } from '../../../app/settings';
 import { useSettings } from '../flow/settingsStore';
-import { useVerification } from '../flow/store';
+import { useVerification } from '../flow/verificationStore';
 import { listCameras } from '../services/camera';
-import { kiosk } from '../services/kiosk';
+import { useStaff } from '../flow/staffStore';
 import { AuditView } from './AuditView';
 import { PinForm } from './PinForm';
 
@@ -16,6 +16,7 @@ export function Staff() {
   const spoken = useSettings((s) => s.spoken);
   const spokenToggled = useSettings((s) => s.spokenToggled);
   const staffClosed = useVerification((s) => s.staffClosed);
+  const staff = useStaff();
   const [open, setOpen] = useState(false);
   const [debugHours, setDebugHours] = useState(1);
   const [status, setStatus] = useState<string | null>(null);
@@ -37,7 +38,7 @@ export function Staff() {
   }
 
   const close = async () => {
-    await kiosk().staff.lock();
+    await staff.locked();
     staffClosed();
   };
   const report = (error: { message: string } | null) => setStatus(error ? error.message : t('staff.saved'));
@@ -97,7 +98,7 @@ export function Staff() {
               const error = await saved({ backend: { kind: 'remote', url: remote.url, userId: remote.userId } });
               if (error) return report(error);
               if (remote.password) {
-                const stored = await kiosk().credentials.setPassword({ password: remote.password });
+                const stored = await staff.passwordStored(remote.password);
                 setRemote((r) => ({ ...r, password: '' }));
                 if (!stored.ok) return report(stored.error);
               }
@@ -122,9 +123,7 @@ export function Staff() {
         </form>
         <button
           onClick={() =>
-            void kiosk()
-              .connection.test()
-              .then((r) => setStatus(r.ok ? t('staff.connectionOk', { until: r.data.tokenExpiresAt ?? '—' }) : r.error.message))
+            void staff.connectionTested().then((r) => setStatus(r.ok ? t('staff.connectionOk', { until: r.data.tokenExpiresAt ?? '—' }) : r.error.message))
           }
         >
           {t('staff.testConnection')}
@@ -196,15 +195,7 @@ export function Staff() {
         <button className="primary" onClick={() => void close()}>
           {t('common.close')}
         </button>
-        <button
-          onClick={() =>
-            void kiosk()
-              .staff.quitKiosk()
-              .then((r) => !r.ok && setStatus(r.error.message))
-          }
-        >
-          {t('staff.quit')}
-        </button>
+        <button onClick={() => void staff.quitChosen().then((r) => !r.ok && setStatus(r.error.message))}>{t('staff.quit')}</button>
       </div>
     </main>
   );

@@ -5,7 +5,7 @@
  */
 import { Human, type Config } from '@vladmandic/human';
 import type { FaceMetrics } from '../../../app/faceRules';
-import { ANALYSIS_MAX_SIDE, letterboxSide, scaleMetrics, toFaceMetrics } from '../../../app/humanFace';
+import { ANALYSIS_MAX_SIDE, FACE_DETECTOR, FACE_MODULES_OFF, letterboxSide, scaleMetrics, toFaceMetrics } from '../../../app/humanFace';
 
 const base = new URL('./', document.baseURI).href;
 
@@ -23,15 +23,12 @@ export const DETECTOR_CONFIG: Partial<Config> = {
   gesture: { enabled: false },
   face: {
     enabled: true,
-    detector: { enabled: true, rotation: true, maxDetected: 3, minConfidence: 0.4, return: false },
+    // Three faces are enough to tell "only one person, please".
+    detector: { ...FACE_DETECTOR, maxDetected: 3 },
     mesh: { enabled: true },
     iris: { enabled: true },
     description: { enabled: false },
-    emotion: { enabled: false },
-    antispoof: { enabled: false },
-    liveness: { enabled: false },
-    attention: { enabled: false },
-    gear: { enabled: false },
+    ...FACE_MODULES_OFF,
   },
   body: { enabled: false },
   hand: { enabled: false },

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { CameraChoice } from '../../../app/settings';
-import { useVerification } from '../flow/store';
+import { useVerification } from '../flow/verificationStore';
 import { CameraError, openCamera, stopCamera } from '../services/camera';
 
 /** Streams the chosen camera into a <video> while the component is mounted. */

@@ -4,6 +4,9 @@ import type { KioskErrorData } from '../../../app/errors';
 import { kiosk } from '../services/kiosk';
 import { initialFlow, reduce, type CameraProblem, type Flow, type FlowEvent } from './flow';
 
+/** Why a visit ended: nobody touched the screen, the visitor cancelled, or the visit was over. */
+export type VisitEnd = 'idle' | 'cancel' | 'finish';
+
 interface VerificationState {
   flow: Flow;
   /** Object URL of the cropped ID portrait, for the confirmation screen; revoked on reset. */
@@ -22,8 +25,8 @@ interface VerificationState {
   cameraRetried(): void;
   staffOpened(): void;
   staffClosed(): void;
-  /** Idle timeout, cancel or finish: back to the attract screen with every image wiped. */
-  resetAll(): Promise<void>;
+  /** The visit ends: images wiped here and in main, back to the attract screen. */
+  visitEnded(reason: VisitEnd): Promise<void>;
 }
 
 export const useVerification = create<VerificationState>()((set, get) => {
@@ -84,11 +87,10 @@ export const useVerification = create<VerificationState>()((set, get) => {
     staffOpened: () => dispatch({ type: 'staffOpened' }),
     staffClosed: () => dispatch({ type: 'staffClosed' }),
 
-    async resetAll() {
+    async visitEnded(reason) {
       wipePreview();
       set((s) => ({ session: s.session + 1, outcome: null }));
-      dispatch({ type: 'idle' });
-      if (get().flow.step !== 'staff') set({ flow: initialFlow });
+      dispatch({ type: reason === 'idle' ? 'idle' : reason === 'cancel' ? 'cancelled' : 'finished' });
       await kiosk().verification.reset();
     },
   };

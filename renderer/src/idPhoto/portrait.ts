@@ -1,6 +1,6 @@
 import { grabFrame } from '../services/camera';
 import { detectFaces } from '../services/detector';
-import { faceStats } from './frameStats';
+import { faceStats } from '../guidance/frameStats';
 
 /** What the ID portrait must be to match well: the match endpoint's 150 px floor, and sharp. */
 export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, maxGlare: 0.04, margin: 0.5 } as const;

@@ -10,7 +10,7 @@
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { startEngine } from '../engine/engine';
-import type { AnalysisProfile } from '../engine/analysis/humanNode';
+import type { Baseline } from './baselineWorker';
 import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient } from '../main/biointellic/client';
 import { faceCrop, livenessCapture } from '../tests/support/faces';
@@ -40,7 +40,11 @@ async function inputs() {
   };
 }
 
-async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof inputs>>) {
+/** 'engine' is the engine as it ships; the baselines run in bench/baselineWorker.ts. */
+type Profile = 'engine' | Baseline;
+const BASELINE_WORKER = new URL('./baselineWorker.ts', import.meta.url);
+
+async function measure(profile: Profile, work: Awaited<ReturnType<typeof inputs>>) {
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const started = performance.now();
@@ -48,7 +52,7 @@ async function measure(profile: AnalysisProfile, work: Awaited<ReturnType<typeof
     users: new Map([['bench', await hashPassword('bench')]]),
     debugDir: '/nonexistent',
     workers: WORKERS,
-    analysisProfile: profile,
+    ...(profile === 'engine' ? {} : { workerUrl: BASELINE_WORKER, workerData: { baseline: profile } }),
   });
   const client = () => createBiointellicClient({ baseUrl: engine.url, userId: 'bench', getPassword: async () => 'bench', timeoutMs: 120_000 });
   const main = client();

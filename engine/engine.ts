@@ -1,5 +1,4 @@
 import { availableParallelism } from 'node:os';
-import type { AnalysisProfile } from './analysis/humanNode';
 import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
 import { createDebugStore } from './http/debugStore';
 import { buildServer } from './http/server';
@@ -22,10 +21,10 @@ export interface EngineOptions {
   livenessPass?: number;
   /** Share one pool between engines (tests); otherwise the engine owns its own. */
   pool?: AnalysisPool;
-  /** The stock profiles run Human's default configuration: benchmark baselines, not for use. */
-  analysisProfile?: AnalysisProfile;
-  /** The analysis worker's module: the source file by default, the bundled one in the app. */
+  /** The analysis worker's module: the source file by default, the bundled one in the app, the benchmark's baselines. */
   workerUrl?: URL;
+  /** Handed to each analysis worker (the benchmark's baseline worker reads which baseline). */
+  workerData?: unknown;
 }
 
 export interface RunningEngine {
@@ -42,7 +41,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     options.pool ??
     (await createAnalysisPool({
       size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
-      ...(options.analysisProfile ? { profile: options.analysisProfile } : {}),
+      ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     }));
   const app = await buildServer({

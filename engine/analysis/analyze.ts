@@ -1,6 +1,6 @@
 import type { Config, Human, Point } from '@vladmandic/human';
 import sharp from 'sharp';
-import { SIGNIFICANT_FACE_RATIO, type FaceMetrics } from '../../app/faceRules';
+import { SIGNIFICANT_FACE_RATIO, livenessRejection, type FaceMetrics, type FaceRejection } from '../../app/faceRules';
 import { ANALYSIS_MAX_SIDE, letterboxSide, scaleMetrics, toFaceMetrics } from '../../app/humanFace';
 import { INPUT_LIMITS } from '../../app/imageRequirements';
 import type { RgbImage } from './antispoof';
@@ -16,16 +16,22 @@ export interface Analysis {
   faces: AnalyzedFace[];
   /** The liveness evidence for the largest face, 0..1; null unless asked for and due. */
   live: number | null;
+  /** For a liveness analysis, the first of the service's face rules the picture breaks (null: none, or not asked). */
+  rejection: FaceRejection | null;
 }
 
+/** The picture could not be decoded: not an image, truncated, or over the pixel limit. */
+export class ImageDecodeError extends Error {}
+
 /**
- * How a liveness picture's largest face is scored, run only when `due` says the faces are worth
- * judging (a picture the face rules refuse gets no score, so its cost is saved). `face` is in the
- * pixels of `image`, the decoded picture.
+ * How a liveness picture's largest face is scored. By default only a picture the service's face
+ * rules accept is scored (any other is refused without a score, so its cost is saved); `due`
+ * overrides that (the eval scores every face). `face` is in the pixels of `image`, the decoded
+ * picture. Without `score` the analysis only judges the rules (the benchmark's stock baseline).
  */
 export interface LivenessCheck {
-  due: (faces: readonly AnalyzedFace[]) => boolean;
-  score: (image: RgbImage, face: FaceMetrics['box']) => Promise<number>;
+  due?: (faces: readonly AnalyzedFace[]) => boolean;
+  score?: (image: RgbImage, face: FaceMetrics['box']) => Promise<number>;
 }
 
 /** How a match picture's faces are described: from the decoded picture and the face's mesh, in its pixels. */
@@ -52,14 +58,23 @@ interface Decoded {
  */
 async function decode(bytes: Uint8Array, maxSide: number): Promise<Decoded & { scale: number; width: number; height: number }> {
   const image = sharp(bytes, { limitInputPixels: INPUT_LIMITS.maxPixels });
-  const { autoOrient } = await image.metadata();
-  const { data, info } = await image
-    .rotate()
-    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-    .toColourspace('srgb')
-    .removeAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  let decoded;
+  try {
+    const { autoOrient } = await image.metadata();
+    decoded = {
+      autoOrient,
+      ...(await image
+        .rotate()
+        .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+        .toColourspace('srgb')
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true })),
+    };
+  } catch (error) {
+    throw new ImageDecodeError(error instanceof Error ? error.message : String(error));
+  }
+  const { autoOrient, data, info } = decoded;
   return { data, info, offset: 0, scale: autoOrient.width / info.width, width: autoOrient.width, height: autoOrient.height };
 }
 
@@ -107,12 +122,14 @@ export async function analyze(
   }
   faces.sort((a, b) => b.box.width - a.box.width);
   const largest = faces[0];
+  const check = options.liveness;
+  const rejection = check ? livenessRejection(faces) : null;
   let live: number | null = null;
-  if (options.liveness && largest && options.liveness.due(faces)) {
+  if (check?.score && largest && (check.due ? check.due(faces) : rejection === null)) {
     const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
-    live = await options.liveness.score(image, box);
+    live = await check.score(image, box);
   }
-  return { width: source.width, height: source.height, faces, live };
+  return { width: source.width, height: source.height, faces, live, rejection };
 }
 
 /** Detection on the picture letterboxed to a square (humanFace.ts); the picture itself stays as decoded for the other models. */

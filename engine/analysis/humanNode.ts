@@ -81,23 +81,6 @@ export function engineConfig(models: readonly EngineModels[] = ['detector', 'mes
   };
 }
 
-/**
- * Human as it comes (its default modules: face with emotion, body, hand, gestures…), only pointed
- * at the installed models and wasm, with caching off as for any unrelated still images. The
- * benchmark's baseline.
- */
-export function stockConfig(): Partial<Config> {
-  const paths = humanPaths();
-  return { backend: 'wasm', wasmPath: paths.wasm, modelBasePath: pathToFileURL(`${paths.models}/`).href, debug: false, cacheSensitivity: 0 };
-}
-
-/**
- * 'stock': Human's default configuration as it is (its liveness answer is always 0: it has no
- * person check). 'stock+person': the same plus the engine's person check, so it does the same
- * work and gives the same kind of answer. Both are benchmark baselines, not for use.
- */
-export type AnalysisProfile = 'engine' | 'stock' | 'stock+person';
-
 export async function loadHuman(config: Partial<Config>): Promise<Human> {
   installFileFetch();
   const { Human: HumanClass } = require(humanPaths().build) as typeof import('@vladmandic/human');

@@ -1,7 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Analysis } from './analyze';
-import type { AnalysisProfile } from './humanNode';
-import type { WorkerReady, WorkerReply, WorkerTask } from './worker';
+import { AnalysisFailure, type WorkerReady, type WorkerReply, type WorkerTask } from './workerProtocol';
 
 export interface AnalysisPool {
   analyze(kind: WorkerTask['kind'], bytes: Uint8Array): Promise<Analysis>;
@@ -26,7 +25,7 @@ interface Slot {
  * A fixed set of analysis workers fed from one queue. A worker that dies fails its task and is
  * replaced, so one bad image cannot take the engine down.
  */
-export async function createAnalysisPool(options: { size: number; workerUrl?: URL; profile?: AnalysisProfile }): Promise<AnalysisPool> {
+export async function createAnalysisPool(options: { size: number; workerUrl?: URL; workerData?: unknown }): Promise<AnalysisPool> {
   const workerUrl = options.workerUrl ?? new URL('./worker.ts', import.meta.url);
   const queue: Array<{ task: Omit<WorkerTask, 'id'>; resolve: (r: Analysis) => void; reject: (e: Error) => void }> = [];
   const slots: Slot[] = [];
@@ -40,9 +39,9 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
           // does not pass on to workers; a bundled engine starts plain JS.
           new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(workerUrl.href)}); })`, {
             eval: true,
-            workerData: { profile: options.profile },
+            workerData: options.workerData,
           })
-        : new Worker(workerUrl, { workerData: { profile: options.profile } });
+        : new Worker(workerUrl, { workerData: options.workerData });
       const slot: Slot = { worker, busy: true, pending: undefined };
       worker.on('message', (message: WorkerReply | WorkerReady) => {
         if ('ready' in message) {
@@ -56,7 +55,7 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
         slot.busy = false;
         if (pending && pending.id === message.id) {
           if (message.ok) pending.resolve(message.analysis);
-          else pending.reject(new Error(message.message));
+          else pending.reject(new AnalysisFailure(message.kind, message.message));
         }
         pump();
       });
@@ -68,7 +67,7 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
       worker.on('exit', () => {
         const index = slots.indexOf(slot);
         if (index >= 0) slots.splice(index, 1);
-        slot.pending?.reject(new Error('analysis worker exited'));
+        slot.pending?.reject(new AnalysisFailure('unavailable', 'analysis worker exited'));
         if (!closing) {
           void spawn().then(
             (replacement) => {

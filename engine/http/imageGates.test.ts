@@ -12,7 +12,7 @@ const face = (x: number, y: number, width: number, id: number): AnalyzedFace => 
   score: 1,
   embedding: [id],
 });
-const photo = (...faces: AnalyzedFace[]) => ({ width: 250, height: 250, faces, live: null });
+const photo = (...faces: AnalyzedFace[]) => ({ width: 250, height: 250, faces, live: null, rejection: null });
 
 describe('the face a match compares', () => {
   it('is the only face, or the largest when the others are much smaller (an ID card’s ghost portrait)', () => {

@@ -4,7 +4,7 @@
  * engine's catalogue (README); thresholds come from app/ so kiosk guidance applies the same rules.
  */
 import sharp from 'sharp';
-import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, livenessRejection, significantFaces } from '../../app/faceRules';
+import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, significantFaces } from '../../app/faceRules';
 import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
 import { reject } from './errors';
@@ -35,10 +35,9 @@ export async function checkMatchFile(bytes: Uint8Array, field: string): Promise<
   return format === 'png' ? 'png' : 'jpg';
 }
 
-/** Refuses a liveness picture with the first rule its faces break. */
+/** Refuses a liveness picture with the first rule its faces break, as the analysis judged it. */
 export function checkLivenessFaces(analysis: Analysis): void {
-  const rejection = livenessRejection(analysis.faces);
-  if (rejection) throw reject(rejection.code, rejection.message);
+  if (analysis.rejection) throw reject(analysis.rejection.code, analysis.rejection.message);
 }
 
 /** Kept verbatim from the document's example: clients may already key on "-3491". */

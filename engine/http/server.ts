@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
 import type { AnalysisPool } from '../analysis/pool';
+import { AnalysisFailure } from '../analysis/workerProtocol';
 import { LIVENESS_PASS, asResultString, cosineSimilarity, matchScore } from '../analysis/scores';
 import type { DebugStore } from './debugStore';
 import { ApiError, errorBody, sendError } from './errors';
@@ -38,9 +39,10 @@ async function analysed(pool: AnalysisPool, kind: 'liveness' | 'match', bytes: U
   try {
     return await pool.analyze(kind, bytes);
   } catch (error) {
-    if (error instanceof Error && /worker exited/.test(error.message)) {
+    if (error instanceof AnalysisFailure && error.kind === 'unavailable') {
       throw new ApiError(503, 'ANALYSIS_UNAVAILABLE', 'The face analysis stopped; please try again');
     }
+    // `decode`, and an analysis that failed on what the picture holds: the image is the cause.
     throw new ApiError(400, 'INVALID_IMAGE', 'Unable to decode the image');
   }
 }

@@ -147,47 +147,22 @@ describe('quality gates', () => {
 
   it('refuses match images outside 150..1024 px, over 2 MB, or not JPEG/PNG', async () => {
     const sharp = (await import('sharp')).default;
-    const match = (image2: Uint8Array) =>
-      post(`${engine.url}/api/match`, token, { image1: { bytes: image2, type: 'image/jpeg' }, image2: { bytes: image2, type: 'image/jpeg' } });
-    expect(
-      (
-        await match(
-          await sharp(await groupPhoto())
-            .resize(1100)
-            .jpeg()
-            .toBuffer(),
-        )
-      ).body,
-    ).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
-    expect(
-      (
-        await match(
-          await sharp(await faceCrop('A'))
-            .resize(120)
-            .jpeg()
-            .toBuffer(),
-        )
-      ).body,
-    ).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
-    expect(
-      (
-        await match(
-          await sharp(await faceCrop('A'))
-            .webp()
-            .toBuffer(),
-        )
-      ).body,
-    ).toMatchObject({ code: 'IMAGE_FORMAT' });
-    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 90 } } })
+    const codeFor = async (image: Uint8Array) =>
+      (await post(`${engine.url}/api/match`, token, { image1: { bytes: image, type: 'image/jpeg' }, image2: { bytes: image, type: 'image/jpeg' } })).body;
+    const face = await faceCrop('A');
+    const group = await groupPhoto();
+    expect(await codeFor(await sharp(group).resize(1100).jpeg().toBuffer())).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
+    expect(await codeFor(await sharp(face).resize(120).jpeg().toBuffer())).toMatchObject({ code: 'IMAGE_DIMENSIONS' });
+    expect(await codeFor(await sharp(face).webp().toBuffer())).toMatchObject({ code: 'IMAGE_FORMAT' });
+    const noise = { type: 'gaussian', mean: 128, sigma: 90 } as const;
+    const noisy = await sharp({ create: { width: 1024, height: 1024, channels: 3, background: '#000', noise } })
       .png({ compressionLevel: 0 })
       .toBuffer();
-    expect((await match(noisy)).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(await codeFor(noisy)).toMatchObject({ code: 'FILE_TOO_LARGE' });
     // 2 MB is 2,000,000 bytes: a valid JPEG padded to 2,050,000 (under 2 MiB) is refused too.
-    const face = await sharp(await faceCrop('A'))
-      .jpeg()
-      .toBuffer();
-    expect((await match(Buffer.concat([face, Buffer.alloc(2_050_000 - face.byteLength)]))).body).toMatchObject({ code: 'FILE_TOO_LARGE' });
-    expect((await match(Buffer.from('not an image'))).body).toMatchObject({ code: 'INVALID_IMAGE' });
+    const jpeg = await sharp(face).jpeg().toBuffer();
+    expect(await codeFor(Buffer.concat([jpeg, Buffer.alloc(2_050_000 - jpeg.byteLength)]))).toMatchObject({ code: 'FILE_TOO_LARGE' });
+    expect(await codeFor(Buffer.from('not an image'))).toMatchObject({ code: 'INVALID_IMAGE' });
   });
 });
 

@@ -1,12 +1,22 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CameraChoice } from '../../../app/settings';
+import { AUDIT_RETENTION_FLOOR_DAYS, LANGUAGES, type CameraChoice, type Language } from '../../../app/settings';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
 import { listCameras } from '../services/camera';
 import { useStaff } from '../flow/staffStore';
 import { AuditView } from './AuditView';
 import { PinForm } from './PinForm';
+
+/** A number staff type, saved when they leave the field; main's contract enforces the limits too. */
+function NumberSetting(props: { label: string; min: number; max: number; value: number; onSave: (value: number) => void }) {
+  return (
+    <label>
+      {props.label}
+      <input type="number" min={props.min} max={props.max} defaultValue={props.value} onBlur={(e) => props.onSave(Number(e.target.value))} />
+    </label>
+  );
+}
 
 export function Staff() {
   const { t } = useTranslation();
@@ -160,34 +170,31 @@ export function Staff() {
         {cameraSelect('live', t('staff.liveCamera'))}
         <label>
           {t('staff.language')}
-          <select value={settings.language} onChange={(e) => void saved({ language: e.target.value as 'en' | 'fr' }).then(report)}>
-            <option value="en">English</option>
-            <option value="fr">Français</option>
+          <select value={settings.language} onChange={(e) => void saved({ language: e.target.value as Language }).then(report)}>
+            {LANGUAGES.map((language) => (
+              <option key={language} value={language}>
+                {t('language.name', { lng: language })}
+              </option>
+            ))}
           </select>
         </label>
-        <label>
-          {t('staff.idleTimeout')}
-          <input
-            type="number"
-            min={15}
-            max={600}
-            defaultValue={settings.idleTimeoutSeconds}
-            onBlur={(e) => void saved({ idleTimeoutSeconds: Number(e.target.value) }).then(report)}
-          />
-        </label>
+        <NumberSetting
+          label={t('staff.idleTimeout')}
+          min={15}
+          max={600}
+          value={settings.idleTimeoutSeconds}
+          onSave={(idleTimeoutSeconds) => void saved({ idleTimeoutSeconds }).then(report)}
+        />
         <label>
           <input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}
         </label>
-        <label>
-          {t('audit.retention')}
-          <input
-            type="number"
-            min={1}
-            max={3650}
-            defaultValue={settings.auditRetentionDays}
-            onBlur={(e) => void saved({ auditRetentionDays: Number(e.target.value) }).then(report)}
-          />
-        </label>
+        <NumberSetting
+          label={t('audit.retention')}
+          min={AUDIT_RETENTION_FLOOR_DAYS}
+          max={3650}
+          value={settings.auditRetentionDays}
+          onSave={(auditRetentionDays) => void saved({ auditRetentionDays }).then(report)}
+        />
       </fieldset>
       <AuditView />
       {status && <p role="status">{status}</p>}

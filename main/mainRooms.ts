@@ -1,0 +1,64 @@
+/**
+ * main's rooms, each owning one concern, opened in order on one data folder: the station's
+ * settings (and whether IT set it up), the audit trail, the service client, the staff PIN, the
+ * visit's checks. The handler table (ipc/handlers.ts) is the only thing that joins them.
+ */
+import type { Progress } from '../app/contract';
+import { mkdir } from 'node:fs/promises';
+import { debugActive } from '../app/settings';
+import { openAuditTrail } from './audit/auditTrail';
+import { createServiceClient, type LocalBackend } from './backend/serviceClient';
+import type { CredentialStore } from './credentials/keychain';
+import type { Logger } from './log';
+import { openStationSettings } from './settings/stationSettings';
+import { openStaffAccess } from './staff/staffAccess';
+import { openStationVerification } from './verification/stationVerification';
+
+export interface MainServices {
+  dataDir: string;
+  store: CredentialStore;
+  logger: Logger;
+  emitProgress: (progress: Progress) => void;
+  /** Starts (once) and returns the built-in engine, used when the station is set up for it. */
+  localBackend: () => Promise<LocalBackend>;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** Leaves kiosk mode and quits (Electron); absent where there is nothing to quit. */
+  quit?: () => void;
+}
+
+export async function openMainRooms(services: MainServices) {
+  const { dataDir, logger } = services;
+  const now = services.now ?? Date.now;
+  // A fresh machine has no data folder yet (the CLI and the preview do not get one from Electron).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const station = await openStationSettings({ dataDir, logger, now });
+  const settings = station.current;
+  const audit = openAuditTrail({ dataDir, logger, settings });
+  station.start(audit.note);
+  const backend = createServiceClient({
+    settings,
+    store: services.store,
+    localBackend: services.localBackend,
+    logger,
+    ...(services.fetch ? { fetch: services.fetch } : {}),
+  });
+  const staff = await openStaffAccess({
+    dataDir,
+    now,
+    logger,
+    note: audit.note,
+    pinHash: station.pinHash,
+    savePinHash: (staffPinHash) => station.save({ ...settings(), staffPinHash }),
+  });
+  const { session, staffArrived } = await openStationVerification({
+    dataDir,
+    now,
+    audit,
+    client: backend.client,
+    debug: () => debugActive(settings(), now()),
+    onProgress: services.emitProgress,
+    logger,
+  });
+  return { station, settings, audit, backend, staff, session, staffArrived };
+}

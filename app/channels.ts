@@ -15,6 +15,7 @@ export const CONTRACT_NAMES = [
   'staff.quitKiosk',
   'audit.list',
   'audit.exportCsv',
+  'verification.consent',
   'verification.setIdPhoto',
   'verification.setLivePhoto',
   'verification.run',

@@ -93,6 +93,8 @@ export const contract = {
       idleTimeoutSeconds: SettingsSchema.shape.idleTimeoutSeconds.unwrap().optional(),
       cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).optional(),
       auditRetentionDays: z.number().int().min(AUDIT_RETENTION_FLOOR_DAYS).max(3650).optional(),
+      consentRequired: z.boolean().optional(),
+      consentText: SettingsSchema.shape.consentText.unwrap().optional(),
     }),
     result: SettingsViewSchema,
   },
@@ -120,6 +122,8 @@ export const contract = {
   'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
   /** Wipes both images from main's memory. */
+  /** The visitor's answer to the consent notice, for the audit log; nothing of theirs is processed before "I agree". */
+  'verification.consent': { input: z.object({ agreed: z.boolean() }), result: z.object({ recorded: z.literal(true) }) },
   'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true) }) },
 } as const satisfies Record<ContractName, { input: z.ZodType; result: z.ZodType }>;
 

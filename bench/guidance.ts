@@ -13,7 +13,7 @@ import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
 import { KIOSK_IPD, cameraFrame, distantFrame, writeMjpeg } from '../tests/support/fakeCamera';
 import { faceCrop } from '../tests/support/faces';
-import { importIdPhoto, kioskWithMain } from '../tests/support/mainHost';
+import { importIdPhoto, kioskWithMain, startVisit } from '../tests/support/mainHost';
 import { median } from './metrics';
 
 const { values } = parseArgs({ options: { visitors: { type: 'string', default: '5' } } });
@@ -29,7 +29,7 @@ await embedded.backend();
 async function visitor(camera: string) {
   const { kiosk } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend });
   const page = kiosk.page;
-  await page.getByRole('button', { name: 'Start check' }).click();
+  await startVisit(page);
   await importIdPhoto(page, join(dir, 'id.jpg'));
   await page.getByRole('button', { name: 'Use this photo' }).click();
   await page.locator('main[data-screen=live]').waitFor();

@@ -21,7 +21,7 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { importIdPhoto, kioskWithMain } from '../tests/support/mainHost';
+import { importIdPhoto, kioskWithMain, startVisit } from '../tests/support/mainHost';
 import { quantiles } from './metrics';
 import { makeVisitFeed } from './visitFeeds';
 
@@ -113,7 +113,7 @@ async function visit(feed: string): Promise<Visit> {
       new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen'] });
     })()`);
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
-    await page.getByRole('button', { name: 'Start check' }).click();
+    await startVisit(page);
     await importIdPhoto(page, values.id!);
     await page
       .getByRole('button', { name: 'Use this photo' })

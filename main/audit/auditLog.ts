@@ -23,6 +23,8 @@ export type AuditFilter = z.input<typeof AuditFilterSchema>;
 
 export type StaffAction =
   | 'station.provisioned'
+  | 'consent.agreed'
+  | 'consent.declined'
   | 'settings.updated'
   | 'debug.on'
   | 'debug.off'

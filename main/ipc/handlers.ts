@@ -66,6 +66,10 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       const { expiresAt } = await (await backend.client()).checkConnection();
       return { tokenExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString() };
     },
+    'verification.consent': whenSetUp(async ({ agreed }) => {
+      audit.note(agreed ? 'consent.agreed' : 'consent.declined');
+      return { recorded: true as const };
+    }),
     'verification.setIdPhoto': whenSetUp(session.setIdPhoto),
     'verification.setLivePhoto': whenSetUp(session.setLivePhoto),
     'verification.run': whenSetUp(({ attempt }) => session.run(attempt)),

@@ -3,6 +3,7 @@ import { assertNever } from '../../app/errors';
 import { useSettings } from './flow/settingsStore';
 import { listenForProgress, useVerification } from './flow/verificationStore';
 import { Attract } from './screens/Attract';
+import { ByHand, Consent } from './screens/Consent';
 import { IdConfirm, IdStep } from './screens/IdStep';
 import { LiveStep } from './screens/LiveStep';
 import { AskStaff, CameraProblemScreen, Checking, Result } from './screens/Outcome';
@@ -52,6 +53,10 @@ export function App() {
   switch (flow.step) {
     case 'attract':
       return <Attract />;
+    case 'consent':
+      return <Consent />;
+    case 'byHand':
+      return <ByHand />;
     case 'id':
       return <IdStep />;
     case 'idConfirm':

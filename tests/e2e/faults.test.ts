@@ -12,7 +12,7 @@ import { startTestServer, type Fault, type TestServer } from '../support/biointe
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { importIdPhoto, kioskWithMain } from '../support/mainHost';
+import { importIdPhoto, kioskWithMain, startVisit } from '../support/mainHost';
 
 let dir: string;
 let camera: string;
@@ -50,7 +50,7 @@ async function kiosk(options: { timeoutMs?: number } = {}) {
 
 async function visit(page: Page): Promise<string | null> {
   await page.locator('main[data-screen=attract]').waitFor();
-  await page.getByRole('button', { name: 'Start check' }).click();
+  await startVisit(page);
   await importIdPhoto(page, join(dir, 'id.jpg'));
   await page.getByRole('button', { name: 'Use this photo' }).click();
   await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });
@@ -125,7 +125,7 @@ describe('camera faults', () => {
   it('explains a blocked camera with a way forward', async () => {
     const { kiosk: k, page } = await kioskWithMain({ fakeCamera: camera, cameraAllowed: false });
     open.push(k);
-    await page.getByRole('button', { name: 'Start check' }).click();
+    await startVisit(page);
     await page.locator('main[data-screen=cameraProblem][data-problem=permission_denied]').waitFor();
     await page.getByText('The camera is blocked. Staff: allow camera access, then try again.').waitFor();
     await page.screenshot({ path: 'test-results/screens/13-camera-blocked.png' });
@@ -135,7 +135,7 @@ describe('camera faults', () => {
 
   it('shows the unplugged screen when the stream ends mid-capture, and carries on after', async () => {
     const { page } = await kiosk();
-    await page.getByRole('button', { name: 'Start check' }).click();
+    await startVisit(page);
     await importIdPhoto(page, join(dir, 'id.jpg'));
     await page.getByRole('button', { name: 'Use this photo' }).click();
     await page.locator('main[data-screen=live]').waitFor();

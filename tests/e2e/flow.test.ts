@@ -3,6 +3,7 @@
  * and the built-in engine in this process, the camera fed from MJPEG files made from face photos
  * shipped in @vladmandic/face-api. A screenshot of every screen lands in test-results/screens/.
  */
+import Database from 'better-sqlite3';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,7 +17,7 @@ import { startTestServer, type TestServer } from '../support/biointellicTestServ
 import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { STAFF_PIN, importIdPhoto, kioskWithMain, type MainHost } from '../support/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, startVisit, type MainHost } from '../support/mainHost';
 
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
 const store = createKeytarStore();
@@ -66,7 +67,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS,
 async function throughId(page: Page, idFile: string, capture = false) {
   await screen(page, 'attract');
   if (capture) await shot(page, '01-attract');
-  await page.getByRole('button', { name: 'Start check' }).click();
+  await startVisit(page);
   await screen(page, 'id');
   if (capture) await shot(page, '02-id');
   await importIdPhoto(page, join(dir, idFile));
@@ -221,7 +222,7 @@ describe('privacy and language', () => {
     await main.call('staff.lock');
     await page.reload();
     await screen(page, 'attract');
-    await page.getByRole('button', { name: 'Start check' }).click();
+    await startVisit(page);
     await importIdPhoto(page, join(dir, 'id-same.jpg'));
     await screen(page, 'idConfirm');
     const previewUrl = await page.locator('img.portrait').getAttribute('src');
@@ -269,7 +270,7 @@ describe('privacy and language', () => {
 
   it('opens the file dialog for an ID import only after the staff PIN', async () => {
     const { page } = await kioskWith(cameras.empty!);
-    await page.getByRole('button', { name: 'Start check' }).click();
+    await startVisit(page);
     await screen(page, 'id');
     let dialogs = 0;
     page.on('filechooser', () => dialogs++);
@@ -286,6 +287,24 @@ describe('privacy and language', () => {
     await page.getByRole('button', { name: 'Choose the file' }).click();
     await (await chooser).setFiles(join(dir, 'id-same.jpg'));
     await screen(page, 'idConfirm');
+  });
+
+  it('asks for consent first: declined, the visit ends with staff and nothing is sent to the service', async () => {
+    const { page, main } = await kioskWith(cameras.good!);
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await screen(page, 'consent');
+    await shot(page, '14-consent');
+    await page.getByText('deleted as soon as it ends').waitFor();
+    await page.getByRole('button', { name: 'Check my ID by hand instead' }).click();
+    await screen(page, 'byHand');
+    expect(await page.locator('video').count()).toBe(0);
+    expect(main.calls.filter((c) => c.startsWith('verification.') && c !== 'verification.consent' && c !== 'verification.reset')).toEqual([]);
+    await page.getByRole('button', { name: 'Finish' }).click();
+    await screen(page, 'attract');
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    expect(db.prepare("SELECT action FROM staff_action WHERE action LIKE 'consent.%'").all()).toEqual([{ action: 'consent.declined' }]);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM verification').get()).toEqual({ n: 0 });
+    db.close();
   });
 
   it('shows "This station is not set up" and verifies nobody until IT provisions it', async () => {
@@ -307,7 +326,7 @@ describe('privacy and language', () => {
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Vérification d’identité');
     await shot(page, '11-attract-fr');
     await page.getByRole('button', { name: 'Commencer' }).click();
-    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Photographier la pièce d’identité');
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Avant de vérifier votre pièce d’identité');
     await page.getByRole('button', { name: 'Annuler' }).click();
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Identity check');
   });

@@ -12,7 +12,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import { importIdPhoto, kioskWithMain } from '../support/mainHost';
+import { importIdPhoto, kioskWithMain, startVisit } from '../support/mainHost';
 
 const password = `pw-${randomUUID()}`;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -55,7 +55,7 @@ describe('secret and biometric hygiene', () => {
     const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera });
     cleanup.push(() => kiosk.close());
     const visit = async () => {
-      await page.getByRole('button', { name: 'Start check' }).click();
+      await startVisit(page);
       await importIdPhoto(page, join(fixtures, 'id.jpg'));
       await page.getByRole('button', { name: 'Use this photo' }).click();
       await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });

@@ -125,6 +125,12 @@ export async function kioskWithMain(options: {
 
 export type MainHost = Awaited<ReturnType<typeof hostMain>>;
 
+/** Staff press Start and the visitor agrees to the consent notice: the ID step opens. */
+export async function startVisit(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Start check' }).click();
+  await page.getByRole('button', { name: 'I agree' }).click();
+}
+
 /** The ID step's "Import a file", behind the staff PIN as on a kiosk: the PIN, then the file. */
 export async function importIdPhoto(page: Page, file: string, pin = STAFF_PIN): Promise<void> {
   await page.getByRole('button', { name: 'Import a file (staff)' }).click();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_ATTEMPTS, canRetry, initialFlow, reduce, type Flow, type FlowEvent } from './flow';
 
 const run = (events: FlowEvent[], from: Flow = initialFlow) => events.reduce(reduce, from);
-const toLive: FlowEvent[] = [{ type: 'started' }, { type: 'idPhotoTaken' }, { type: 'idConfirmed' }];
+const toLive: FlowEvent[] = [{ type: 'started', consent: false }, { type: 'idPhotoTaken' }, { type: 'idConfirmed' }];
 
 describe('verification flow', () => {
   it('goes attract → id → confirm → live → checking → result', () => {
@@ -60,10 +60,18 @@ describe('verification flow', () => {
   });
 
   it('returns to the attract screen on idle from anywhere but staff settings', () => {
-    for (const flow of [run(toLive), run([{ type: 'started' }]), run([...toLive, { type: 'livePhotoTaken' }])]) {
+    for (const flow of [run(toLive), run([{ type: 'started', consent: false }]), run([...toLive, { type: 'livePhotoTaken' }])]) {
       expect(reduce(flow, { type: 'idle' })).toEqual(initialFlow);
     }
     expect(reduce({ step: 'staff' }, { type: 'idle' })).toEqual({ step: 'staff' });
+  });
+
+  it('asks for consent before the ID when the station requires it, and a refusal goes to staff', () => {
+    expect(run([{ type: 'started', consent: true }])).toEqual({ step: 'consent' });
+    expect(run([{ type: 'started', consent: true }, { type: 'idPhotoTaken' }])).toEqual({ step: 'consent' });
+    expect(run([{ type: 'started', consent: true }, { type: 'consentGiven' }])).toEqual({ step: 'id' });
+    expect(run([{ type: 'started', consent: true }, { type: 'consentDeclined' }])).toEqual({ step: 'byHand' });
+    expect(run([{ type: 'started', consent: false }])).toEqual({ step: 'id' });
   });
 
   it('ends a visit the same way whatever ended it: idle, Cancel or Finish', () => {

@@ -9,6 +9,10 @@ export type CameraProblem = 'no_camera' | 'permission_denied' | 'in_use' | 'unpl
 /** The visitor's journey as a union of steps; each carries only what its screen needs. */
 export type Flow =
   | { step: 'attract' }
+  /** The consent notice, before any face (the ID's included) is processed. */
+  | { step: 'consent' }
+  /** The visitor chose a check by hand: staff take over. */
+  | { step: 'byHand' }
   | { step: 'id' }
   | { step: 'idConfirm' }
   /** `retake`: the service refused the last capture's face (distance, pose): the visitor is told why and tries again. */
@@ -21,7 +25,9 @@ export type Flow =
   | { step: 'staff' };
 
 export type FlowEvent =
-  | { type: 'started' }
+  | { type: 'started'; consent: boolean }
+  | { type: 'consentGiven' }
+  | { type: 'consentDeclined' }
   | { type: 'idPhotoTaken' }
   | { type: 'idConfirmed' }
   | { type: 'idRetake' }
@@ -59,7 +65,11 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
     case 'staffClosed':
       return flow.step === 'staff' ? initialFlow : flow;
     case 'started':
-      return flow.step === 'attract' ? { step: 'id' } : flow;
+      return flow.step === 'attract' ? { step: event.consent ? 'consent' : 'id' } : flow;
+    case 'consentGiven':
+      return flow.step === 'consent' ? { step: 'id' } : flow;
+    case 'consentDeclined':
+      return flow.step === 'consent' ? { step: 'byHand' } : flow;
     case 'idPhotoTaken':
       return flow.step === 'id' ? { step: 'idConfirm' } : flow;
     case 'idRetake':

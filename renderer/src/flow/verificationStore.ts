@@ -15,7 +15,10 @@ interface VerificationState {
   outcome: VerificationOutcome | null;
   /** Bumped on every reset: answers that started in an earlier session are dropped. */
   session: number;
-  started(): void;
+  /** Staff pressed Start: the consent notice first unless the station does not ask for it. */
+  started(consent: boolean): void;
+  /** The visitor answered the consent notice. */
+  consentAnswered(agreed: boolean): Promise<void>;
   idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
   idConfirmed(): void;
   idRetake(): void;
@@ -47,7 +50,12 @@ export const useVerification = create<VerificationState>()((set, get) => {
     idPreviewUrl: null,
     outcome: null,
     session: 0,
-    started: () => dispatch({ type: 'started' }),
+    started: (consent) => dispatch({ type: 'started', consent }),
+    async consentAnswered(agreed) {
+      // Recorded for the audit log first; the answer stands even if main cannot record it.
+      await kiosk().verification.consent({ agreed });
+      dispatch({ type: agreed ? 'consentGiven' : 'consentDeclined' });
+    },
 
     async idPhotoCaptured(bytes, preview) {
       const session = get().session;

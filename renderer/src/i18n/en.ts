@@ -15,6 +15,15 @@ export const en = {
     blurry: 'The photo is blurred. Hold the ID still and try again.',
     glare: 'Light is reflecting on the portrait. Tilt the ID a little and try again.',
   },
+  consent: {
+    title: 'Before we check your ID',
+    purpose: 'This kiosk compares your face with the photo on your ID to confirm it is you.',
+    kept: 'Your photos are used only for this check and deleted as soon as it ends. We keep a record of the result, without any image, for {{days}} days.',
+    ask: 'Questions? Ask the member of staff at the desk.',
+    agree: 'I agree',
+    byHand: 'Check my ID by hand instead',
+  },
+  byHand: { title: 'A member of staff will check your ID by hand', detail: 'Please show your ID at the desk. Nothing of yours was photographed.' },
   idConfirm: { title: 'Is this the portrait on the ID?', use: 'Use this photo', retake: 'Retake' },
   live: {
     retake: "Let's try that again. {{advice}}",
@@ -131,6 +140,8 @@ export const en = {
     idleTimeout: 'Return to start after (seconds)',
     saved: 'Saved.',
     spoken: 'Spoken prompts',
+    consentRequired: 'Ask each visitor for consent first',
+    consentText: 'Consent notice (empty: the standard notice, in the visitor’s language)',
     quit: 'Quit kiosk mode',
   },
 };

@@ -21,6 +21,18 @@ export const fr: Messages = {
     blurry: 'La photo est floue. Tenez la pièce immobile et réessayez.',
     glare: 'La lumière se reflète sur le portrait. Inclinez un peu la pièce et réessayez.',
   },
+  consent: {
+    title: 'Avant de vérifier votre pièce d’identité',
+    purpose: 'Ce kiosque compare votre visage à la photo de votre pièce d’identité pour confirmer que c’est bien vous.',
+    kept: 'Vos photos servent uniquement à cette vérification et sont effacées dès qu’elle se termine. Nous conservons le résultat, sans aucune image, pendant {{days}} jours.',
+    ask: 'Des questions ? Adressez-vous au personnel à l’accueil.',
+    agree: 'J’accepte',
+    byHand: 'Vérifier ma pièce d’identité à la main',
+  },
+  byHand: {
+    title: 'Un membre du personnel va vérifier votre pièce d’identité à la main',
+    detail: 'Présentez votre pièce d’identité à l’accueil. Aucune photo de vous n’a été prise.',
+  },
   idConfirm: { title: 'Est-ce bien le portrait de la pièce ?', use: 'Utiliser cette photo', retake: 'Reprendre' },
   live: {
     retake: 'Essayons encore une fois. {{advice}}',
@@ -138,6 +150,8 @@ export const fr: Messages = {
     idleTimeout: 'Retour à l’accueil après (secondes)',
     saved: 'Enregistré.',
     spoken: 'Consignes vocales',
+    consentRequired: 'Demander d’abord le consentement de chaque visiteur',
+    consentText: 'Texte de consentement (vide : le texte standard, dans la langue du visiteur)',
     quit: 'Quitter le mode borne',
   },
 };

@@ -5,6 +5,7 @@ import { useVerification } from '../flow/verificationStore';
 export function Attract() {
   const { t } = useTranslation();
   const started = useVerification((s) => s.started);
+  const consentRequired = useSettings((s) => s.settings?.consentRequired ?? true);
   const staffOpened = useVerification((s) => s.staffOpened);
   const language = useSettings((s) => s.language);
   const languageChosen = useSettings((s) => s.languageChosen);
@@ -12,7 +13,7 @@ export function Attract() {
     <main className="screen attract" data-screen="attract">
       <h1>{t('attract.title')}</h1>
       <p className="lead">{t('attract.subtitle')}</p>
-      <button className="primary" onClick={started}>
+      <button className="primary" onClick={() => started(consentRequired)}>
         {t('attract.start')}
       </button>
       <div className="corner">

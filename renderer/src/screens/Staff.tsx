@@ -188,6 +188,14 @@ export function Staff() {
         <label>
           <input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}
         </label>
+        <label>
+          <input type="checkbox" checked={settings.consentRequired} onChange={(e) => void saved({ consentRequired: e.target.checked }).then(report)} />{' '}
+          {t('staff.consentRequired')}
+        </label>
+        <label>
+          {t('staff.consentText')}
+          <textarea maxLength={2000} defaultValue={settings.consentText} onBlur={(e) => void saved({ consentText: e.target.value }).then(report)} />
+        </label>
         <NumberSetting
           label={t('audit.retention')}
           min={AUDIT_RETENTION_FLOOR_DAYS}

@@ -126,6 +126,9 @@ describe('the built app', () => {
       }
       expect(readFileSync(at(`dist/models/minifasnet/${model.name}/LICENSE`), 'utf8')).toContain('Apache License');
       expect(notices, model.name).toContain(`dist/models/minifasnet/${model.name}/LICENSE`);
+      // Vendored in the repository with its licence beside it, and named there too.
+      expect(readFileSync(at(`engine/models/minifasnet/${model.name}/LICENSE`), 'utf8')).toContain('Apache License');
+      expect(notices, model.name).toContain(`engine/models/minifasnet/${model.name}/LICENSE`);
     }
     // The worker resolves ../models from its own file: dist/main/analysisWorker.mjs → dist/models.
     expect(fileURLToPath(new URL('../models/minifasnet/', pathToFileURL(at('dist/main/analysisWorker.mjs'))))).toBe(at('dist/models/minifasnet/'));

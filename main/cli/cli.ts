@@ -4,7 +4,7 @@ import { KioskError, toErrorData, type ErrorCode, type KioskErrorData } from '..
 import { MATCH } from '../../app/imageRequirements';
 import { createBiointellicClient } from '../biointellic/client';
 import { keychainAccount, requiredPassword, type CredentialStore } from '../credentials/keychain';
-import { readSettings } from '../credentials/settingsFile';
+import { readSettings } from '../settings/settingsFile';
 import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
 import { provision } from './provision';

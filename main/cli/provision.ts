@@ -4,7 +4,8 @@ import { StaffPinSchema } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import { hashPassword } from '../../engine/http/users';
 import { openAuditLog } from '../audit/auditLog';
-import { readSettings, writeSettings } from '../credentials/settingsFile';
+import { readSettings, writeSettings } from '../settings/settingsFile';
+import { describeIssues } from '../storage/stateFile';
 import { ProvisioningSchema, isSetUp, provisioned, type Provisioning } from '../settings/provisioning';
 
 export interface ProvisionOptions {
@@ -32,18 +33,19 @@ export async function provision(options: ProvisionOptions, pinText: string, data
     ...(options.station === undefined ? {} : { stationName: options.station }),
   });
   if (!parsed.success) {
-    throw new KioskError('settings_invalid', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    throw new KioskError('settings_invalid', describeIssues(parsed.error));
   }
   const where = describe(parsed.data);
-  const current = await readSettings(dataDir);
-  if (options.ifNotSetUp && !options.out && isSetUp(current)) return { text: 'This station is already set up; nothing changed.', data: { unchanged: true } };
   if (options.out) {
+    // A file for another machine: this machine's settings are not read, let alone touched.
     await writeFile(options.out, `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: 0o600 });
     return {
       text: `Wrote a provisioning file for ${where} to ${options.out}: drop it into the kiosk's data folder as provisioning.json.`,
       data: { out: options.out },
     };
   }
+  const current = await readSettings(dataDir);
+  if (options.ifNotSetUp && isSetUp(current)) return { text: 'This station is already set up; nothing changed.', data: { unchanged: true } };
   const settings = provisioned(current.settings, parsed.data);
   await writeSettings(dataDir, settings);
   const audit = openAuditLog(join(dataDir, 'audit.sqlite'));

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { KioskError } from '../../app/errors';
 import type { CredentialStore } from './keychain';
-import { readJsonFile, writeFileAtomic } from './settingsFile';
+import { readJsonFile, writeFileAtomic } from '../storage/stateFile';
 
 /** What the store needs of Electron's `safeStorage` (main/index.ts passes the real one). */
 export interface SafeStorageLike {

@@ -8,7 +8,8 @@ import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { BackendSchema, SettingsSchema, type Settings } from '../../app/settings';
-import { fileStamp, readJsonFile, writeSettings, type SettingsRead } from '../credentials/settingsFile';
+import { fileStamp, readJsonFile } from '../storage/stateFile';
+import { writeSettings, type SettingsRead } from './settingsFile';
 
 export const PROVISIONING_FILE = 'provisioning.json';
 

@@ -2,7 +2,7 @@ import type { InputOf } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import { DEBUG_DEFAULT_HOURS, type Settings } from '../../app/settings';
 import type { AuditTrail } from '../audit/auditTrail';
-import { readSettings, writeSettings } from '../credentials/settingsFile';
+import { readSettings, writeSettings } from './settingsFile';
 import type { Logger } from '../log';
 import { applyProvisioningFile, isSetUp } from './provisioning';
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { KioskError } from '../../app/errors';
-import { readJsonFile, writeFileAtomic } from '../credentials/settingsFile';
+import { readJsonFile, writeFileAtomic } from '../storage/stateFile';
 
 export const PIN_LOCKOUT = { maxFailures: 5, firstLockMs: 60_000, maxLockMs: 60 * 60_000 } as const;
 const FILE = 'staff-pin-lockout.json';

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { KioskError } from '../../app/errors';
 import { z } from 'zod';
-import { readJsonFile, writeFileAtomic } from '../credentials/settingsFile';
+import { readJsonFile, writeFileAtomic } from '../storage/stateFile';
 
 export const ATTEMPT_LIMITS = { perIdPhoto: 3, stationFailures: 5, windowMs: 10 * 60_000 } as const;
 const FILE = 'station-lock.json';

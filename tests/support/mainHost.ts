@@ -8,7 +8,7 @@ import type { SenderInfo } from '../../main/ipc/dispatcher';
 import type { LocalBackend } from '../../main/backend/serviceClient';
 import { createKioskMain } from '../../main/kioskMain';
 import { createLogger } from '../../main/log';
-import { writeSettings } from '../../main/credentials/settingsFile';
+import { writeSettings } from '../../main/settings/settingsFile';
 import { provisioned } from '../../main/settings/provisioning';
 import { DEFAULT_SETTINGS } from '../../app/settings';
 import { hashPassword } from '../../engine/http/users';

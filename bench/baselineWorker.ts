@@ -8,7 +8,7 @@ import type { Config } from '@vladmandic/human';
 import { analyze, type LivenessCheck } from '../engine/analysis/analyze';
 import { engineConfig, humanPaths, loadHuman } from '../engine/analysis/humanNode';
 import { personScore } from '../engine/analysis/presence';
-import { serveAnalyses } from '../engine/analysis/workerProtocol';
+import { serveAnalyses, warmUpImage } from '../engine/analysis/workerProtocol';
 import { pathToFileURL } from 'node:url';
 
 export type Baseline = 'stock' | 'stock+person';
@@ -26,17 +26,6 @@ const human = await loadHuman(stockConfig());
 const defaults = JSON.parse(JSON.stringify(human.config)) as Config;
 const people = engineConfig(['people']);
 const liveness: LivenessCheck = baseline === 'stock+person' ? { score: (image, face) => personScore(human, people, image, face) } : {};
-await analyze(
-  human,
-  defaults,
-  new Uint8Array(
-    await (
-      await import('sharp')
-    )
-      .default({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
-      .png()
-      .toBuffer(),
-  ),
-);
+await analyze(human, defaults, await warmUpImage());
 
 serveAnalyses((task) => analyze(human, defaults, task.bytes, task.kind === 'liveness' ? { liveness } : { retryIfNoFace: true }));

@@ -7,7 +7,7 @@ import { analyze, type Describe } from './analyze';
 import { MINIFASNET_DIR, liveProbability, loadAntispoof } from './antispoof';
 import { FACE_RECOGNITION_DIR, describeFace, loadFaceDescriptor } from './faceDescriptor';
 import { engineConfig, loadHuman } from './humanNode';
-import { serveAnalyses } from './workerProtocol';
+import { serveAnalyses, warmUpImage } from './workerProtocol';
 
 const human = await loadHuman(engineConfig());
 // Every model the engine uses is loaded; each request runs only what it needs: liveness needs the
@@ -23,13 +23,7 @@ sharp.concurrency(1);
 sharp.cache(false);
 
 // Warm-up: the first inference compiles kernels; do it before saying ready, with every model.
-await analyze(
-  human,
-  engineConfig(),
-  await sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
-    .png()
-    .toBuffer(),
-);
+await analyze(human, engineConfig(), await warmUpImage());
 
 // A liveness picture is judged against the service's face rules, and only one they accept is scored.
 serveAnalyses((task) =>

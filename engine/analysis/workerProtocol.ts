@@ -4,6 +4,7 @@
  * message to be parsed: the server answers each kind with its own status.
  */
 import { parentPort } from 'node:worker_threads';
+import sharp from 'sharp';
 import { ImageDecodeError, type Analysis } from './analyze';
 
 export type WorkerTask = { id: number; kind: 'liveness' | 'match'; bytes: Uint8Array };
@@ -21,6 +22,12 @@ export class AnalysisFailure extends Error {
     super(message);
   }
 }
+
+/** A plain grey picture: the first inference compiles kernels, so workers analyse it before saying ready. */
+export const warmUpImage = () =>
+  sharp({ create: { width: 256, height: 256, channels: 3, background: '#808080' } })
+    .png()
+    .toBuffer();
 
 /** Answers the pool's tasks with `run`, zeroing each task's image afterwards; says ready first. */
 export function serveAnalyses(run: (task: WorkerTask) => Promise<Analysis>): void {

@@ -24,16 +24,16 @@ export function createServiceClient(options: {
 }) {
   const { settings, store } = options;
   let cached: { key: string; client: BiointellicClient } | null = null;
-  const remoteAccount = () => {
+  /** The remote service the settings name, with its keychain account; null on the built-in engine. */
+  const remote = () => {
     const { backend } = settings();
-    return backend.kind === 'remote' ? keychainAccount(backend.userId, backend.url) : null;
+    return backend.kind === 'remote' ? { url: backend.url, userId: backend.userId, account: keychainAccount(backend.userId, backend.url) } : null;
   };
 
   async function target(): Promise<LocalBackend> {
-    const { backend } = settings();
-    if (backend.kind === 'local') return options.localBackend();
-    const account = keychainAccount(backend.userId, backend.url);
-    return { url: backend.url, userId: backend.userId, password: () => requiredPassword(store, account, 'staff can store it in the settings') };
+    const service = remote();
+    if (!service) return options.localBackend();
+    return { url: service.url, userId: service.userId, password: () => requiredPassword(store, service.account, 'staff can store it in the settings') };
   }
 
   return {
@@ -59,21 +59,21 @@ export function createServiceClient(options: {
     },
     /** Whether the remote service's password is in the keychain (the built-in engine has its own). */
     async passwordStored(): Promise<boolean> {
-      const account = remoteAccount();
-      if (account === null) return true;
+      const service = remote();
+      if (!service) return true;
       try {
-        return (await store.get(account)) !== null;
+        return (await store.get(service.account)) !== null;
       } catch {
         return false;
       }
     },
     /** Stores the remote service's password; the next request signs in with it. */
     async storePassword(password: string): Promise<{ userId: string; url: string } | null> {
-      const { backend } = settings();
-      if (backend.kind !== 'remote') return null;
-      await store.set(keychainAccount(backend.userId, backend.url), password);
+      const service = remote();
+      if (!service) return null;
+      await store.set(service.account, password);
       cached?.client.signOut();
-      return { userId: backend.userId, url: backend.url };
+      return { userId: service.userId, url: service.url };
     },
     signOut(): void {
       cached?.client.signOut();

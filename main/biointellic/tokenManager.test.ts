@@ -18,19 +18,26 @@ describe('holdToken', () => {
   it('refreshes 20 % ahead of a long lifetime, anchored to our clock not the service clock', async () => {
     const serviceIat = 1_000_000; // the service clock is days behind ours
     const held = holdToken(await jwt(serviceIat, 3600), 5_000_000_000);
-    expect(held.expiresAt).toBe(5_000_000_000 + 3_600_000);
-    expect(held.refreshAt).toBe(5_000_000_000 + 3_600_000 - 720_000);
+    expect(held.expiresAt).toBe(5_000_000_000 + 3_599_000);
+    expect(held.refreshAt).toBe(5_000_000_000 + 3_599_000 - 719_800);
   });
 
   it('keeps at least 60 s of margin on a ten-minute token', async () => {
     const held = holdToken(await jwt(0, 600), 0);
-    expect(held.refreshAt).toBe(600_000 - 120_000);
+    expect(held.refreshAt).toBe(599_000 - 119_800);
     const fiveMinutes = holdToken(await jwt(0, 300), 0);
-    expect(fiveMinutes.refreshAt).toBe(300_000 - 60_000);
+    expect(fiveMinutes.refreshAt).toBe(299_000 - 60_000);
   });
 
   it('caps the margin at half the lifetime for very short tokens', async () => {
-    expect(holdToken(await jwt(0, 4), 0).refreshAt).toBe(2_000);
+    expect(holdToken(await jwt(0, 4), 0).refreshAt).toBe(1_500);
+  });
+
+  it('counts a whole second short, since the service stamps iat in whole seconds', async () => {
+    // Issued at 0.99 s but stamped iat=0: the service refuses it from 2.0 s, not 2.99 s.
+    const held = holdToken(await jwt(0, 2), 990);
+    expect(held.expiresAt).toBe(1_990);
+    expect(held.refreshAt).toBe(1_490);
   });
 
   it('treats a token without exp as valid until the service says 401', () => {
@@ -61,10 +68,10 @@ describe('createTokenManager', () => {
   it('reuses the token until the refresh point, then authenticates again ahead of expiry', async () => {
     const { clock, manager, calls } = setup(600);
     const first = await manager.get();
-    clock.now = 479_999;
+    clock.now = 479_199;
     expect((await manager.get()).value).toBe(first.value);
     expect(calls()).toBe(1);
-    clock.now = 480_000; // 120 s before expiry
+    clock.now = 479_200; // 119.8 s before the 599 s it is sure to live
     await manager.get();
     expect(calls()).toBe(2);
   });

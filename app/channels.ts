@@ -20,6 +20,8 @@ export const CONTRACT_NAMES = [
   'verification.setLivePhoto',
   'verification.run',
   'verification.reset',
+  'review.get',
+  'review.decide',
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
+import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
 export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
@@ -19,13 +20,30 @@ export const LivenessOutcomeSchema = z.object({
 export const MatchOutcomeSchema = LivenessOutcomeSchema;
 
 export const VerificationOutcomeSchema = z.object({
-  decision: z.enum(['verified', 'not_verified']),
+  /** `review`: a score too close to its pass point for the kiosk to decide (app/verdict.ts). */
+  decision: z.enum(['verified', 'review', 'not_verified']),
+  /** A member of staff holds this visit's review (staff view): the visitor is sent to the desk. */
+  staffReview: z.boolean(),
   liveness: LivenessOutcomeSchema,
   /** Absent when liveness failed: match is only called on a liveness pass. */
   match: MatchOutcomeSchema.optional(),
   durationMs: z.number(),
 });
 export type VerificationOutcome = z.infer<typeof VerificationOutcomeSchema>;
+
+/** A visit a member of staff must decide: why, the scores, and both images (staff view only). */
+export const PendingReviewSchema = z.object({
+  /** A score's verdict reason, or `error` with the error's code. */
+  why: z.union([VerdictReasonSchema, z.literal('error')]),
+  errorCode: z.string().nullable(),
+  attempt: z.number().int(),
+  since: z.string(),
+  livenessScore: z.number().nullable(),
+  matchScore: z.number().nullable(),
+  idPhoto: ImageBytes,
+  livePhoto: ImageBytes,
+});
+export type PendingReview = z.infer<typeof PendingReviewSchema>;
 
 export const ProgressSchema = z.object({
   attempt: z.number().int(),
@@ -48,7 +66,7 @@ export const AuditEntrySchema = z.object({
   matchPass: z.boolean().nullable(),
   rejectionCode: z.string().nullable(),
   durationMs: z.number().int(),
-  decision: z.enum(['verified', 'not_verified', 'error', 'cancelled']),
+  decision: z.enum(['verified', 'review', 'not_verified', 'error', 'cancelled']),
   /** Whether the images went with ?debug=true (kept at the service); null on rows from before it was recorded. */
   debug: z.boolean().nullable(),
 });
@@ -95,6 +113,9 @@ export const contract = {
       auditRetentionDays: z.number().int().min(AUDIT_RETENTION_FLOOR_DAYS).max(3650).optional(),
       consentRequired: z.boolean().optional(),
       consentText: SettingsSchema.shape.consentText.unwrap().optional(),
+      reviewMarginPercent: SettingsSchema.shape.reviewMarginPercent.unwrap().optional(),
+      sayNotVerified: z.boolean().optional(),
+      staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
     }),
     result: SettingsViewSchema,
   },
@@ -104,8 +125,8 @@ export const contract = {
     result: z.object({ stored: z.literal(true) }),
   },
   'connection.test': { input: NoInput, result: z.object({ tokenExpiresAt: z.string().nullable() }) },
-  /** Opens staff-only requests for a few minutes. */
-  'staff.unlock': { input: z.object({ pin: z.string().max(64) }), result: z.object({ until: z.string() }) },
+  /** Opens staff-only requests for a few minutes; `name` (one of the staffNames setting) signs reviews. */
+  'staff.unlock': { input: z.object({ pin: z.string().max(64), name: z.string().max(60).optional() }), result: z.object({ until: z.string() }) },
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
   /** Staff only: the audit log, newest first. */
   'audit.list': {
@@ -121,10 +142,19 @@ export const contract = {
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
-  /** Wipes both images from main's memory. */
   /** The visitor's answer to the consent notice, for the audit log; nothing of theirs is processed before "I agree". */
   'verification.consent': { input: z.object({ agreed: z.boolean() }), result: z.object({ recorded: z.literal(true) }) },
+  /** Wipes both images from main's memory (and any review waiting on them). */
   'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true) }) },
+  /** Staff only: the visit waiting for a person's decision, with both images, or null. */
+  'review.get': { input: NoInput, result: z.object({ pending: PendingReviewSchema.nullable() }) },
+  /** Staff only: approve or deny with a reason from the list; recorded with the reviewer, then the images are wiped. */
+  'review.decide': {
+    input: z
+      .object({ approved: z.boolean(), reason: ReviewReasonSchema })
+      .refine((d) => (REVIEW_REASONS[d.approved ? 'approve' : 'deny'] as readonly string[]).includes(d.reason), 'That reason is not for this decision'),
+    result: z.object({ recorded: z.literal(true) }),
+  },
 } as const satisfies Record<ContractName, { input: z.ZodType; result: z.ZodType }>;
 
 export type Contract = typeof contract;

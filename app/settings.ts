@@ -19,7 +19,8 @@ export type Backend = z.infer<typeof BackendSchema>;
 export const CameraChoiceSchema = z.object({ deviceId: z.string().max(512), label: z.string().max(512) });
 export type CameraChoice = z.infer<typeof CameraChoiceSchema>;
 
-export const LANGUAGES = ['en', 'fr'] as const;
+/** The kiosk's catalogues (renderer/src/i18n): the visitor picks one on the attract screen. */
+export const LANGUAGES = ['en', 'fr', 'es', 'de', 'ar', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /** Non-secret settings, kept in a JSON file in the app's data directory. Never the password. */
@@ -47,6 +48,15 @@ export const SettingsSchema = z.object({
   consentRequired: z.boolean().default(true),
   /** The consent notice staff wrote; empty: the standard notice in the visitor's language. */
   consentText: z.string().max(2000).default(''),
+  /**
+   * Scores closer than this to their pass point (as a percentage of the score's scale: 5 is ±0.05
+   * liveness, ±5 match) go to a member of staff instead of a verdict. 0 turns review off.
+   */
+  reviewMarginPercent: z.number().min(0).max(50).default(5),
+  /** Say "Not verified" on screen after the last unsuccessful attempt; off: "Please see a member of staff". */
+  sayNotVerified: z.boolean().default(false),
+  /** The names staff pick at unlock, so each review records who decided; empty: recorded as "staff". */
+  staffNames: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
   /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */
   staffPinHash: z.string().nullable().default(null),
 });

@@ -49,6 +49,7 @@ export async function openMainRooms(services: MainServices) {
     logger,
     note: audit.note,
     pinHash: station.pinHash,
+    staffNames: () => settings().staffNames,
     savePinHash: (staffPinHash) => station.save({ ...settings(), staffPinHash }),
   });
   const { session, staffArrived } = await openStationVerification({
@@ -57,6 +58,7 @@ export async function openMainRooms(services: MainServices) {
     audit,
     client: backend.client,
     debug: () => debugActive(settings(), now()),
+    judging: settings,
     onProgress: services.emitProgress,
     logger,
   });

@@ -36,6 +36,8 @@ export type StaffAction =
   | 'station.locked'
   | 'credentials.stored'
   | 'audit.exported'
+  | 'review.approved'
+  | 'review.denied'
   | 'kiosk.quit';
 
 const COLUMNS = [

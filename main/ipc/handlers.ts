@@ -30,8 +30,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       await station.update(change);
       return view();
     },
-    'staff.unlock': async ({ pin }) => {
-      const opened = await staff.unlock(pin);
+    'staff.unlock': async ({ pin, name }) => {
+      const opened = await staff.unlock(pin, name);
       await staffArrived();
       return opened;
     },
@@ -76,6 +76,21 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'verification.reset': async () => {
       await session.reset();
       return { wiped: true as const };
+    },
+    'review.get': async () => {
+      staff.require();
+      return { pending: session.pendingReview() };
+    },
+    'review.decide': async ({ approved, reason }) => {
+      staff.require();
+      const pending = session.pendingReview();
+      if (!pending) throw new KioskError('invalid_request', 'No visit is waiting for a review: it was decided or the visit ended.');
+      pending.idPhoto.fill(0);
+      pending.livePhoto.fill(0);
+      const { why, errorCode, attempt } = pending;
+      audit.note(approved ? 'review.approved' : 'review.denied', { reviewer: staff.reviewer(), reason, why, errorCode, attempt });
+      await session.reset(); // the review is over: its images go now, not when the visitor walks away
+      return { recorded: true as const };
     },
     dispose() {
       station.dispose();

@@ -17,12 +17,16 @@ export async function openStaffAccess(options: {
   logger: Logger;
   note: AuditTrail['note'];
   pinHash: () => string;
+  /** The names staff choose from at unlock; empty: nobody is named. */
+  staffNames: () => readonly string[];
   savePinHash: (hash: string) => Promise<void>;
 }) {
   const { now, note } = options;
   const lockout = await openPinLockout(options.dataDir, now);
   if (lockout.unreadable) options.logger.log('error', 'staff.pin_lockout_unreadable');
   let until = 0;
+  /** Who unlocked: signs the reviews decided in this window. */
+  let reviewer: string | null = null;
 
   /** Refused while a lockout runs; every wrong PIN counted and recorded. */
   async function matches(pin: string): Promise<boolean> {
@@ -44,9 +48,15 @@ export async function openStaffAccess(options: {
   const isOpen = () => now() < until;
 
   return {
-    async unlock(pin: string): Promise<{ until: string }> {
+    async unlock(pin: string, name?: string): Promise<{ until: string }> {
+      const names = options.staffNames();
+      // Checked before the PIN, so a wrong name never costs a lockout attempt.
+      if (names.length > 0 && (name === undefined || !names.includes(name))) {
+        throw new KioskError('invalid_request', 'Choose your name from the list, then enter the PIN.');
+      }
       if (!(await matches(pin))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
-      note('staff.unlocked');
+      reviewer = names.length > 0 ? name! : null;
+      note('staff.unlocked', reviewer ? { name: reviewer } : {});
       return open();
     },
     async changePin(current: string, pin: string): Promise<{ until: string }> {
@@ -57,12 +67,15 @@ export async function openStaffAccess(options: {
     },
     lock(): { locked: true } {
       until = 0;
+      reviewer = null;
       return { locked: true };
     },
     /** Throws `forbidden` unless staff entered the PIN within STAFF_UNLOCK_MS. */
     require(): void {
       if (!isOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
     },
+    /** Who is deciding reviews now: the name chosen at unlock, or "staff" on a station without names. */
+    reviewer: (): string => reviewer ?? 'staff',
     unlockedUntil: (): string | null => (isOpen() ? new Date(until).toISOString() : null),
   };
 }

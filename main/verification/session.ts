@@ -1,5 +1,6 @@
-import type { Progress, VerificationOutcome } from '../../app/contract';
+import type { PendingReview, Progress, VerificationOutcome } from '../../app/contract';
 import { KioskError } from '../../app/errors';
+import { MAX_ATTEMPTS, judge, matchNeeded, type VerdictReason } from '../../app/verdict';
 import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
@@ -13,15 +14,30 @@ interface Held {
   forLiveness?: NormalizedImage;
 }
 
+/** Why a visit waits for staff, kept beside the images it concerns until staff decide or it ends. */
+type ReviewCause = {
+  why: VerdictReason | 'error';
+  errorCode: string | null;
+  attempt: number;
+  since: number;
+  livenessScore: number | null;
+  matchScore: number | null;
+};
+
 /**
  * One visitor's images, held in main's memory only, normalised once when they arrive and zeroed
- * on reset. run() calls liveness and, only on a pass, match. reset() first aborts a run in flight
- * and waits for it to end, so no request ever carries images being zeroed, and the run's audit
- * row says `cancelled`.
+ * on reset. run() calls liveness and, on a pass or a borderline fail, match, then judges the
+ * scores (app/verdict.ts). A visit that needs a person (a borderline score, the last attempt
+ * unsuccessful on a station that does not say "Not verified", any error) keeps its images for the
+ * staff review until staff decide or the visit ends. reset() first aborts a run in flight and
+ * waits for it to end, so no request ever carries images being zeroed, and the run's audit row
+ * says `cancelled`.
  */
 export function createVerificationSession(deps: {
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
+  /** The staff-set band around the pass points, and whether the station may say "Not verified". */
+  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean };
   onProgress: (progress: Progress) => void;
   logger: Logger;
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
@@ -35,6 +51,7 @@ export function createVerificationSession(deps: {
   let idPhoto: (Held & { key: string }) | null = null;
   let livePhoto: Held | null = null;
   let inFlight: { controller: AbortController; settled: Promise<unknown> } | null = null;
+  let review: ReviewCause | null = null;
 
   const wipe = (held: Held | null) => {
     held?.forMatch.bytes.fill(0);
@@ -78,6 +95,16 @@ export function createVerificationSession(deps: {
       wipe(livePhoto);
       idPhoto = null;
       livePhoto = null;
+      review = null;
+    },
+
+    /** The visit waiting for staff, with copies of both images for the staff view; null when none. */
+    pendingReview(): PendingReview | null {
+      if (!review || !idPhoto || !livePhoto) return null;
+      const { since, ...cause } = review;
+      // Copies as plain Uint8Arrays (a Buffer's slice() would be a view of the held bytes).
+      const copy = (bytes: Uint8Array) => new Uint8Array(bytes);
+      return { ...cause, since: new Date(since).toISOString(), idPhoto: copy(idPhoto.forMatch.bytes), livePhoto: copy(livePhoto.forMatch.bytes) };
     },
   };
 
@@ -105,13 +132,18 @@ export function createVerificationSession(deps: {
         decision,
         debug,
       });
+    review = null;
+    const { reviewMarginPercent, sayNotVerified } = deps.judging();
+    const needsStaff = (why: ReviewCause['why'], errorCode: string | null = null) => {
+      review = { why, errorCode, attempt, since: now(), livenessScore: liveness?.score ?? null, matchScore: match?.score ?? null };
+    };
     try {
       deps.limits.check(idKey);
       deps.onProgress({ attempt, stage: 'preparing' });
       const client = await deps.client();
       deps.onProgress({ attempt, stage: 'liveness' });
       liveness = await client.liveness(forLiveness.bytes, { debug, signal });
-      if (liveness.pass) {
+      if (matchNeeded(liveness, reviewMarginPercent)) {
         deps.onProgress({ attempt, stage: 'match' });
         match = await client.match(id, live, { debug, signal });
       }
@@ -122,14 +154,18 @@ export function createVerificationSession(deps: {
       }
       const code = error instanceof KioskError ? (error.service?.code ?? error.code) : 'protocol_error';
       audit('error', code);
+      // A refused capture the visitor can retake is not for staff until it was the last try.
+      const retakable = error instanceof KioskError && error.code === 'face_rejected' && attempt < MAX_ATTEMPTS;
+      if (!retakable) needsStaff('error', code);
       throw error;
     }
-    const decision = liveness.pass && match?.pass ? 'verified' : 'not_verified';
-    const outcome: VerificationOutcome = { decision, liveness, ...(match ? { match } : {}), durationMs: now() - started };
+    const { decision, reason } = judge(liveness, match ?? undefined, reviewMarginPercent);
+    if (decision === 'review' || (decision === 'not_verified' && attempt >= MAX_ATTEMPTS && !sayNotVerified)) needsStaff(reason);
+    const outcome: VerificationOutcome = { decision, staffReview: review !== null, liveness, ...(match ? { match } : {}), durationMs: now() - started };
     deps.onProgress({ attempt, stage: 'done' });
-    audit(decision, null);
+    audit(decision, reason === 'clear' ? null : reason);
     if (decision === 'not_verified') await deps.limits.failed(idKey);
-    deps.logger.log('info', 'verification.done', { attempt, decision, durationMs: outcome.durationMs });
+    deps.logger.log('info', 'verification.done', { attempt, decision, reason, staffReview: outcome.staffReview, durationMs: outcome.durationMs });
     return outcome;
   }
 }

@@ -12,6 +12,7 @@ export async function openStationVerification(options: {
   audit: AuditTrail;
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
+  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean };
   onProgress: (progress: Progress) => void;
   logger: Logger;
 }) {
@@ -26,6 +27,7 @@ export async function openStationVerification(options: {
     },
     client: options.client,
     debug: options.debug,
+    judging: options.judging,
     onProgress: options.onProgress,
     logger: options.logger,
     audit: audit.recordCheck,

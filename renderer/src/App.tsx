@@ -12,7 +12,8 @@ import { Staff } from './screens/Staff';
 
 /** Any touch, click or key restarts the idle timer; when it runs out the visitor's data is wiped. */
 function useIdleReset() {
-  const step = useVerification((s) => s.flow.step);
+  // The staff view over a visit idles out like the visit (its images must not wait for ever).
+  const step = useVerification((s) => (s.flow.step === 'staff' && s.flow.duringVisit ? 'visitReview' : s.flow.step));
   const seconds = useSettings((s) => s.settings?.idleTimeoutSeconds ?? 60);
   const visitEnded = useVerification((s) => s.visitEnded);
   useEffect(() => {
@@ -70,7 +71,7 @@ export function App() {
     case 'failed':
       return <Result flow={flow} />;
     case 'askStaff':
-      return <AskStaff />;
+      return <AskStaff review={flow.review} />;
     case 'cameraProblem':
       return <CameraProblemScreen problem={flow.problem} />;
     case 'staff':

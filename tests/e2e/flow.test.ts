@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 /** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
-async function kioskWith(camera: string, options: { provisioned?: boolean } = {}) {
+async function kioskWith(camera: string, options: { provisioned?: boolean; setup?: (main: MainHost) => Promise<void> } = {}) {
   const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend, ...options });
   open.push(kiosk);
   return { page, main };
@@ -191,8 +191,10 @@ describe('when the service fails', () => {
     await screen(page, 'result');
     await shot(page, '08-unreachable');
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('error:network_unreachable');
-    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Could not check — please see staff');
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Could not check');
     await page.getByText('cannot be reached').waitFor();
+    // A network can come back: the visitor is offered a retry, not only Finish.
+    await page.getByRole('button', { name: 'Try again' }).waitFor();
     // Recovery: staff switch back to the built-in engine; the next visitor is verified.
     await main.asStaff();
     await main.call('settings.update', { backend: { kind: 'local' } });
@@ -210,6 +212,10 @@ describe('when the service fails', () => {
     await shot(page, '09-wrong-password');
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('error:credentials_rejected');
     await page.getByText('Staff: check the settings').waitFor();
+    // Nothing the visitor can do: sent to staff, who are called, with no retry that cannot help.
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('Please see a member of staff');
+    await page.getByText('this visitor needs you at the desk').waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     expect(server.count('liveness')).toBe(0);
   });
 });
@@ -289,6 +295,53 @@ describe('privacy and language', () => {
     await screen(page, 'idConfirm');
   });
 
+  it('sends a borderline score to staff, never a verdict; staff review both images and an approval records reviewer and reason', async () => {
+    // Staff widened the review band to 50 %: every live score of this visitor is "too close to call".
+    const { page, main } = await kioskWith(cameras.good!, {
+      setup: async (m) => {
+        await m.asStaff();
+        await m.call('settings.update', { reviewMarginPercent: 50 });
+      },
+    });
+    await throughId(page, 'id-same.jpg');
+    await screen(page, 'askStaff');
+    await shot(page, '15-ask-staff');
+    expect(await page.locator('main').getAttribute('data-review')).toBe('true');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Please see a member of staff');
+    // No score, no Finish that would throw the review away: only the way to staff.
+    expect(await page.locator('body').innerText()).not.toMatch(/\d\.\d/);
+    expect(await page.getByRole('button', { name: 'Finish' }).count()).toBe(0);
+    // Staff name themselves at unlock (a staff setting), then decide.
+    await main.asStaff();
+    await main.call('settings.update', { staffNames: ['Ana Silva', 'Tom Berg'] });
+    await main.call('staff.lock');
+    await page.getByRole('button', { name: 'Staff' }).click();
+    await page.getByLabel('Your name').selectOption('Ana Silva');
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('heading', { name: 'Review waiting' }).waitFor();
+    for (const name of ['ID portrait', 'Live capture']) {
+      await expect
+        .poll(() => page.getByRole('img', { name }).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth))
+        .toBeGreaterThan(100);
+    }
+    await page.getByText('too close to the pass mark').waitFor();
+    await shot(page, '16-staff-review');
+    await page.getByLabel('Reason to approve').selectOption({ label: 'ID checked by hand' });
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Approved (ID checked by hand)').waitFor();
+    expect(await page.getByRole('img').count()).toBe(0);
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT detail FROM staff_action WHERE action = 'review.approved'").all() as Array<{ detail: string }>;
+    expect(rows.map((r) => JSON.parse(r.detail))).toEqual([
+      { reviewer: 'Ana Silva', reason: 'id_checked_by_hand', why: 'borderline_liveness', errorCode: null, attempt: 1 },
+    ]);
+    expect(db.prepare('SELECT decision FROM verification').all()).toEqual([{ decision: 'review' }]);
+    db.close();
+    await page.getByRole('button', { name: 'Close' }).click();
+    await screen(page, 'attract');
+  });
+
   it('asks for consent first: declined, the visit ends with staff and nothing is sent to the service', async () => {
     const { page, main } = await kioskWith(cameras.good!);
     await page.getByRole('button', { name: 'Start check' }).click();
@@ -329,5 +382,32 @@ describe('privacy and language', () => {
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Avant de vérifier votre pièce d’identité');
     await page.getByRole('button', { name: 'Annuler' }).click();
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Identity check');
+  });
+
+  it('offers six languages by their own names, and lays Arabic out right to left', async () => {
+    const { page } = await kioskWith(cameras.empty!);
+    await screen(page, 'attract');
+    const picker = page.getByRole('navigation', { name: 'Language' });
+    expect(await picker.getByRole('button').allTextContents()).toEqual(['English', 'Français', 'Español', 'Deutsch', 'العربية', 'Português']);
+    const startBox = async () => (await page.getByRole('button', { name: /Start check|ابدأ التحقق/ }).boundingBox())!;
+    const stepsDirection = () => page.evaluate<string>("getComputedStyle(document.querySelector('.steps li')).direction");
+    const htmlDirLang = () => page.evaluate<[string, string]>('[document.documentElement.dir, document.documentElement.lang]');
+    expect(await htmlDirLang()).toEqual(['ltr', 'en']);
+    const staffLtr = (await page.getByRole('button', { name: 'Staff' }).boundingBox())!;
+    await picker.getByRole('button', { name: 'العربية' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('التحقق من الهوية');
+    expect(await htmlDirLang()).toEqual(['rtl', 'ar']);
+    expect(await stepsDirection()).toBe('rtl');
+    // Mirrored: the staff corner moves from the right edge to the left one; Start stays centred.
+    const staffRtl = (await page.getByRole('button', { name: 'الموظفون' }).boundingBox())!;
+    expect(staffLtr.x).toBeGreaterThan(640);
+    expect(staffRtl.x + staffRtl.width).toBeLessThan(640);
+    const start = await startBox();
+    expect(Math.abs(start.x + start.width / 2 - 640)).toBeLessThan(2);
+    await shot(page, '17-attract-ar');
+    await page.getByRole('button', { name: 'ابدأ التحقق' }).click();
+    await expect.poll(() => page.getByRole('heading').textContent()).toBe('قبل أن نتحقق من هويتك');
+    await page.getByRole('button', { name: 'إلغاء' }).click();
+    await expect.poll(htmlDirLang).toEqual(['ltr', 'en']);
   });
 });

@@ -389,6 +389,62 @@ describe('verification.run', () => {
       .toBe(false);
   });
 
+  it('holds a borderline match for staff: both images for staff only, the decision signed with the reviewer and reason, then wiped', async () => {
+    server.state.matchResult = { result: '50.2', pass: true }; // a pass, but 2.2 above the document's 48
+    const main = await withPhotos();
+    await main.call('settings.update', { staffNames: ['Ana Silva', 'Tom Berg'] });
+    await main.call('staff.lock');
+    const run = await main.call('verification.run', { attempt: 1 });
+    expect(run).toMatchObject({ ok: true, data: { decision: 'review', staffReview: true } });
+    await expect(main.call('review.get')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // With names set, a PIN alone does not unlock: the review must be signed by someone.
+    await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('staff.unlock', { pin: STAFF_PIN, name: 'Ana Silva' })).resolves.toMatchObject({ ok: true });
+    const got = await main.call('review.get');
+    if (!got.ok || !got.data.pending) throw new Error('no review waiting');
+    const { pending } = got.data;
+    expect(pending).toMatchObject({ why: 'borderline_match', attempt: 1, matchScore: 50.2, livenessScore: 0.8755132 });
+    expect([...pending.idPhoto.subarray(0, 2), ...pending.livePhoto.subarray(0, 2)]).toEqual([0xff, 0xd8, 0xff, 0xd8]);
+    // A reason from the other list is refused; the right one is recorded.
+    await expect(main.call('review.decide', { approved: true, reason: 'different_person' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    await expect(main.call('review.decide', { approved: true, reason: 'same_person' })).resolves.toEqual({ ok: true, data: { recorded: true } });
+    await expect(main.call('review.get')).resolves.toEqual({ ok: true, data: { pending: null } });
+    await expect(main.call('verification.run', { attempt: 2 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('review.decide', { approved: false, reason: 'visitor_left' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    const decided = db.prepare("SELECT detail FROM staff_action WHERE action LIKE 'review.%'").all() as Array<{ detail: string }>;
+    const checks = db.prepare('SELECT decision, rejectionCode FROM verification').all();
+    db.close();
+    expect(decided.map((r) => JSON.parse(r.detail))).toEqual([
+      { reviewer: 'Ana Silva', reason: 'same_person', why: 'borderline_match', errorCode: null, attempt: 1 },
+    ]);
+    expect(checks).toEqual([{ decision: 'review', rejectionCode: 'borderline_match' }]);
+  });
+
+  it('sends the last unsuccessful attempt to staff, unless the station is set to say "Not verified"', async () => {
+    server.state.matchResult = { result: '20.1', pass: false };
+    const main = await withPhotos();
+    await expect(main.call('verification.run', { attempt: 2 })).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified', staffReview: false } });
+    await expect(main.call('verification.run', { attempt: 3 })).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified', staffReview: true } });
+    await expect(main.call('review.get')).resolves.toMatchObject({ ok: true, data: { pending: { why: 'no_match', attempt: 3 } } });
+    await main.call('settings.update', { sayNotVerified: true });
+    await expect(main.call('verification.run', { attempt: 3 })).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified', staffReview: false } });
+    await expect(main.call('review.get')).resolves.toEqual({ ok: true, data: { pending: null } });
+    // A visitor who walks away takes the review with them (a new station: this ID photo has used its three).
+    server.state.matchResult = { result: '47', pass: false };
+    const next = await withPhotos();
+    await next.call('verification.run', { attempt: 1 });
+    await expect(next.call('review.get')).resolves.toMatchObject({ ok: true, data: { pending: { why: 'borderline_match' } } });
+    await next.call('verification.reset');
+    await expect(next.call('review.get')).resolves.toEqual({ ok: true, data: { pending: null } });
+  });
+
   it('keeps a bad live photo from replacing a good one', async () => {
     const main = await withPhotos();
     const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));

@@ -10,7 +10,7 @@ describe('verification flow', () => {
       ...toLive,
       { type: 'livePhotoTaken' },
       { type: 'progressed', attempt: 1, stage: 'match' },
-      { type: 'decided', attempt: 1, decision: 'verified' },
+      { type: 'decided', attempt: 1, decision: 'verified', staffReview: false },
     ]);
     expect(flow).toEqual({ step: 'result', attempt: 1, decision: 'verified' });
     expect(canRetry(flow)).toBe(false);
@@ -19,28 +19,51 @@ describe('verification flow', () => {
   it('ignores events from the wrong step and answers from an earlier attempt', () => {
     expect(run([{ type: 'idConfirmed' }])).toEqual(initialFlow);
     const checking = run([...toLive, { type: 'livePhotoTaken' }]);
-    expect(reduce(checking, { type: 'decided', attempt: 2, decision: 'verified' })).toBe(checking);
+    expect(reduce(checking, { type: 'decided', attempt: 2, decision: 'verified', staffReview: false })).toBe(checking);
     // A late answer after a cancel must not bring a result screen back.
-    expect(run([{ type: 'cancelled' }, { type: 'decided', attempt: 1, decision: 'verified' }], checking)).toEqual(initialFlow);
+    expect(run([{ type: 'cancelled' }, { type: 'decided', attempt: 1, decision: 'verified', staffReview: false }], checking)).toEqual(initialFlow);
   });
 
-  it('allows three live attempts, then asks for staff', () => {
+  it('allows three live attempts; main holding the last for review sends the visitor to staff', () => {
     let flow = run(toLive);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
       expect(flow).toEqual({ step: 'live', attempt });
-      flow = run([{ type: 'livePhotoTaken' }, { type: 'decided', attempt, decision: 'not_verified' }, { type: 'retried' }], flow);
+      flow = run([{ type: 'livePhotoTaken' }, { type: 'decided', attempt, decision: 'not_verified', staffReview: false }, { type: 'retried' }], flow);
     }
-    expect(flow).toEqual({ step: 'askStaff' });
+    const last = run([{ type: 'livePhotoTaken' }], flow);
+    expect(reduce(last, { type: 'decided', attempt: MAX_ATTEMPTS, decision: 'not_verified', staffReview: true })).toEqual({ step: 'askStaff', review: true });
+    // A station set to say so shows "Not verified", with no retry.
+    const final = reduce(last, { type: 'decided', attempt: MAX_ATTEMPTS, decision: 'not_verified', staffReview: false });
+    expect(final).toEqual({ step: 'result', attempt: MAX_ATTEMPTS, decision: 'not_verified' });
+    expect(canRetry(final)).toBe(false);
   });
 
-  it('lets the visitor retry a rejected image but not a broken backend', () => {
+  it('sends a borderline score to staff, never to a verdict', () => {
+    const checking = run([...toLive, { type: 'livePhotoTaken' }]);
+    expect(reduce(checking, { type: 'decided', attempt: 1, decision: 'review', staffReview: true })).toEqual({ step: 'askStaff', review: true });
+  });
+
+  it('lets staff open their view over a finished visit, and closing or idling there ends it', () => {
+    const waiting: Flow = { step: 'askStaff', review: true };
+    const staff = reduce(waiting, { type: 'staffOpened' });
+    expect(staff).toEqual({ step: 'staff', duringVisit: true });
+    expect(reduce(staff, { type: 'idle' })).toEqual(initialFlow);
+    expect(reduce(staff, { type: 'staffClosed' })).toEqual(initialFlow);
+    // Not in the middle of a capture or a check.
+    const live = run(toLive);
+    expect(reduce(live, { type: 'staffOpened' })).toBe(live);
+  });
+
+  it('lets the visitor retry a rejected image or an unreachable service, not a refused password', () => {
     const checking = run([...toLive, { type: 'livePhotoTaken' }]);
     const invalid = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'image_invalid', message: 'x', retriable: false } });
     expect(canRetry(invalid)).toBe(true);
     expect(reduce(invalid, { type: 'retried' })).toEqual({ step: 'live', attempt: 2 });
     const down = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'network_unreachable', message: 'x', retriable: true } });
-    expect(canRetry(down)).toBe(false);
-    expect(reduce(down, { type: 'retried' })).toBe(down);
+    expect(canRetry(down)).toBe(true);
+    const refused = reduce(checking, { type: 'failed', attempt: 1, error: { code: 'credentials_rejected', message: 'x', retriable: false } });
+    expect(canRetry(refused)).toBe(false);
+    expect(reduce(refused, { type: 'retried' })).toBe(refused);
   });
 
   it('sends a capture the service refused for its face back to the camera with the reason, not to a verdict', () => {
@@ -51,7 +74,7 @@ describe('verification flow', () => {
     } as const;
     expect(run([...toLive, { type: 'livePhotoTaken' }, rejected])).toEqual({ step: 'live', attempt: 2, retake: 'FACE_TOO_SMALL' });
     const last = { step: 'checking', attempt: MAX_ATTEMPTS, stage: 'liveness' } as const;
-    expect(reduce(last, { ...rejected, attempt: MAX_ATTEMPTS })).toEqual({ step: 'askStaff' });
+    expect(reduce(last, { ...rejected, attempt: MAX_ATTEMPTS })).toEqual({ step: 'askStaff', review: true });
   });
 
   it('offers no retry after the last attempt', () => {
@@ -63,7 +86,7 @@ describe('verification flow', () => {
     for (const flow of [run(toLive), run([{ type: 'started', consent: false }]), run([...toLive, { type: 'livePhotoTaken' }])]) {
       expect(reduce(flow, { type: 'idle' })).toEqual(initialFlow);
     }
-    expect(reduce({ step: 'staff' }, { type: 'idle' })).toEqual({ step: 'staff' });
+    expect(reduce({ step: 'staff', duringVisit: false }, { type: 'idle' })).toEqual({ step: 'staff', duringVisit: false });
   });
 
   it('asks for consent before the ID when the station requires it, and a refusal goes to staff', () => {
@@ -75,7 +98,7 @@ describe('verification flow', () => {
   });
 
   it('ends a visit the same way whatever ended it: idle, Cancel or Finish', () => {
-    const result = run([...toLive, { type: 'livePhotoTaken' }, { type: 'decided', attempt: 1, decision: 'verified' }]);
+    const result = run([...toLive, { type: 'livePhotoTaken' }, { type: 'decided', attempt: 1, decision: 'verified', staffReview: false }]);
     for (const type of ['idle', 'cancelled', 'finished'] as const) expect(reduce(result, { type })).toEqual(initialFlow);
   });
 

@@ -1,8 +1,9 @@
 import type { Progress } from '../../../app/contract';
 import type { KioskErrorData } from '../../../app/errors';
 import { assertNever } from '../../../app/errors';
+import { MAX_ATTEMPTS } from '../../../app/verdict';
 
-export const MAX_ATTEMPTS = 3;
+export { MAX_ATTEMPTS };
 
 export type CameraProblem = 'no_camera' | 'permission_denied' | 'in_use' | 'unplugged' | 'too_low' | 'failed';
 
@@ -18,11 +19,14 @@ export type Flow =
   /** `retake`: the service refused the last capture's face (distance, pose): the visitor is told why and tries again. */
   | { step: 'live'; attempt: number; retake?: string }
   | { step: 'checking'; attempt: number; stage: Progress['stage'] }
+  /** `not_verified` before the last attempt offers a retry; after it, only a station set to say so shows it. */
   | { step: 'result'; attempt: number; decision: 'verified' | 'not_verified' }
   | { step: 'failed'; attempt: number; error: KioskErrorData }
-  | { step: 'askStaff' }
+  /** The visitor is sent to the desk; `review`: main holds the visit for a member of staff to decide. */
+  | { step: 'askStaff'; review: boolean }
   | { step: 'cameraProblem'; problem: CameraProblem; during: 'id' | 'live'; attempt: number }
-  | { step: 'staff' };
+  /** `duringVisit`: opened from a visit's last screen (to review it); closing or idling ends that visit. */
+  | { step: 'staff'; duringVisit: boolean };
 
 export type FlowEvent =
   | { type: 'started'; consent: boolean }
@@ -33,7 +37,7 @@ export type FlowEvent =
   | { type: 'idRetake' }
   | { type: 'livePhotoTaken' }
   | { type: 'progressed'; attempt: number; stage: Progress['stage'] }
-  | { type: 'decided'; attempt: number; decision: 'verified' | 'not_verified' }
+  | { type: 'decided'; attempt: number; decision: 'verified' | 'review' | 'not_verified'; staffReview: boolean }
   | { type: 'failed'; attempt: number; error: KioskErrorData }
   | { type: 'retried' }
   | { type: 'cameraFailed'; problem: CameraProblem }
@@ -44,8 +48,11 @@ export type FlowEvent =
   | { type: 'staffOpened' }
   | { type: 'staffClosed' };
 
-/** Errors the visitor can fix by trying again; the rest need a member of staff. */
+/** Errors the visitor can fix by trying again; the rest need a member of staff, unless a retry can help (`retriable`). */
 const VISITOR_FIXABLE = new Set(['face_rejected', 'image_too_small', 'image_invalid']);
+const retryHelps = (error: KioskErrorData) => VISITOR_FIXABLE.has(error.code) || error.retriable;
+/** The screens a visit ends on, from which staff may open their view to review it. */
+const VISIT_END_STEPS = new Set<Flow['step']>(['result', 'failed', 'askStaff', 'byHand']);
 
 export const initialFlow: Flow = { step: 'attract' };
 
@@ -58,10 +65,11 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
     case 'idle':
     case 'cancelled':
     case 'finished':
-      // An idle timeout never closes the staff screen; the visitor's own Cancel or Finish ends the visit.
-      return flow.step === 'staff' && event.type === 'idle' ? flow : initialFlow;
+      // An idle timeout never closes the staff screen, except over a visit (its images must go).
+      return flow.step === 'staff' && event.type === 'idle' && !flow.duringVisit ? flow : initialFlow;
     case 'staffOpened':
-      return { step: 'staff' };
+      if (flow.step === 'attract') return { step: 'staff', duringVisit: false };
+      return VISIT_END_STEPS.has(flow.step) ? { step: 'staff', duringVisit: true } : flow;
     case 'staffClosed':
       return flow.step === 'staff' ? initialFlow : flow;
     case 'started':
@@ -81,20 +89,24 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
     case 'progressed':
       return flow.step === 'checking' && flow.attempt === event.attempt ? { ...flow, stage: event.stage } : flow;
     case 'decided':
-      return flow.step === 'checking' && flow.attempt === event.attempt ? { step: 'result', attempt: event.attempt, decision: event.decision } : flow;
+      if (flow.step !== 'checking' || flow.attempt !== event.attempt) return flow;
+      if (event.staffReview || event.decision === 'review') return { step: 'askStaff', review: event.staffReview };
+      return { step: 'result', attempt: event.attempt, decision: event.decision };
     case 'failed':
       if (flow.step !== 'checking' || flow.attempt !== event.attempt) return flow;
       // A capture the service refused for its face (too far, turned away) is not a verdict: back
       // to the camera with the reason, as long as attempts remain.
       if (event.error.code === 'face_rejected' && event.error.service) {
-        return event.attempt >= MAX_ATTEMPTS ? { step: 'askStaff' } : { step: 'live', attempt: event.attempt + 1, retake: event.error.service.code };
+        return event.attempt >= MAX_ATTEMPTS
+          ? { step: 'askStaff', review: true }
+          : { step: 'live', attempt: event.attempt + 1, retake: event.error.service.code };
       }
       return { step: 'failed', attempt: event.attempt, error: event.error };
     case 'retried': {
       if (flow.step !== 'result' && flow.step !== 'failed') return flow;
       if (flow.step === 'result' && flow.decision === 'verified') return flow;
-      if (flow.step === 'failed' && !VISITOR_FIXABLE.has(flow.error.code)) return flow;
-      return flow.attempt >= MAX_ATTEMPTS ? { step: 'askStaff' } : { step: 'live', attempt: flow.attempt + 1 };
+      if (flow.step === 'failed' && !retryHelps(flow.error)) return flow;
+      return flow.attempt >= MAX_ATTEMPTS ? { step: 'askStaff', review: false } : { step: 'live', attempt: flow.attempt + 1 };
     }
     case 'cameraFailed':
       if (flow.step === 'id' || flow.step === 'live') {
@@ -111,5 +123,4 @@ export function reduce(flow: Flow, event: FlowEvent): Flow {
 
 /** Whether a failed attempt can be retried by the visitor: never after the last one (otherwise: see staff). */
 export const canRetry = (flow: Flow): boolean =>
-  ((flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && VISITOR_FIXABLE.has(flow.error.code))) &&
-  flow.attempt < MAX_ATTEMPTS;
+  ((flow.step === 'result' && flow.decision === 'not_verified') || (flow.step === 'failed' && retryHelps(flow.error))) && flow.attempt < MAX_ATTEMPTS;

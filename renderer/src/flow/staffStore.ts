@@ -11,7 +11,9 @@ type Answer<N extends ContractName> = Promise<Result<ResultOf<N>>>;
  * enforces the PIN on every one of them (staff.unlock opens a five-minute window).
  */
 interface StaffActions {
-  unlocked(pin: string): Answer<'staff.unlock'>;
+  unlocked(pin: string, name?: string): Answer<'staff.unlock'>;
+  reviewFetched(): Answer<'review.get'>;
+  reviewDecided(decision: InputOf<'review.decide'>): Answer<'review.decide'>;
   locked(): Answer<'staff.lock'>;
   passwordStored(password: string): Answer<'credentials.setPassword'>;
   connectionTested(): Answer<'connection.test'>;
@@ -21,7 +23,9 @@ interface StaffActions {
 }
 
 export const useStaff = create<StaffActions>()(() => ({
-  unlocked: (pin) => kiosk().staff.unlock({ pin }),
+  unlocked: (pin, name) => kiosk().staff.unlock(name === undefined ? { pin } : { pin, name }),
+  reviewFetched: () => kiosk().review.get(),
+  reviewDecided: (decision) => kiosk().review.decide(decision),
   locked: () => kiosk().staff.lock(),
   passwordStored: (password) => kiosk().credentials.setPassword({ password }),
   connectionTested: () => kiosk().connection.test(),

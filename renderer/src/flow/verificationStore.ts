@@ -27,7 +27,7 @@ interface VerificationState {
   cameraFailed(problem: CameraProblem): void;
   cameraRetried(): void;
   staffOpened(): void;
-  staffClosed(): void;
+  staffClosed(): Promise<void>;
   /** The visit ends: images wiped here and in main, back to the attract screen. */
   visitEnded(reason: VisitEnd): Promise<void>;
 }
@@ -87,13 +87,18 @@ export const useVerification = create<VerificationState>()((set, get) => {
       if (session !== get().session) return; // reset while checking: this answer is not wanted
       if (!result.ok) return dispatch({ type: 'failed', attempt, error: result.error });
       set({ outcome: result.data });
-      dispatch({ type: 'decided', attempt, decision: result.data.decision });
+      dispatch({ type: 'decided', attempt, decision: result.data.decision, staffReview: result.data.staffReview });
     },
     retried: () => dispatch({ type: 'retried' }),
     cameraFailed: (problem) => dispatch({ type: 'cameraFailed', problem }),
     cameraRetried: () => dispatch({ type: 'cameraRetried' }),
     staffOpened: () => dispatch({ type: 'staffOpened' }),
-    staffClosed: () => dispatch({ type: 'staffClosed' }),
+    async staffClosed() {
+      // Closing staff view over a visit ends it: whatever main still holds for its review is wiped.
+      const flow = get().flow;
+      if (flow.step === 'staff' && flow.duringVisit) return get().visitEnded('finish');
+      dispatch({ type: 'staffClosed' });
+    },
 
     async visitEnded(reason) {
       wipePreview();

@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
+import { LANGUAGES } from '../../../app/settings';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
+import { catalogues } from '../i18n/i18n';
 
+/** What will happen and who does what, the Start button, and each language in its own name. */
 export function Attract() {
   const { t } = useTranslation();
   const started = useVerification((s) => s.started);
@@ -12,14 +15,22 @@ export function Attract() {
   return (
     <main className="screen attract" data-screen="attract">
       <h1>{t('attract.title')}</h1>
-      <p className="lead">{t('attract.subtitle')}</p>
+      <ol className="steps">
+        <li>{t('attract.step1')}</li>
+        <li>{t('attract.step2')}</li>
+        <li>{t('attract.step3')}</li>
+      </ol>
       <button className="primary" onClick={() => started(consentRequired)}>
         {t('attract.start')}
       </button>
+      <nav className="languages" aria-label={t('language.choose')}>
+        {LANGUAGES.map((l) => (
+          <button key={l} lang={l} aria-pressed={l === language} onClick={() => languageChosen(l)}>
+            {catalogues[l].language.name}
+          </button>
+        ))}
+      </nav>
       <div className="corner">
-        <button onClick={() => languageChosen(language === 'en' ? 'fr' : 'en')} lang={language === 'en' ? 'fr' : 'en'}>
-          {t('language.switch')}
-        </button>
         <button className="quiet" onClick={staffOpened}>
           {t('attract.staff')}
         </button>

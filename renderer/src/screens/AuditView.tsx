@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry } from '../../../app/contract';
 import { useStaff } from '../flow/staffStore';
+import { useFormat } from '../i18n/format';
 
 type Decision = AuditEntry['decision'] | '';
 const queryFor = (decision: Decision) => (decision ? { decision } : {});
@@ -9,6 +10,7 @@ const queryFor = (decision: Decision) => (decision ? { decision } : {});
 /** The staff view of the audit log: the latest records, a decision filter, CSV export. */
 export function AuditView() {
   const { t } = useTranslation();
+  const format = useFormat();
   const [decision, setDecision] = useState<Decision>('');
   const auditListed = useStaff((s) => s.auditListed);
   const auditExported = useStaff((s) => s.auditExported);
@@ -61,10 +63,10 @@ export function AuditView() {
         <tbody>
           {records.map((r) => (
             <tr key={r.id}>
-              <td>{new Date(r.time).toLocaleString()}</td>
+              <td>{format.dateTime(r.time)}</td>
               <td>{r.decision}</td>
-              <td>{r.livenessScore?.toFixed(3) ?? '—'}</td>
-              <td>{r.matchScore?.toFixed(1) ?? '—'}</td>
+              <td>{r.livenessScore === null ? '—' : format.number(r.livenessScore, 3)}</td>
+              <td>{r.matchScore === null ? '—' : format.number(r.matchScore, 1)}</td>
               <td>{r.rejectionCode ?? ''}</td>
             </tr>
           ))}

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
+import { useFormat } from '../i18n/format';
+import { StaffAlert } from './Outcome';
 
 /** The consent notice: before any face, the ID's included, is processed. Staff may write their own text. */
 export function Consent() {
@@ -8,6 +10,7 @@ export function Consent() {
   const settings = useSettings((s) => s.settings);
   const consentAnswered = useVerification((s) => s.consentAnswered);
   const visitEnded = useVerification((s) => s.visitEnded);
+  const format = useFormat();
   const custom = settings?.consentText.trim();
   return (
     <main className="screen consent" data-screen="consent">
@@ -17,7 +20,7 @@ export function Consent() {
       ) : (
         <>
           <p className="lead">{t('consent.purpose')}</p>
-          <p>{t('consent.kept', { days: settings?.auditRetentionDays ?? 90 })}</p>
+          <p>{t('consent.kept', { days: format.days(settings?.auditRetentionDays ?? 90) })}</p>
           <p>{t('consent.ask')}</p>
         </>
       )}
@@ -42,6 +45,7 @@ export function ByHand() {
     <main className="screen by-hand" data-screen="byHand">
       <h1>{t('byHand.title')}</h1>
       <p className="lead">{t('byHand.detail')}</p>
+      <StaffAlert review={false} />
       <div className="actions">
         <button className="primary" onClick={() => void visitEnded('finish')}>
           {t('result.finish')}

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../i18n/format';
 import { GUIDE_OVAL } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
@@ -11,8 +12,12 @@ import { useGuidance } from '../guidance/useGuidance';
 /** How long the reason for a retake stays on the status line before live guidance takes it over. */
 const RETAKE_NOTICE_MS = 3000;
 
+/** How long an instruction must hold before it is spoken. */
+const SPEAK_AFTER_MS = 600;
+
 export function LiveStep({ attempt, retake }: { attempt: number; retake?: string | undefined }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const format = useFormat();
   const choice = useSettings((s) => s.settings?.cameras.live);
   const spoken = useSettings((s) => s.spoken);
   const videoRef = useCamera(choice);
@@ -39,11 +44,18 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const retakeText = retake === undefined ? '' : t(`live.retake`, { advice: t([`advice.${retake}`, 'advice.generic']) });
   const text = notice ? retakeText : guidance.instruction ? t(`live.instructions.${guidance.instruction}`) : t('live.title');
 
+  // Spoken only once an instruction has held for SPEAK_AFTER_MS: a prompt that flickers between
+  // two states for a few frames is never read out half-way.
   useEffect(() => {
     if (!spoken || !guidance.instruction || typeof speechSynthesis === 'undefined') return;
-    speechSynthesis.cancel();
-    speechSynthesis.speak(new SpeechSynthesisUtterance(text));
-  }, [spoken, guidance.instruction, text]);
+    const timer = setTimeout(() => {
+      speechSynthesis.cancel();
+      const utterance = new SpeechSynthesisUtterance(text);
+      utterance.lang = i18n.language;
+      speechSynthesis.speak(utterance);
+    }, SPEAK_AFTER_MS);
+    return () => clearTimeout(timer);
+  }, [spoken, guidance.instruction, text, i18n.language]);
 
   // The camera's own shape (portrait, 4:3, 16:9): the whole frame is shown and the oval is drawn
   // in its pixels, where a face at the target distance sits.
@@ -63,7 +75,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
     >
-      <p className="attempt">{t('live.attempt', { attempt, max: MAX_ATTEMPTS })}</p>
+      <p className="attempt">{t('live.attempt', { attempt: format.number(attempt), max: format.number(MAX_ATTEMPTS) })}</p>
       <div className={`viewport mirror ${good ? 'good' : ''}`} style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
         <video ref={videoRef} muted playsInline aria-hidden="true" onLoadedMetadata={onMetadata} onResize={onMetadata} />
         <svg className="oval" viewBox={`0 0 ${frame.width} ${frame.height}`} aria-hidden="true">

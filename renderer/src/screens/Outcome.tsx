@@ -2,9 +2,9 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskErrorData } from '../../../app/errors';
 import { canRetry, type Flow } from '../flow/flow';
-import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
 import { errorWords } from '../i18n/errorWords';
+import { chime } from '../services/chime';
 
 /** How long a result stays up before the kiosk wipes it and returns to the start. */
 const RESULT_SECONDS = 12;
@@ -31,11 +31,40 @@ function adviceFor(error: KioskErrorData, t: (key: string) => string): string {
   return errorWords(error.code, t);
 }
 
+type Tone = 'ok' | 'warn' | 'bad';
+const ICONS: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
+
+/** The outcome's heading with an icon as well as a colour, announced to screen readers. */
+function Heading({ tone, title }: { tone: Tone; title: string }) {
+  return (
+    <div role="status" aria-live="assertive" className="outcome-heading">
+      <span className={`outcome-icon ${tone}`} aria-hidden="true">
+        {ICONS[tone]}
+      </span>
+      <h1>{title}</h1>
+    </div>
+  );
+}
+
+/**
+ * Staff are called to the desk: a banner they can see across the room and a chime, with the
+ * button that opens their view (behind the PIN) where the visit waits for them.
+ */
+export function StaffAlert({ review }: { review: boolean }) {
+  const { t } = useTranslation();
+  const staffOpened = useVerification((s) => s.staffOpened);
+  useEffect(chime, []);
+  return (
+    <div className="staff-alert" role="note">
+      <p>{t(review ? 'askStaff.reviewWaiting' : 'askStaff.staffCalled')}</p>
+      <button onClick={staffOpened}>{t('attract.staff')}</button>
+    </div>
+  );
+}
+
 export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'failed' }> }) {
   const { t } = useTranslation();
   const outcome = useVerification((s) => s.outcome);
-  // Scores are for staff only: shown while the staff PIN session is open, never to a visitor alone.
-  const staffOpen = useSettings((s) => (s.settings?.staffUnlockedUntil ? Date.parse(s.settings.staffUnlockedUntil) > Date.now() : false));
   const retried = useVerification((s) => s.retried);
   const visitEnded = useVerification((s) => s.visitEnded);
   useEffect(() => {
@@ -43,15 +72,20 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
     return () => clearTimeout(timer);
   }, [visitEnded]);
 
+  const retry = canRetry(flow);
   const verified = flow.step === 'result' && flow.decision === 'verified';
+  // "Not verified" in public only as the last word of a station set to say it; before the last
+  // attempt the visitor is told to try again, and an error with no retry sends them to staff.
   const title =
     flow.step === 'failed'
-      ? flow.error.code === 'face_rejected'
-        ? t('result.notVerified')
-        : t('result.couldNotCheck')
+      ? retry
+        ? t(flow.error.code === 'face_rejected' ? 'result.notConfirmed' : 'result.couldNotCheck')
+        : t('askStaff.title')
       : verified
         ? t('result.verified')
-        : t('result.notVerified');
+        : retry
+          ? t('result.notConfirmed')
+          : t('result.notVerified');
   // A refused liveness check gets its own advice: a real visitor refused there can usually pass
   // by standing alone in front of the camera.
   const notLive = outcome?.liveness.pass === false;
@@ -63,7 +97,7 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
         : notLive
           ? t('result.notLiveDetail')
           : t('result.notVerifiedDetail');
-  const tone = verified ? 'ok' : flow.step === 'failed' && flow.error.code !== 'face_rejected' ? 'warn' : 'bad';
+  const tone: Tone = verified ? 'ok' : retry || flow.step === 'failed' ? 'warn' : 'bad';
   return (
     <main
       className={`screen result ${tone}`}
@@ -71,17 +105,11 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
       data-outcome={flow.step === 'failed' ? `error:${flow.error.code}` : flow.decision}
       data-reason={flow.step === 'failed' ? (flow.error.service?.code ?? flow.error.code) : verified ? undefined : notLive ? 'not_live' : 'no_match'}
     >
-      <div role="status" aria-live="assertive">
-        <h1>{title}</h1>
-      </div>
+      <Heading tone={tone} title={title} />
       <p className="lead">{detail}</p>
-      {staffOpen && outcome && flow.step === 'result' && (
-        <p className="staff-only">
-          {t('result.scores', { liveness: outcome.liveness.score.toFixed(3), match: outcome.match ? outcome.match.score.toFixed(1) : '—' })}
-        </p>
-      )}
+      {flow.step === 'failed' && !retry && <StaffAlert review={false} />}
       <div className="actions">
-        {canRetry(flow) && (
+        {retry && (
           <button className="primary" onClick={retried}>
             {t('result.tryAgain')}
           </button>
@@ -92,16 +120,19 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
   );
 }
 
-export function AskStaff() {
+/**
+ * The visitor is sent to the desk. With a review waiting there is no Finish: the visit is the
+ * staff's to decide (or to time out, which wipes it like any visit).
+ */
+export function AskStaff({ review }: { review: boolean }) {
   const { t } = useTranslation();
   const visitEnded = useVerification((s) => s.visitEnded);
   return (
-    <main className="screen result warn" data-screen="askStaff">
-      <div role="status">
-        <h1>{t('askStaff.title')}</h1>
-      </div>
-      <p className="lead">{t('askStaff.detail')}</p>
-      <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>
+    <main className="screen result warn" data-screen="askStaff" data-review={review}>
+      <Heading tone="warn" title={t('askStaff.title')} />
+      <p className="lead">{t(review ? 'askStaff.reviewDetail' : 'askStaff.detail')}</p>
+      <StaffAlert review={review} />
+      {!review && <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>}
     </main>
   );
 }
@@ -112,7 +143,10 @@ export function CameraProblemScreen({ problem }: { problem: string }) {
   const visitEnded = useVerification((s) => s.visitEnded);
   return (
     <main className="screen result warn" data-screen="cameraProblem" data-problem={problem}>
-      <div role="alert">
+      <div role="alert" className="outcome-heading">
+        <span className="outcome-icon warn" aria-hidden="true">
+          {ICONS.warn}
+        </span>
         <h1>{t(`camera.${problem}`)}</h1>
       </div>
       <div className="actions">

@@ -5,8 +5,10 @@ import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
 import { listCameras } from '../services/camera';
 import { useStaff } from '../flow/staffStore';
+import { useFormat } from '../i18n/format';
 import { AuditView } from './AuditView';
 import { PinForm } from './PinForm';
+import { ReviewPanel } from './ReviewPanel';
 
 /** A number staff type, saved when they leave the field; main's contract enforces the limits too. */
 function NumberSetting(props: { label: string; min: number; max: number; value: number; onSave: (value: number) => void }) {
@@ -26,7 +28,9 @@ export function Staff() {
   const spoken = useSettings((s) => s.spoken);
   const spokenToggled = useSettings((s) => s.spokenToggled);
   const staffClosed = useVerification((s) => s.staffClosed);
+  const duringVisit = useVerification((s) => s.flow.step === 'staff' && s.flow.duringVisit);
   const staff = useStaff();
+  const format = useFormat();
   const [open, setOpen] = useState(false);
   const [debugHours, setDebugHours] = useState(1);
   const [status, setStatus] = useState<string | null>(null);
@@ -58,6 +62,7 @@ export function Staff() {
     return (
       <main className="screen staff" data-screen="staff">
         <h1>{t('staff.title')}</h1>
+        {duringVisit && <p className="lead">{t('review.unlockFirst')}</p>}
         <PinForm
           onOpen={() => {
             setOpen(true);
@@ -92,6 +97,7 @@ export function Staff() {
   return (
     <main className="screen staff" data-screen="staffSettings">
       <h1>{t('staff.title')}</h1>
+      {duringVisit && <ReviewPanel />}
       <fieldset>
         <legend>{t('staff.backend')}</legend>
         <label>
@@ -153,7 +159,7 @@ export function Staff() {
           <select value={debugHours} onChange={(e) => setDebugHours(Number(e.target.value))}>
             {[1, 4, 8, 24].map((h) => (
               <option key={h} value={h}>
-                {t('staff.hours', { count: h })}
+                {format.hours(h)}
               </option>
             ))}
           </select>
@@ -162,7 +168,7 @@ export function Staff() {
           <p className="warning" role="alert">
             {t('staff.debugWarning')}{' '}
             {t('staff.debugUntil', {
-              time: new Intl.DateTimeFormat(settings.language, { dateStyle: 'short', timeStyle: 'short' }).format(new Date(settings.debugUntil)),
+              time: format.dateTime(settings.debugUntil),
             })}
           </p>
         )}
@@ -195,6 +201,31 @@ export function Staff() {
         <label>
           {t('staff.consentText')}
           <textarea maxLength={2000} defaultValue={settings.consentText} onBlur={(e) => void saved({ consentText: e.target.value }).then(report)} />
+        </label>
+        <NumberSetting
+          label={t('staff.reviewMargin')}
+          min={0}
+          max={50}
+          value={settings.reviewMarginPercent}
+          onSave={(reviewMarginPercent) => void saved({ reviewMarginPercent }).then(report)}
+        />
+        <label>
+          <input type="checkbox" checked={settings.sayNotVerified} onChange={(e) => void saved({ sayNotVerified: e.target.checked }).then(report)} />{' '}
+          {t('staff.sayNotVerified')}
+        </label>
+        <label>
+          {t('staff.names')}
+          <textarea
+            defaultValue={settings.staffNames.join('\n')}
+            onBlur={(e) =>
+              void saved({
+                staffNames: e.target.value
+                  .split('\n')
+                  .map((n) => n.trim())
+                  .filter(Boolean),
+              }).then(report)
+            }
+          />
         </label>
         <NumberSetting
           label={t('audit.retention')}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { PASS_POINTS, isBorderline, judge, matchNeeded } from './verdict';
+
+const scored = (score: number, passAt: number) => ({ score, pass: score >= passAt });
+const live = (score: number) => scored(score, PASS_POINTS.liveness);
+const match = (score: number) => scored(score, PASS_POINTS.match);
+
+describe('the three outcomes', () => {
+  it('verifies only when both scores pass clear of the band', () => {
+    expect(judge(live(0.9), match(70), 5)).toEqual({ decision: 'verified', reason: 'clear' });
+    expect(judge(live(0.56), match(54), 5)).toEqual({ decision: 'verified', reason: 'clear' });
+  });
+
+  it('sends a score within the band, on either side of its pass point, to staff', () => {
+    expect(judge(live(0.54), match(70), 5)).toEqual({ decision: 'review', reason: 'borderline_liveness' });
+    expect(judge(live(0.46), match(70), 5)).toEqual({ decision: 'review', reason: 'borderline_liveness' });
+    expect(judge(live(0.9), match(52), 5)).toEqual({ decision: 'review', reason: 'borderline_match' });
+    expect(judge(live(0.9), match(44), 5)).toEqual({ decision: 'review', reason: 'borderline_match' });
+  });
+
+  it('says not live or no match when a score fails clearly', () => {
+    expect(judge(live(0.2), undefined, 5)).toEqual({ decision: 'not_verified', reason: 'not_live' });
+    expect(judge(live(0.9), match(30), 5)).toEqual({ decision: 'not_verified', reason: 'no_match' });
+  });
+
+  it('has no band at 0 %: the pass flags alone decide', () => {
+    expect(judge(live(0.5), match(48), 0)).toEqual({ decision: 'verified', reason: 'clear' });
+    expect(judge(live(0.49), match(70), 0)).toEqual({ decision: 'not_verified', reason: 'not_live' });
+  });
+
+  it("keeps the service's pass flag as the authority outside the band", () => {
+    // A service run at a stricter operating point refuses 0.7: not verified, whatever our point says.
+    expect(judge({ score: 0.7, pass: false }, undefined, 5)).toEqual({ decision: 'not_verified', reason: 'not_live' });
+  });
+
+  it('asks for a match on a liveness pass or a borderline fail, not on a clear fail', () => {
+    expect(matchNeeded(live(0.9), 5)).toBe(true);
+    expect(matchNeeded(live(0.47), 5)).toBe(true);
+    expect(matchNeeded(live(0.3), 5)).toBe(false);
+    expect(isBorderline('match', 48 + 4.9, 5)).toBe(true);
+    expect(isBorderline('match', 48 + 5, 5)).toBe(false);
+  });
+});

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+/** A visitor gets this many checks per visit; after the last unsuccessful one, staff take over. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * Where each score passes. Match: the API document's "PASS ≥ 48". Liveness: the document gives
+ * no number; its examples straddle 0.5 (0.4755 fails, 0.8755 passes) and the built-in engine's
+ * default operating point is 0.5. The service's own `pass` flag stays the authority on which
+ * side a score falls: these points only say how close to the line it was.
+ */
+export const PASS_POINTS = { liveness: 0.5, match: 48 } as const;
+/** The scale each score is on, so one staff setting (a percentage) sets both bands. */
+const SCALES = { liveness: 1, match: 100 } as const;
+
+/** Why a check ended as it did; the first four are scores, the visitor never sees which. */
+export const VerdictReasonSchema = z.enum(['clear', 'borderline_liveness', 'borderline_match', 'not_live', 'no_match']);
+export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
+export type Verdict = { decision: 'verified' | 'review' | 'not_verified'; reason: VerdictReason };
+
+interface Scored {
+  score: number;
+  pass: boolean;
+}
+
+/** A score within the staff-set band around its pass point: too close to call without a person. */
+export const isBorderline = (kind: keyof typeof PASS_POINTS, score: number, marginPercent: number): boolean =>
+  Math.abs(score - PASS_POINTS[kind]) < (marginPercent / 100) * SCALES[kind];
+
+/** Match is asked for on a liveness pass, and on a borderline liveness fail so staff see both scores. */
+export const matchNeeded = (liveness: Scored, marginPercent: number): boolean => liveness.pass || isBorderline('liveness', liveness.score, marginPercent);
+
+/**
+ * The three outcomes: verified only when both scores pass clearly; a person decides when either
+ * is near its line; otherwise not verified (which the kiosk turns into "see staff" unless the
+ * station is set to say so, see session.ts).
+ */
+export function judge(liveness: Scored, match: Scored | undefined, marginPercent: number): Verdict {
+  if (isBorderline('liveness', liveness.score, marginPercent)) return { decision: 'review', reason: 'borderline_liveness' };
+  if (!liveness.pass || !match) return { decision: 'not_verified', reason: 'not_live' };
+  if (isBorderline('match', match.score, marginPercent)) return { decision: 'review', reason: 'borderline_match' };
+  return match.pass ? { decision: 'verified', reason: 'clear' } : { decision: 'not_verified', reason: 'no_match' };
+}
+
+/** What staff can answer a review with: a short list per decision, stored in the audit log. */
+export const REVIEW_REASONS = {
+  approve: ['same_person', 'id_checked_by_hand', 'known_visitor'],
+  deny: ['different_person', 'id_doubtful', 'visitor_left'],
+} as const;
+export const ReviewReasonSchema = z.enum([...REVIEW_REASONS.approve, ...REVIEW_REASONS.deny]);
+export type ReviewReason = z.infer<typeof ReviewReasonSchema>;

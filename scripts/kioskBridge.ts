@@ -77,6 +77,8 @@ export interface BridgeOptions {
   language?: string;
   /** false: the camera permission is refused, as when IT blocks it. */
   cameraAllowed?: boolean;
+  /** The screen's size in CSS pixels (default 1280×800, the smaller kiosk screen). */
+  viewport?: { width: number; height: number };
 }
 
 export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
@@ -97,7 +99,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
       '--no-sandbox',
     ],
   });
-  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: options.language ?? 'en-US' });
+  const context: BrowserContext = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.language ?? 'en-US' });
   if (options.cameraAllowed !== false) await context.grantPermissions(['camera'], { origin });
   const names = new Set<string>(CONTRACT_NAMES);
   await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {

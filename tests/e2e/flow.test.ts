@@ -16,6 +16,7 @@ import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
+import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
 import { STAFF_PIN, importIdPhoto, kioskWithMain, startVisit, type MainHost } from '../support/mainHost';
 
@@ -55,14 +56,21 @@ afterAll(async () => {
 });
 
 /** A kiosk page with main and the engine behind it; `main` gives tests main's side directly. */
-async function kioskWith(camera: string, options: { provisioned?: boolean; setup?: (main: MainHost) => Promise<void> } = {}) {
+async function kioskWith(
+  camera: string,
+  options: { provisioned?: boolean; setup?: (main: MainHost) => Promise<void>; viewport?: { width: number; height: number } } = {},
+) {
   const { kiosk, page, main } = await kioskWithMain({ fakeCamera: camera, localBackend: embedded.backend, ...options });
   open.push(kiosk);
   return { page, main };
 }
 
 const screen = (page: Page, name: string) => page.locator(`main[data-screen="${name}"]`).waitFor({ timeout: 30_000 });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
+/** Every screen the tests capture is also checked by axe-core: zero violations. */
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: join(SCREENS, `${name}.png`) });
+  expect(await axeViolations(page), name).toEqual([]);
+}
 
 async function throughId(page: Page, idFile: string, capture = false) {
   await screen(page, 'attract');
@@ -145,6 +153,34 @@ describe('the verification flow', () => {
     expect(view.height / view.width).toBeCloseTo(1280 / 720, 1);
     expect(await page.evaluate("getComputedStyle(document.querySelector('.viewport video')).objectFit")).toBe('contain');
     await shot(page, '05-live-portrait-camera');
+  });
+
+  it.each([
+    { width: 1920, height: 1080 },
+    { width: 1280, height: 800 },
+  ])('fits every visitor screen on a $width×$height screen with nothing to scroll, the camera filling most of it', async (viewport) => {
+    const { page } = await kioskWith(cameras.far!, { viewport });
+    const fits = async (name: string) => {
+      await page.screenshot({ path: join(SCREENS, `size-${viewport.width}x${viewport.height}-${name}.png`) });
+      const [width, height] = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.scrollHeight]');
+      expect([width, height], name).toEqual([viewport.width, viewport.height]);
+    };
+    await screen(page, 'attract');
+    await fits('attract');
+    await page.getByRole('button', { name: 'Start check' }).click();
+    await screen(page, 'consent');
+    await fits('consent');
+    await page.getByRole('button', { name: 'I agree' }).click();
+    await screen(page, 'id');
+    await fits('id');
+    await importIdPhoto(page, join(dir, 'id-same.jpg'));
+    await screen(page, 'idConfirm');
+    await fits('id-confirm');
+    await page.getByRole('button', { name: 'Use this photo' }).click();
+    await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('moveCloser');
+    await fits('live');
+    const view = (await page.locator('.viewport').boundingBox())!;
+    expect((view.width * view.height) / (viewport.width * viewport.height)).toBeGreaterThan(0.5);
   });
 
   it("keeps the live screen's buttons still while the instruction changes and manual capture appears", async () => {

@@ -102,6 +102,7 @@ export async function kioskWithMain(options: {
   localBackend?: () => Promise<LocalBackend>;
   setup?: (main: MainHost) => Promise<void>;
   provisioned?: boolean;
+  viewport?: { width: number; height: number };
 }) {
   let kiosk: KioskPage | undefined;
   let main: MainHost | undefined;
@@ -109,6 +110,7 @@ export async function kioskWithMain(options: {
   kiosk = await openKiosk({
     fakeCamera: options.fakeCamera,
     ...(options.cameraAllowed === undefined ? {} : { cameraAllowed: options.cameraAllowed }),
+    ...(options.viewport ? { viewport: options.viewport } : {}),
     dispatcherFor: async (origin) => {
       main = await hostMain({
         trustedOrigin: origin,

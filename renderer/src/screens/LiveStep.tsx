@@ -8,9 +8,14 @@ import { useVerification } from '../flow/verificationStore';
 import { grabFrame } from '../services/camera';
 import { useCamera } from '../camera/useCamera';
 import { useGuidance } from '../guidance/useGuidance';
+import { InstructionIcon } from './InstructionIcon';
 
 /** How long the reason for a retake stays on the status line before live guidance takes it over. */
 const RETAKE_NOTICE_MS = 3000;
+
+/** An SVG path for an ellipse, to cut the oval out of the dimmed frame. */
+const ellipsePath = ({ cx, cy, rx, ry }: { cx: number; cy: number; rx: number; ry: number }) =>
+  `M${cx - rx} ${cy}a${rx} ${ry} 0 1 0 ${2 * rx} 0a${rx} ${ry} 0 1 0 ${-2 * rx} 0Z`;
 
 /** How long an instruction must hold before it is spoken. */
 const SPEAK_AFTER_MS = 600;
@@ -75,18 +80,26 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
     >
-      <p className="attempt">{t('live.attempt', { attempt: format.number(attempt), max: format.number(MAX_ATTEMPTS) })}</p>
-      <div className={`viewport mirror ${good ? 'good' : ''}`} style={{ aspectRatio: `${frame.width} / ${frame.height}` }}>
+      <h1 className="visually-hidden">{t('live.title')}</h1>
+      <div
+        className={`viewport live-view mirror ${good ? 'good' : ''}`}
+        style={{ aspectRatio: `${frame.width} / ${frame.height}`, ['--ratio' as string]: frame.width / frame.height }}
+      >
         <video ref={videoRef} muted playsInline aria-hidden="true" onLoadedMetadata={onMetadata} onResize={onMetadata} />
         <svg className="oval" viewBox={`0 0 ${frame.width} ${frame.height}`} aria-hidden="true">
+          {/* Everything outside the oval dimmed: the eye goes where the face belongs. */}
+          <path className="dim" fillRule="evenodd" d={`M0 0H${frame.width}V${frame.height}H0Z ${ellipsePath(oval)}`} />
           <ellipse className="guide" {...oval} />
+          {/* The ring fills during the auto-capture hold. */}
           <ellipse className="hold" {...oval} pathLength={100} strokeDasharray={`${guidance.progress * 100} 100`} />
         </svg>
+        <p className="attempt">{t('live.attempt', { attempt: format.number(attempt), max: format.number(MAX_ATTEMPTS) })}</p>
+        {/* On the video, in large type with its picture; one line of fixed height, so nothing moves as it changes. */}
+        <p className="instruction big" role="status" aria-live="assertive">
+          <InstructionIcon instruction={notice ? null : guidance.instruction} />
+          <span>{text}</span>
+        </p>
       </div>
-      {/* One status line, always the same height, so nothing below it moves as the text changes. */}
-      <p className="instruction big" role="status" aria-live="assertive">
-        {text}
-      </p>
       <div className="actions">
         {/* Always laid out, shown when allowed: its arrival must not move Cancel under a finger. */}
         <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>

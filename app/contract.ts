@@ -115,6 +115,7 @@ export const contract = {
       consentText: SettingsSchema.shape.consentText.unwrap().optional(),
       reviewMarginPercent: SettingsSchema.shape.reviewMarginPercent.unwrap().optional(),
       sayNotVerified: z.boolean().optional(),
+      seatedVisitors: z.boolean().optional(),
       staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
     }),
     result: SettingsViewSchema,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaceMetrics } from './faceRules';
 import {
   GUIDANCE,
+  SEATED_PITCH_DEG,
   advanceHold,
   faceLight,
   nextInstruction,
@@ -37,6 +38,19 @@ const frame = (over: Partial<FrameObservation> = {}): FrameObservation => ({
 describe('nextInstruction', () => {
   it('says good only when every rule holds', () => {
     expect(nextInstruction(frame())).toBe('good');
+  });
+
+  it("expects a seated visitor to be seen from below, but never past the service's 20° of pitch", () => {
+    const pitched = (pitchDeg: number, seated: boolean) => nextInstruction(frame({ faces: [face({ pitchDeg })] }), null, { seated });
+    // A face seen 18° from below: refused standing, accepted seated.
+    expect(pitched(-18, false)).toBe('lookStraight');
+    expect(pitched(-18, true)).toBe('good');
+    // The window moved, it did not only widen: a face turned 10° down passes standing, not seated.
+    expect(pitched(10, false)).toBe('good');
+    expect(pitched(10, true)).toBe('lookStraight');
+    // The seated window's far edge is the document's 20°, not 8 + 15 = 23.
+    expect(pitched(-21, true)).toBe('lookStraight');
+    expect(SEATED_PITCH_DEG).toBeLessThan(0);
   });
 
   it('gives one instruction at a time, in priority order', () => {

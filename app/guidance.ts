@@ -1,4 +1,5 @@
 import { FACE_RULES, SIGNIFICANT_FACE_RATIO, significantFaces, type FaceMetrics } from './faceRules';
+import { LIVENESS } from './imageRequirements';
 
 /** One frame as the guidance loop sees it, in the captured frame's own pixels. */
 export interface FrameObservation {
@@ -128,6 +129,22 @@ export const GUIDANCE = {
  */
 export const GUIDE_OVAL = { rx: 1.4 * ipd.target, ry: 1.85 * ipd.target } as const;
 
+/**
+ * A seated visitor (the camera mounted low, or a visitor in a wheelchair at a standing-height
+ * station's low camera) is seen from below: looking at the screen, their face reads as turned up
+ * by several degrees. Human's pitch is positive for a face turned down (app/humanFace.ts reads
+ * its `rotation.angle.pitch`, atan2 of the forehead→chin axis' depth), so seen from below is
+ * negative: the window's centre moves by SEATED_PITCH_DEG, its far edge never past the service's
+ * own 20° (LIVENESS.maxPitchDeg), so nothing the service may refuse is captured.
+ */
+export const SEATED_PITCH_DEG = -8;
+function pitchOutside(pitchDeg: number, showing: boolean, seated: boolean): boolean {
+  const centre = seated ? SEATED_PITCH_DEG : 0;
+  const reach = showing ? GUIDANCE.maxPitchDeg.enter : GUIDANCE.maxPitchDeg.leave;
+  const edge = LIVENESS.maxPitchDeg - (showing ? 2 : 0);
+  return pitchDeg < Math.max(centre - reach, -edge) || pitchDeg > Math.min(centre + reach, edge);
+}
+
 /** True when `value` is past the band's limit: `leave` while the rule passes, `enter` while its instruction shows. */
 const over = (value: number, band: Band, showing: boolean) => value > (showing ? band.enter : band.leave);
 const under = (value: number, band: Band, showing: boolean) => value < (showing ? band.enter : band.leave);
@@ -136,7 +153,7 @@ const under = (value: number, band: Band, showing: boolean) => value < (showing 
  * The single most important thing to tell the visitor now, in priority order. `showing` is the
  * instruction on screen: its own rule is judged by the stricter `enter` limit (hysteresis).
  */
-export function nextInstruction(frame: FrameObservation, showing: Instruction | null = null): Instruction {
+export function nextInstruction(frame: FrameObservation, showing: Instruction | null = null, options: { seated?: boolean } = {}): Instruction {
   const faces = significantFaces(frame.faces, SIGNIFICANT_FACE_RATIO.liveness);
   const face = faces[0];
   if (!face) return 'lookAtCamera';
@@ -144,7 +161,7 @@ export function nextInstruction(frame: FrameObservation, showing: Instruction | 
   const is = (instruction: Instruction) => showing === instruction;
   // Turning the head shortens the pupils' distance on camera (a third at 33° on real footage):
   // a turned face is told to look straight before it is judged for distance.
-  if (over(Math.abs(face.yawDeg), GUIDANCE.maxYawDeg, is('lookStraight')) || over(Math.abs(face.pitchDeg), GUIDANCE.maxPitchDeg, is('lookStraight')))
+  if (over(Math.abs(face.yawDeg), GUIDANCE.maxYawDeg, is('lookStraight')) || pitchOutside(face.pitchDeg, is('lookStraight'), options.seated ?? false))
     return 'lookStraight';
   if (under(face.interpupillaryPx, GUIDANCE.minIpd, is('moveCloser')) || face.sizePx < FACE_RULES.minFacePx) return 'moveCloser';
   if (over(face.interpupillaryPx, GUIDANCE.maxIpd, is('moveBack'))) return 'moveBack';

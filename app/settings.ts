@@ -44,6 +44,8 @@ export const SettingsSchema = z.object({
   cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).default({}),
   /** Audit records older than this are purged (at start and daily); never below AUDIT_RETENTION_FLOOR_DAYS. */
   auditRetentionDays: z.number().int().min(1).max(3650).default(90),
+  /** Visitors are seated (the camera mounted low): guidance expects a face seen from below (app/guidance.ts). */
+  seatedVisitors: z.boolean().default(false),
   /** Ask each visitor for consent before any face is processed (GDPR art. 9, BIPA). On unless staff turn it off. */
   consentRequired: z.boolean().default(true),
   /** The consent notice staff wrote; empty: the standard notice in the visitor's language. */

@@ -17,7 +17,7 @@ import {
   APP_ENTRY,
   APP_ORIGIN,
   APP_SCHEME,
-  CONTENT_SECURITY_POLICY,
+  rendererHeaders,
   auditDownloadPath,
   isBlockedShortcut,
   isNavigationAllowed,
@@ -63,7 +63,7 @@ async function start(): Promise<void> {
     const response = await net.fetch(pathToFileURL(file.path).toString());
     return new Response(response.body, {
       status: response.status,
-      headers: { 'content-type': file.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY },
+      headers: rendererHeaders(file.mimeType),
     });
   });
 

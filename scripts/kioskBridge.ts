@@ -13,19 +13,19 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { CONTRACT_NAMES, type ContractName } from '../app/channels';
 import type { Progress } from '../app/contract';
 import type { Dispatch } from '../main/ipc/dispatcher';
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, rendererFileFor } from '../main/shell/policy';
+import { APP_ORIGIN, rendererFileFor, rendererHeaders } from '../main/shell/policy';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
-async function serveRenderer(dir: string): Promise<{ server: Server; origin: string }> {
+async function serveRenderer(dir: string, isolated: boolean): Promise<{ server: Server; origin: string }> {
   const server = createServer(async (req, res) => {
     // The very mapping Electron's app:// handler uses (main/shell/policy.ts), on a local origin.
     const file = rendererFileFor(`${APP_ORIGIN}${new URL(req.url ?? '/', 'http://x').pathname}`, dir);
     if (!file) return void res.writeHead(404).end();
     try {
       const body = await readFile(file.path);
-      res.writeHead(200, { 'content-type': file.mimeType, 'content-security-policy': CONTENT_SECURITY_POLICY });
+      res.writeHead(200, rendererHeaders(file.mimeType, { isolated }));
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -77,12 +77,14 @@ export interface BridgeOptions {
   language?: string;
   /** false: the camera permission is refused, as when IT blocks it. */
   cameraAllowed?: boolean;
+  /** false: served without COOP/COEP, as before issue 13 (single-threaded wasm): the guidance bench's baseline. */
+  crossOriginIsolated?: boolean;
   /** The screen's size in CSS pixels (default 1280×800, the smaller kiosk screen). */
   viewport?: { width: number; height: number };
 }
 
 export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
-  const { server, origin } = await serveRenderer(RENDERER_DIR);
+  const { server, origin } = await serveRenderer(RENDERER_DIR, options.crossOriginIsolated ?? true);
   const dispatch = await options.dispatcherFor(origin);
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

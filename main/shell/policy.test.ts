@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   APP_ENTRY,
   CONTENT_SECURITY_POLICY,
+  rendererHeaders,
   auditDownloadPath,
   isBlockedShortcut,
   isNavigationAllowed,
@@ -60,8 +61,19 @@ describe('navigation and CSP', () => {
 
   it('allows no remote origin and no eval, only WebAssembly compilation', () => {
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/https?:|\*|'unsafe-eval'/);
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' blob: 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+
+  it('serves the renderer cross-origin isolated (threads for the wasm detector), its workers only from itself', () => {
+    expect(rendererHeaders('text/html')).toEqual({
+      'content-type': 'text/html',
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+    });
+    expect(CONTENT_SECURITY_POLICY).toContain("worker-src 'self' blob:");
+    expect(rendererHeaders('text/html', { isolated: false })).not.toHaveProperty('cross-origin-embedder-policy');
   });
 });
 

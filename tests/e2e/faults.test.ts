@@ -11,6 +11,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
+import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
 import { importIdPhoto, kioskWithMain, startVisit } from '../support/mainHost';
 
@@ -48,11 +49,16 @@ async function kiosk(options: { timeoutMs?: number } = {}) {
   return rest;
 }
 
-async function visit(page: Page): Promise<string | null> {
+/** One visit to its result; `whileChecking` runs on the checking screen (axe-core, for the slow cases). */
+async function visit(page: Page, whileChecking?: () => Promise<void>): Promise<string | null> {
   await page.locator('main[data-screen=attract]').waitFor();
   await startVisit(page);
   await importIdPhoto(page, join(dir, 'id.jpg'));
   await page.getByRole('button', { name: 'Use this photo' }).click();
+  if (whileChecking) {
+    await page.locator('main[data-screen=checking]').waitFor({ timeout: 45_000 });
+    await whileChecking();
+  }
   await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });
   return page.locator('main').getAttribute('data-outcome');
 }
@@ -96,8 +102,11 @@ describe('service faults, end to end', () => {
     it(c.name, async () => {
       const { page } = await kiosk(c.timeoutMs ? { timeoutMs: c.timeoutMs } : {});
       for (const [endpoint, faults] of c.faults) server.fault(endpoint, ...faults);
-      expect(await visit(page)).toBe(c.outcome);
+      // The slow case stays on the checking screen long enough for axe-core to look at it.
+      const checkingScreen = c.timeoutMs ? async () => expect(await axeViolations(page), 'checking').toEqual([]) : undefined;
+      expect(await visit(page, checkingScreen)).toBe(c.outcome);
       if (c.text) await page.getByText(c.text).waitFor();
+      expect(await axeViolations(page), c.outcome).toEqual([]);
       if (c.outcome !== 'verified') await nextVisitorIsVerified(page);
     });
   }
@@ -129,6 +138,7 @@ describe('camera faults', () => {
     await page.locator('main[data-screen=cameraProblem][data-problem=permission_denied]').waitFor();
     await page.getByText('The camera is blocked. Staff: allow camera access, then try again.').waitFor();
     await page.screenshot({ path: 'test-results/screens/13-camera-blocked.png' });
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Cancel' }).click();
     await page.locator('main[data-screen=attract]').waitFor();
   });
@@ -146,6 +156,7 @@ describe('camera faults', () => {
     await page.evaluate("document.querySelector('video').srcObject.getVideoTracks()[0].dispatchEvent(new Event('ended'))");
     await page.locator('main[data-screen=cameraProblem][data-problem=unplugged]').waitFor();
     await page.getByText('The camera was disconnected').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Try again' }).click();
     await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });
     expect(await page.locator('main').getAttribute('data-outcome')).toBe('verified');

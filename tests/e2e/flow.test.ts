@@ -134,6 +134,9 @@ describe('the verification flow', () => {
     await throughId(page, 'id-same.jpg');
     await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('moveCloser');
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Move closer');
+    // Served cross-origin isolated: no GPU here, so the detector runs on multi-threaded SIMD wasm.
+    expect(await page.evaluate<boolean>('crossOriginIsolated')).toBe(true);
+    expect(await page.locator('main').getAttribute('data-backend')).toBe('wasm-mt');
     await shot(page, '05-live-move-closer');
   });
 
@@ -375,6 +378,44 @@ describe('privacy and language', () => {
     expect(db.prepare('SELECT decision FROM verification').all()).toEqual([{ decision: 'review' }]);
     db.close();
     await page.getByRole('button', { name: 'Close' }).click();
+    await screen(page, 'attract');
+  });
+
+  it('runs a whole visit, and staff settings, from the keyboard alone', async () => {
+    const { page } = await kioskWith(cameras.good!);
+    /** Tab (never the mouse) until the control with this name has the focus, then press Enter. */
+    const press = async (name: string) => {
+      await page.getByRole('button', { name, exact: true }).waitFor();
+      for (let tabs = 0; tabs < 40; tabs++) {
+        await page.keyboard.press('Tab');
+        const focused = await page.evaluate<string>("(document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '').trim()");
+        if (focused === name) return page.keyboard.press('Enter');
+      }
+      throw new Error(`"${name}" cannot be reached with Tab`);
+    };
+    await screen(page, 'attract');
+    await press('Start check');
+    await screen(page, 'consent');
+    await press('I agree');
+    await screen(page, 'id');
+    await press('Import a file (staff)');
+    await page.keyboard.type(STAFF_PIN); // the PIN field has the focus
+
+    await page.keyboard.press('Enter');
+    const chooser = page.waitForEvent('filechooser');
+    await press('Choose the file');
+    await (await chooser).setFiles(join(dir, 'id-same.jpg'));
+    await screen(page, 'idConfirm');
+    await press('Use this photo');
+    await screen(page, 'result');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+    await press('Finish');
+    await screen(page, 'attract');
+    await press('Staff');
+    await page.keyboard.type(STAFF_PIN);
+    await page.keyboard.press('Enter');
+    await screen(page, 'staffSettings');
+    await press('Close');
     await screen(page, 'attract');
   });
 

@@ -103,6 +103,7 @@ export async function kioskWithMain(options: {
   setup?: (main: MainHost) => Promise<void>;
   provisioned?: boolean;
   viewport?: { width: number; height: number };
+  crossOriginIsolated?: boolean;
 }) {
   let kiosk: KioskPage | undefined;
   let main: MainHost | undefined;
@@ -111,6 +112,7 @@ export async function kioskWithMain(options: {
     fakeCamera: options.fakeCamera,
     ...(options.cameraAllowed === undefined ? {} : { cameraAllowed: options.cameraAllowed }),
     ...(options.viewport ? { viewport: options.viewport } : {}),
+    ...(options.crossOriginIsolated === undefined ? {} : { crossOriginIsolated: options.crossOriginIsolated }),
     dispatcherFor: async (origin) => {
       main = await hostMain({
         trustedOrigin: origin,

@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
-import { GUIDANCE_SIDE, detectFaces } from '../services/detector';
+import { GUIDANCE_SIDE, detectFaces, detectorBackend } from '../services/detector';
 import { faceStats, movement } from './frameStats';
+import { useSettings } from '../flow/settingsStore';
 
 export interface GuidanceState {
   /** The instruction on screen (settled: it changes only once a new one has held). */
@@ -14,6 +15,8 @@ export interface GuidanceState {
   fps: number;
   /** Interpupillary distance in capture pixels of the main face, for diagnostics. */
   ipd: number;
+  /** The detector's backend (detector.ts detectorBackend), read by the benchmark. */
+  backend: string;
 }
 
 /**
@@ -22,10 +25,13 @@ export interface GuidanceState {
  * hands it to `onCapture` once the window is full.
  */
 export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
-  const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0 });
+  const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0, backend: '' });
   const captureRef = useRef(onCapture);
+  const seated = useSettings((s) => s.settings?.seatedVisitors ?? false);
+  const seatedRef = useRef(seated);
   useEffect(() => {
     captureRef.current = onCapture;
+    seatedRef.current = seated;
   });
 
   useEffect(() => {
@@ -37,6 +43,7 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     // Each frame is copied out of the video before it is judged, so the frame kept as the best is
     // the one judged (at 5–7 guidance frames per second the video moves on 4–6 frames meanwhile).
     let frame = document.createElement('canvas');
+    let backend = '';
     let best = document.createElement('canvas');
 
     const tick = async () => {
@@ -52,11 +59,12 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         frame.height = size.height;
         frame.getContext('2d')!.drawImage(video, 0, 0);
         const faces = await detectFaces(frame, size.width, size.height, GUIDANCE_SIDE);
+        backend ||= await detectorBackend();
         if (stopped) return;
         const stats = faceStats(frame, size, faces[0]);
         const now = performance.now();
         const speed = movement(previous.face, faces[0], (now - previous.at) / 1000);
-        const latest = nextInstruction({ ...size, faces, ...stats, movement: speed }, shown.shown);
+        const latest = nextInstruction({ ...size, faces, ...stats, movement: speed }, shown.shown, { seated: seatedRef.current });
         previous = { face: faces[0], at: now };
         shown = settleInstruction(shown, latest, now);
         const step = advanceHold(hold, { compliant: latest === 'good', sharpness: stats.sharpness }, now);
@@ -70,6 +78,7 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           manualAllowed: step.manualAllowed,
           fps: frameTimes.length,
           ipd: Math.round(faces[0]?.interpupillaryPx ?? 0),
+          backend,
         });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way

@@ -193,5 +193,6 @@ export const de: Messages = {
     names: 'Namen des Personals, einer pro Zeile (beim Entsperren gewählt, mit jeder Entscheidung vermerkt)',
     reviewMargin: 'Werte so nah an der Schwelle an das Personal geben (% der Skala; 0: nie)',
     sayNotVerified: 'Nach dem letzten Versuch „Nicht bestätigt“ anzeigen (sonst: „Bitte wenden Sie sich an das Personal“)',
+    seatedVisitors: 'Sitzende Personen (Kamera tief montiert): Gesicht von unten gesehen',
   },
 };

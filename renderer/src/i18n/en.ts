@@ -188,6 +188,7 @@ export const en = {
     names: 'Staff names, one per line (chosen at unlock, recorded with each review)',
     reviewMargin: 'Send scores this close to the pass mark to staff (% of the scale; 0: never)',
     sayNotVerified: 'Say “Not verified” after the last attempt (off: “Please see a member of staff”)',
+    seatedVisitors: 'Seated visitors (camera mounted low): expect a face seen from below',
   },
 };
 export type Messages = typeof en;

@@ -193,5 +193,6 @@ export const es: Messages = {
     names: 'Nombres del personal, uno por línea (se elige al desbloquear y se anota con cada revisión)',
     reviewMargin: 'Enviar al personal las puntuaciones así de cerca del umbral (% de la escala; 0: nunca)',
     sayNotVerified: 'Mostrar «No verificado» tras el último intento (si no: «Diríjase a un miembro del personal»)',
+    seatedVisitors: 'Visitantes sentados (cámara montada baja): cara vista desde abajo',
   },
 };

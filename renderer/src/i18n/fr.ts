@@ -193,5 +193,6 @@ export const fr: Messages = {
     names: 'Noms du personnel, un par ligne (choisi au déverrouillage, inscrit avec chaque examen)',
     reviewMargin: 'Envoyer au personnel les scores aussi proches du seuil (% de l’échelle ; 0 : jamais)',
     sayNotVerified: 'Afficher « Non vérifiée » après le dernier essai (sinon : « Veuillez vous adresser au personnel »)',
+    seatedVisitors: 'Visiteurs assis (caméra placée bas) : visage vu d’en dessous',
   },
 };

@@ -192,5 +192,6 @@ export const pt: Messages = {
     names: 'Nomes dos funcionários, um por linha (escolhido ao desbloquear, registado com cada análise)',
     reviewMargin: 'Enviar aos funcionários as pontuações tão perto do limiar (% da escala; 0: nunca)',
     sayNotVerified: 'Mostrar «Não verificado» após a última tentativa (senão: «Dirija-se a um funcionário»)',
+    seatedVisitors: 'Visitantes sentados (câmara montada baixa): rosto visto de baixo',
   },
 };

@@ -79,6 +79,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-instruction={guidance.instruction ?? ''}
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
+      data-backend={guidance.backend}
     >
       <h1 className="visually-hidden">{t('live.title')}</h1>
       <div

@@ -40,7 +40,8 @@ export function PinForm({ onOpen }: { onOpen: () => void }) {
       {names.length > 0 && (
         <label>
           {t('staff.yourName')}
-          <select required value={name} onChange={(e) => setName(e.target.value)}>
+          {/* The form's first field takes the focus: staff type at once, keyboard users start here. */}
+          <select required autoFocus value={name} onChange={(e) => setName(e.target.value)}>
             <option value="" disabled>
               {t('staff.chooseName')}
             </option>
@@ -54,7 +55,14 @@ export function PinForm({ onOpen }: { onOpen: () => void }) {
       )}
       <label>
         {t('staff.enterPin')}
-        <input type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
+        <input
+          type="password"
+          inputMode="numeric"
+          autoComplete="off"
+          autoFocus={names.length === 0}
+          value={pin}
+          onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+        />
       </label>
       {error && <p role="alert">{error}</p>}
       <button className="primary" type="submit">

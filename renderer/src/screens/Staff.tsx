@@ -210,6 +210,10 @@ export function Staff() {
           onSave={(reviewMarginPercent) => void saved({ reviewMarginPercent }).then(report)}
         />
         <label>
+          <input type="checkbox" checked={settings.seatedVisitors} onChange={(e) => void saved({ seatedVisitors: e.target.checked }).then(report)} />{' '}
+          {t('staff.seatedVisitors')}
+        </label>
+        <label>
           <input type="checkbox" checked={settings.sayNotVerified} onChange={(e) => void saved({ sayNotVerified: e.target.checked }).then(report)} />{' '}
           {t('staff.sayNotVerified')}
         </label>

@@ -9,8 +9,23 @@ import { ANALYSIS_MAX_SIDE, FACE_DETECTOR, FACE_MODULES_OFF, letterboxSide, scal
 
 const base = new URL('./', document.baseURI).href;
 
+/**
+ * WebGL where the machine has a GPU; wasm otherwise, multi-threaded with SIMD when the page is
+ * cross-origin isolated (main/shell/policy.ts CROSS_ORIGIN_ISOLATION). A WebGL that is a CPU
+ * emulation (SwiftShader, llvmpipe: what headless Chromium and GPU-less machines get) would be
+ * slower than wasm, so it counts as no GPU.
+ */
+function preferredBackend(): 'webgl' | 'wasm' {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return 'wasm';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software|basic render/i.test(renderer) ? 'wasm' : 'webgl';
+}
+
 export const DETECTOR_CONFIG: Partial<Config> = {
-  backend: 'wasm',
+  backend: preferredBackend(),
   wasmPath: `${base}wasm/`,
   modelBasePath: `${base}models/`,
   debug: false,
@@ -46,6 +61,14 @@ export function detector(): Promise<Human> {
     return human;
   })();
   return loading;
+}
+
+/** Which backend guidance runs on, for diagnostics and the bench: webgl, wasm-mt (threads + SIMD), wasm-simd or wasm. */
+export async function detectorBackend(): Promise<string> {
+  const human = await detector();
+  const backend = human.tf.getBackend();
+  if (backend !== 'wasm') return backend;
+  return human.env.wasm.multithread ? 'wasm-mt' : human.env.wasm.simd ? 'wasm-simd' : 'wasm';
 }
 
 /** Long side the live loop analyses at: the browser scales on the GPU, the wasm models then do less. */

@@ -76,7 +76,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           instruction: shown.shown,
           progress: step.progress,
           manualAllowed: step.manualAllowed,
-          fps: frameTimes.length,
+          // Frame intervals over the last second, to a tenth: a count of frames would read 12 for 11.5 and 12.4 alike.
+          fps: frameTimes.length > 1 ? Math.round(((frameTimes.length - 1) * 10_000) / (now - frameTimes[0]!)) / 10 : 0,
           ipd: Math.round(faces[0]?.interpupillaryPx ?? 0),
           backend,
         });

@@ -56,6 +56,8 @@ let loading: Promise<Human> | null = null;
 export function detector(): Promise<Human> {
   loading ??= (async () => {
     const human = new Human(DETECTOR_CONFIG);
+    // tfjs sizes its thread pool at half the cores (one thread on a 2-core kiosk); every core here.
+    (human.tf as { setThreadsCount?: (n: number) => void }).setThreadsCount?.(navigator.hardwareConcurrency || 1);
     await human.load();
     await human.warmup();
     return human;

@@ -25,7 +25,7 @@ export const VerificationOutcomeSchema = z.object({
   /** A member of staff holds this visit's review (staff view): the visitor is sent to the desk. */
   staffReview: z.boolean(),
   liveness: LivenessOutcomeSchema,
-  /** Absent when liveness failed: match is only called on a liveness pass. */
+  /** Absent when liveness failed clearly: match is called on a pass or a borderline fail (app/verdict.ts matchNeeded). */
   match: MatchOutcomeSchema.optional(),
   durationMs: z.number(),
 });

@@ -13,7 +13,7 @@ export const PASS_POINTS = { liveness: 0.5, match: 48 } as const;
 /** The scale each score is on, so one staff setting (a percentage) sets both bands. */
 const SCALES = { liveness: 1, match: 100 } as const;
 
-/** Why a check ended as it did; the first four are scores, the visitor never sees which. */
+/** Why a check ended as it did, for staff and the audit log; the visitor never sees it. */
 export const VerdictReasonSchema = z.enum(['clear', 'borderline_liveness', 'borderline_match', 'not_live', 'no_match']);
 export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
 export type Verdict = { decision: 'verified' | 'review' | 'not_verified'; reason: VerdictReason };

@@ -1,6 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
-import { CONTENT_SECURITY_POLICY } from '../app/contentSecurityPolicy';
+import { CONTENT_SECURITY_POLICY } from '../app/contentSecurityPolicy.ts';
 
 /**
  * The page's own copy of the policy main and the bridge send as a header (app/contentSecurityPolicy.ts),

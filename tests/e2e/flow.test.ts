@@ -427,6 +427,7 @@ describe('privacy and language', () => {
     await page.getByText('deleted as soon as it ends').waitFor();
     await page.getByRole('button', { name: 'Check my ID by hand instead' }).click();
     await screen(page, 'byHand');
+    await shot(page, '18-by-hand');
     expect(await page.locator('video').count()).toBe(0);
     expect(main.calls.filter((c) => c.startsWith('verification.') && c !== 'verification.consent' && c !== 'verification.reset')).toEqual([]);
     await page.getByRole('button', { name: 'Finish' }).click();

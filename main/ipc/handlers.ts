@@ -83,11 +83,9 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     'review.decide': async ({ approved, reason }) => {
       staff.require();
-      const pending = session.pendingReview();
-      if (!pending) throw new KioskError('invalid_request', 'No visit is waiting for a review: it was decided or the visit ended.');
-      pending.idPhoto.fill(0);
-      pending.livePhoto.fill(0);
-      const { why, errorCode, attempt } = pending;
+      const waiting = session.reviewWaiting();
+      if (!waiting) throw new KioskError('invalid_request', 'No visit is waiting for a review: it was decided or the visit ended.');
+      const { why, errorCode, attempt } = waiting;
       audit.note(approved ? 'review.approved' : 'review.denied', { reviewer: staff.reviewer(), reason, why, errorCode, attempt });
       await session.reset(); // the review is over: its images go now, not when the visitor walks away
       return { recorded: true as const };

@@ -98,6 +98,11 @@ export function createVerificationSession(deps: {
       review = null;
     },
 
+    /** Why the visit waits for staff, without its images; null when nothing waits (or its images are gone). */
+    reviewWaiting(): ReviewCause | null {
+      return review && idPhoto && livePhoto ? review : null;
+    },
+
     /** The visit waiting for staff, with copies of both images for the staff view; null when none. */
     pendingReview(): PendingReview | null {
       if (!review || !idPhoto || !livePhoto) return null;

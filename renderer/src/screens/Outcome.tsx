@@ -34,10 +34,10 @@ function adviceFor(error: KioskErrorData, t: (key: string) => string): string {
 type Tone = 'ok' | 'warn' | 'bad';
 const ICONS: Record<Tone, string> = { ok: '✓', warn: '!', bad: '✕' };
 
-/** The outcome's heading with an icon as well as a colour, announced to screen readers. */
-function Heading({ tone, title }: { tone: Tone; title: string }) {
+/** The outcome's heading with an icon as well as a colour, announced to screen readers (as an alert for a broken camera). */
+function Heading({ tone, title, role = 'status' }: { tone: Tone; title: string; role?: 'status' | 'alert' }) {
   return (
-    <div role="status" aria-live="assertive" className="outcome-heading">
+    <div role={role} aria-live="assertive" className="outcome-heading">
       <span className={`outcome-icon ${tone}`} aria-hidden="true">
         {ICONS[tone]}
       </span>
@@ -143,12 +143,7 @@ export function CameraProblemScreen({ problem }: { problem: string }) {
   const visitEnded = useVerification((s) => s.visitEnded);
   return (
     <main className="screen result warn" data-screen="cameraProblem" data-problem={problem}>
-      <div role="alert" className="outcome-heading">
-        <span className="outcome-icon warn" aria-hidden="true">
-          {ICONS.warn}
-        </span>
-        <h1>{t(`camera.${problem}`)}</h1>
-      </div>
+      <Heading tone="warn" title={t(`camera.${problem}`)} role="alert" />
       <div className="actions">
         <button className="primary" onClick={cameraRetried}>
           {t('camera.retry')}

@@ -20,6 +20,15 @@ function NumberSetting(props: { label: string; min: number; max: number; value: 
   );
 }
 
+/** A yes/no setting, saved as soon as staff tick it. */
+function ToggleSetting(props: { label: string; checked: boolean; onSave: (checked: boolean) => void }) {
+  return (
+    <label>
+      <input type="checkbox" checked={props.checked} onChange={(e) => props.onSave(e.target.checked)} /> {props.label}
+    </label>
+  );
+}
+
 export function Staff() {
   const { t } = useTranslation();
   const settings = useSettings((s) => s.settings);
@@ -194,10 +203,11 @@ export function Staff() {
         <label>
           <input type="checkbox" checked={spoken} onChange={spokenToggled} /> {t('staff.spoken')}
         </label>
-        <label>
-          <input type="checkbox" checked={settings.consentRequired} onChange={(e) => void saved({ consentRequired: e.target.checked }).then(report)} />{' '}
-          {t('staff.consentRequired')}
-        </label>
+        <ToggleSetting
+          label={t('staff.consentRequired')}
+          checked={settings.consentRequired}
+          onSave={(consentRequired) => void saved({ consentRequired }).then(report)}
+        />
         <label>
           {t('staff.consentText')}
           <textarea maxLength={2000} defaultValue={settings.consentText} onBlur={(e) => void saved({ consentText: e.target.value }).then(report)} />
@@ -209,14 +219,16 @@ export function Staff() {
           value={settings.reviewMarginPercent}
           onSave={(reviewMarginPercent) => void saved({ reviewMarginPercent }).then(report)}
         />
-        <label>
-          <input type="checkbox" checked={settings.seatedVisitors} onChange={(e) => void saved({ seatedVisitors: e.target.checked }).then(report)} />{' '}
-          {t('staff.seatedVisitors')}
-        </label>
-        <label>
-          <input type="checkbox" checked={settings.sayNotVerified} onChange={(e) => void saved({ sayNotVerified: e.target.checked }).then(report)} />{' '}
-          {t('staff.sayNotVerified')}
-        </label>
+        <ToggleSetting
+          label={t('staff.seatedVisitors')}
+          checked={settings.seatedVisitors}
+          onSave={(seatedVisitors) => void saved({ seatedVisitors }).then(report)}
+        />
+        <ToggleSetting
+          label={t('staff.sayNotVerified')}
+          checked={settings.sayNotVerified}
+          onSave={(sayNotVerified) => void saved({ sayNotVerified }).then(report)}
+        />
         <label>
           {t('staff.names')}
           <textarea

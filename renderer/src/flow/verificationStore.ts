@@ -11,7 +11,7 @@ interface VerificationState {
   flow: Flow;
   /** Object URL of the cropped ID portrait, for the confirmation screen; revoked on reset. */
   idPreviewUrl: string | null;
-  /** Scores of the last outcome, for the staff view only. */
+  /** The last outcome: whether liveness passed picks the visitor's advice; its scores are never shown to the visitor. */
   outcome: VerificationOutcome | null;
   /** Bumped on every reset: answers that started in an earlier session are dropped. */
   session: number;

@@ -18,7 +18,7 @@ import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, por
 import { faceCrop } from '../support/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { STAFF_PIN, importIdPhoto, kioskWithMain, startVisit, type MainHost } from '../support/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit, type MainHost } from '../support/mainHost';
 
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
 const store = createKeytarStore();
@@ -253,9 +253,18 @@ describe('when the service fails', () => {
     await page.getByText('Staff: check the settings').waitFor();
     // Nothing the visitor can do: sent to staff, who are called, with no retry that cannot help.
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Please see a member of staff');
-    await page.getByText('this visitor needs you at the desk').waitFor();
+    await page.getByText('a check is waiting for your review').waitFor();
     expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
     expect(server.count('liveness')).toBe(0);
+    // The visit waits for staff as a borderline one does: no Finish (nor a timer) throws it away;
+    // staff see both images and why, and close it.
+    expect(await page.getByRole('button', { name: 'Finish' }).count()).toBe(0);
+    await page.waitForTimeout(13_000); // past the 12 s after which a result ends by itself
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('result');
+    await staffClosesVisit(page, async () => {
+      await page.getByText('could not be completed (code credentials_rejected)').waitFor();
+      expect(await page.getByRole('img', { name: 'Live capture' }).count()).toBe(1);
+    });
   });
 });
 

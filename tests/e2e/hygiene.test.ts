@@ -12,7 +12,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
 import { faceCrop } from '../support/faces';
-import { importIdPhoto, kioskWithMain, startVisit } from '../support/mainHost';
+import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../support/mainHost';
 
 const password = `pw-${randomUUID()}`;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -60,7 +60,9 @@ describe('secret and biometric hygiene', () => {
       await page.getByRole('button', { name: 'Use this photo' }).click();
       await page.locator('main[data-screen=result]').waitFor({ timeout: 45_000 });
       const outcome = await page.locator('main').getAttribute('data-outcome');
-      await page.getByRole('button', { name: 'Finish' }).click();
+      // A refused password waits for staff (their view shows both images), who close the visit.
+      if (outcome === 'verified') await page.getByRole('button', { name: 'Finish' }).click();
+      else await staffClosesVisit(page, () => page.getByRole('img', { name: 'Live capture' }).waitFor());
       await page.locator('main[data-screen=attract]').waitFor();
       return outcome;
     };

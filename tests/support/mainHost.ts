@@ -142,3 +142,16 @@ export async function importIdPhoto(page: Page, file: string, pin = STAFF_PIN): 
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.locator('[data-testid=id-file]').setInputFiles(file);
 }
+
+/**
+ * A visit that waits for staff (no Finish for the visitor) ends from the staff view: Staff, the
+ * PIN, then Close; `beforeClose` looks at the view first.
+ */
+export async function staffClosesVisit(page: Page, beforeClose?: () => Promise<void>, pin = STAFF_PIN): Promise<void> {
+  await page.getByRole('button', { name: 'Staff' }).click();
+  await page.getByLabel('Enter the staff PIN').fill(pin);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await beforeClose?.();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.locator('main[data-screen=attract]').waitFor();
+}

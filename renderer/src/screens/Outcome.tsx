@@ -6,7 +6,7 @@ import { useVerification } from '../flow/verificationStore';
 import { errorWords } from '../i18n/errorWords';
 import { chime } from '../services/chime';
 
-/** How long a result stays up before the kiosk wipes it and returns to the start. */
+/** How long a result stays up before the kiosk wipes it and returns to the start (never while it waits for staff). */
 const RESULT_SECONDS = 12;
 
 export function Checking({ stage }: { stage: 'preparing' | 'liveness' | 'match' | 'done' }) {
@@ -67,12 +67,17 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
   const outcome = useVerification((s) => s.outcome);
   const retried = useVerification((s) => s.retried);
   const visitEnded = useVerification((s) => s.visitEnded);
+  const retry = canRetry(flow);
+  // An error no retry can help sends the visitor to staff, and main holds the visit for their
+  // review (main/verification/session.ts): like AskStaff, no timer and no Finish would throw it
+  // away; staff end it from their view, or the idle timeout does.
+  const waitsForStaff = flow.step === 'failed' && !retry;
   useEffect(() => {
+    if (waitsForStaff) return;
     const timer = setTimeout(() => void visitEnded('finish'), RESULT_SECONDS * 1000);
     return () => clearTimeout(timer);
-  }, [visitEnded]);
+  }, [visitEnded, waitsForStaff]);
 
-  const retry = canRetry(flow);
   const verified = flow.step === 'result' && flow.decision === 'verified';
   // "Not verified" in public only as the last word of a station set to say it; before the last
   // attempt the visitor is told to try again, and an error with no retry sends them to staff.
@@ -107,14 +112,14 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
     >
       <Heading tone={tone} title={title} />
       <p className="lead">{detail}</p>
-      {flow.step === 'failed' && !retry && <StaffAlert review={false} />}
+      {waitsForStaff && <StaffAlert review />}
       <div className="actions">
         {retry && (
           <button className="primary" onClick={retried}>
             {t('result.tryAgain')}
           </button>
         )}
-        <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>
+        {!waitsForStaff && <button onClick={() => void visitEnded('finish')}>{t('result.finish')}</button>}
       </div>
     </main>
   );

@@ -79,12 +79,16 @@ export interface BridgeOptions {
   cameraAllowed?: boolean;
   /** false: served without COOP/COEP, as before issue 13 (single-threaded wasm): the guidance bench's baseline. */
   crossOriginIsolated?: boolean;
+  /** Another build of the renderer (default dist/renderer): the guidance bench's baseline. */
+  rendererDir?: string;
+  /** Forces the face detector's backend (renderer/src/services/detector.ts), for the guidance bench. */
+  detectorBackend?: 'webgl' | 'wasm';
   /** The screen's size in CSS pixels (default 1280×800, the smaller kiosk screen). */
   viewport?: { width: number; height: number };
 }
 
 export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
-  const { server, origin } = await serveRenderer(RENDERER_DIR, options.crossOriginIsolated ?? true);
+  const { server, origin } = await serveRenderer(options.rendererDir ?? RENDERER_DIR, options.crossOriginIsolated ?? true);
   const dispatch = await options.dispatcherFor(origin);
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -112,7 +116,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
   await context.addInitScript({ content: await apiScript() });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error('page error:', error.message));
-  await page.goto(`${origin}/index.html`);
+  await page.goto(`${origin}/index.html${options.detectorBackend ? `?detector=${options.detectorBackend}` : ''}`);
   return {
     page,
     origin,

@@ -137,6 +137,8 @@ describe('the verification flow', () => {
     // Served cross-origin isolated: no GPU here, so the detector runs on multi-threaded SIMD wasm.
     expect(await page.evaluate<boolean>('crossOriginIsolated')).toBe(true);
     expect(await page.locator('main').getAttribute('data-backend')).toBe('wasm-mt');
+    // Frames are read as the camera's own planes (cameraFrame.ts), not drawn through a canvas.
+    expect(await page.locator('main').getAttribute('data-pixels')).toBe('I420');
     await shot(page, '05-live-move-closer');
   });
 

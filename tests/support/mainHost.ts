@@ -104,6 +104,8 @@ export async function kioskWithMain(options: {
   provisioned?: boolean;
   viewport?: { width: number; height: number };
   crossOriginIsolated?: boolean;
+  detectorBackend?: 'webgl' | 'wasm';
+  rendererDir?: string;
 }) {
   let kiosk: KioskPage | undefined;
   let main: MainHost | undefined;
@@ -113,6 +115,8 @@ export async function kioskWithMain(options: {
     ...(options.cameraAllowed === undefined ? {} : { cameraAllowed: options.cameraAllowed }),
     ...(options.viewport ? { viewport: options.viewport } : {}),
     ...(options.crossOriginIsolated === undefined ? {} : { crossOriginIsolated: options.crossOriginIsolated }),
+    ...(options.detectorBackend ? { detectorBackend: options.detectorBackend } : {}),
+    ...(options.rendererDir ? { rendererDir: options.rendererDir } : {}),
     dispatcherFor: async (origin) => {
       main = await hostMain({
         trustedOrigin: origin,

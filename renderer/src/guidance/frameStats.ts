@@ -1,5 +1,7 @@
 import type { FaceMetrics } from '../../../app/faceRules';
 import { faceLight, luma, type FaceLight } from '../../../app/guidance';
+import type { CameraFrame } from './cameraFrame';
+import { lumaSample } from './framePixels';
 
 const SAMPLE = 96;
 const sampler = new OffscreenCanvas(SAMPLE, SAMPLE);
@@ -17,19 +19,10 @@ function lumaOf(data: Uint8ClampedArray): Float32Array {
 
 /**
  * Light (app/guidance.ts faceLight) and sharpness (variance of a Laplacian) over the face, on a
- * 96×96 sample: enough to tell a dark room, a window behind the visitor or a blurred frame, cheap
- * enough for every frame.
+ * 96×96 sample, and the frame's mean luma from a 32×32 thumbnail: enough to tell a dark room, a
+ * window behind the visitor or a blurred frame, cheap enough for every frame.
  */
-export function faceStats(
-  source: CanvasImageSource,
-  size: { width: number; height: number },
-  face: FaceMetrics | undefined,
-): { light: FaceLight; sharpness: number } {
-  const box = face?.box ?? { x: 0, y: 0, width: size.width, height: size.height };
-  context.drawImage(source, box.x, box.y, box.width, box.height, 0, 0, SAMPLE, SAMPLE);
-  const values = lumaOf(context.getImageData(0, 0, SAMPLE, SAMPLE).data);
-  thumbContext.drawImage(source, 0, 0, size.width, size.height, 0, 0, THUMB, THUMB);
-  const frame = lumaOf(thumbContext.getImageData(0, 0, THUMB, THUMB).data);
+function statsOf(values: Float32Array, frame: Float32Array): { light: FaceLight; sharpness: number } {
   let lapSum = 0;
   let lapSq = 0;
   let n = 0;
@@ -44,6 +37,25 @@ export function faceStats(
   }
   const lapMean = lapSum / n;
   return { light: faceLight(values, frame.reduce((a, b) => a + b, 0) / frame.length), sharpness: lapSq / n - lapMean * lapMean };
+}
+
+/** faceStats of a picture on a canvas (the ID photo), sampled by the canvas. */
+export function faceStats(
+  source: CanvasImageSource,
+  size: { width: number; height: number },
+  face: FaceMetrics | undefined,
+): { light: FaceLight; sharpness: number } {
+  const box = face?.box ?? { x: 0, y: 0, width: size.width, height: size.height };
+  context.drawImage(source, box.x, box.y, box.width, box.height, 0, 0, SAMPLE, SAMPLE);
+  const values = lumaOf(context.getImageData(0, 0, SAMPLE, SAMPLE).data);
+  thumbContext.drawImage(source, 0, 0, size.width, size.height, 0, 0, THUMB, THUMB);
+  return statsOf(values, lumaOf(thumbContext.getImageData(0, 0, THUMB, THUMB).data));
+}
+
+/** faceStats of a camera frame's own pixels (cameraFrame.ts), with no conversion of the whole frame. */
+export function frameFaceStats(frame: CameraFrame, face: FaceMetrics | undefined): { light: FaceLight; sharpness: number } {
+  const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
+  return statsOf(lumaSample(frame, face?.box ?? whole, SAMPLE), lumaSample(frame, whole, THUMB));
 }
 
 /** Speed of the face centre between two frames `seconds` apart, in face widths per second. */

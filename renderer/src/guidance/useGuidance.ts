@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
-import { GUIDANCE_SIDE, detectFaces, detectorBackend } from '../services/detector';
-import { faceStats, movement } from './frameStats';
+import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
+import { frameToCanvas, grabFrame, wipeFrame, type CameraFrame } from './cameraFrame';
+import { frameFaceStats, movement } from './frameStats';
 import { useSettings } from '../flow/settingsStore';
 
 export interface GuidanceState {
@@ -17,6 +18,8 @@ export interface GuidanceState {
   ipd: number;
   /** The detector's backend (detector.ts detectorBackend), read by the benchmark. */
   backend: string;
+  /** How frames are read (cameraFrame.ts): the camera's own planes (I420, NV12…) or RGBA drawn by a canvas. */
+  pixels: string;
 }
 
 /**
@@ -25,7 +28,7 @@ export interface GuidanceState {
  * hands it to `onCapture` once the window is full.
  */
 export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
-  const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0, backend: '' });
+  const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0, backend: '', pixels: '' });
   const captureRef = useRef(onCapture);
   const seated = useSettings((s) => s.settings?.seatedVisitors ?? false);
   const seatedRef = useRef(seated);
@@ -41,10 +44,14 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     let previous: { face: FaceMetrics | undefined; at: number } = { face: undefined, at: 0 };
     const frameTimes: number[] = [];
     // Each frame is copied out of the video before it is judged, so the frame kept as the best is
-    // the one judged (at 5–7 guidance frames per second the video moves on 4–6 frames meanwhile).
-    let frame = document.createElement('canvas');
+    // the one judged (the video moves on during detection). Two buffers, swapped when the frame
+    // judged becomes the best: no copy per frame beyond the camera's own planes.
+    let frame: CameraFrame | undefined;
+    let best: CameraFrame | undefined;
+    /** The best frame drawn at full size for the final check and the capture. */
+    let chosen: HTMLCanvasElement | undefined;
     let backend = '';
-    let best = document.createElement('canvas');
+    const detector = createFrameDetector(GUIDANCE_SIDE);
 
     const tick = async () => {
       const video = videoRef.current;
@@ -54,14 +61,13 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         return;
       }
       try {
-        const size = { width: video.videoWidth, height: video.videoHeight };
-        frame.width = size.width;
-        frame.height = size.height;
-        frame.getContext('2d')!.drawImage(video, 0, 0);
-        const faces = await detectFaces(frame, size.width, size.height, GUIDANCE_SIDE);
+        frame = await grabFrame(video, frame);
+        const { width, height, format } = frame;
+        const size = { width, height };
+        const faces = await detector.detect(frame);
         backend ||= await detectorBackend();
         if (stopped) return;
-        const stats = faceStats(frame, size, faces[0]);
+        const stats = frameFaceStats(frame, faces[0]);
         const now = performance.now();
         const speed = movement(previous.face, faces[0], (now - previous.at) / 1000);
         const latest = nextInstruction({ ...size, faces, ...stats, movement: speed }, shown.shown, { seated: seatedRef.current });
@@ -71,7 +77,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         hold = step.state;
         if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
-        while (frameTimes.length && now - frameTimes[0]! > 1000) frameTimes.shift();
+        // The last second's frames, and at least the last two: a slow backend still reads its rate.
+        while (frameTimes.length > 2 && now - frameTimes[0]! > 1000) frameTimes.shift();
         setState({
           instruction: shown.shown,
           progress: step.progress,
@@ -80,17 +87,20 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           fps: frameTimes.length > 1 ? Math.round(((frameTimes.length - 1) * 10_000) / (now - frameTimes[0]!)) / 10 : 0,
           ipd: Math.round(faces[0]?.interpupillaryPx ?? 0),
           backend,
+          pixels: format,
         });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way
           // first, so what guidance sends is what the service accepts; if not, the window restarts.
-          const [face] = await detectFaces(best, size.width, size.height);
+          chosen = frameToCanvas(best!);
+          const [face] = await detectFaces(chosen, size.width, size.height);
           if (stopped) return;
           if (face && captureRuleBroken(face) === null) {
             stopped = true;
-            captureRef.current(best);
+            captureRef.current(chosen);
             return;
           }
+          chosen.width = 0;
           hold = startHold(hold.startedAt);
         }
       } catch (error) {
@@ -101,9 +111,11 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     void tick();
     return () => {
       stopped = true;
-      // The copies are biometric images: blank them when the step ends.
-      best.width = 0;
-      frame.width = 0;
+      // The copies are biometric images: zero them when the step ends.
+      wipeFrame(best);
+      wipeFrame(frame);
+      detector.wipe();
+      if (chosen) chosen.width = 0;
     };
   }, [videoRef]);
 

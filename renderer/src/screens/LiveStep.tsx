@@ -80,6 +80,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
       data-backend={guidance.backend}
+      data-pixels={guidance.pixels}
     >
       <h1 className="visually-hidden">{t('live.title')}</h1>
       <div

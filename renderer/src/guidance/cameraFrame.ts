@@ -10,20 +10,25 @@ import type { FramePixels, PixelFormat } from './framePixels';
 
 const FORMATS: Record<string, PixelFormat> = { I420: 'I420', NV12: 'NV12', RGBA: 'RGBA', RGBX: 'RGBA', BGRA: 'BGRA', BGRX: 'BGRA' };
 
-/** A frame's planes (framePixels.ts) and the colour space the camera stated, to draw it back as the browser would. Its bytes are reused from frame to frame and zeroed by wipeFrame. */
+/**
+ * A frame's planes (framePixels.ts) and, to draw it back as the browser would, the VideoFrame's
+ * own format and colour space (none for a frame a canvas drew). Its bytes are reused from frame
+ * to frame and zeroed by wipeFrame.
+ */
 export interface CameraFrame extends FramePixels {
-  colorSpace: VideoColorSpaceInit | undefined;
+  video: { format: VideoPixelFormat; colorSpace: VideoColorSpaceInit } | null;
 }
 
-/** The video's current frame, into `reuse`'s buffer when it is large enough. */
+/** The video's current frame, into `reuse`'s buffer when it is large enough (else `reuse` is zeroed). */
 export async function grabFrame(video: HTMLVideoElement, reuse?: CameraFrame): Promise<CameraFrame> {
   if (typeof VideoFrame === 'function') {
     const frame = new VideoFrame(video, { timestamp: 0 });
     try {
       const format = frame.format ? FORMATS[frame.format] : undefined;
-      if (format) {
+      if (frame.format && format) {
         const size = frame.allocationSize();
         const data = reuse && reuse.data.length >= size ? reuse.data : new Uint8Array(size);
+        if (data !== reuse?.data) wipeFrame(reuse);
         const planes = await frame.copyTo(data);
         const colorSpace = frame.colorSpace.toJSON();
         // A YUV frame whose range the camera does not state is drawn as video range (BT.601).
@@ -35,13 +40,14 @@ export async function grabFrame(video: HTMLVideoElement, reuse?: CameraFrame): P
           data,
           planes,
           limitedRange,
-          colorSpace,
+          video: { format: frame.format, colorSpace },
         };
       }
     } finally {
       frame.close();
     }
   }
+  wipeFrame(reuse);
   const { videoWidth: width, videoHeight: height } = video;
   const canvas = document.createElement('canvas');
   canvas.width = width;
@@ -57,7 +63,7 @@ export async function grabFrame(video: HTMLVideoElement, reuse?: CameraFrame): P
     data: new Uint8Array(pixels.data.buffer),
     planes: [{ offset: 0, stride: width * 4 }],
     limitedRange: false,
-    colorSpace: undefined,
+    video: null,
   };
 }
 
@@ -72,18 +78,18 @@ export function frameToCanvas(frame: CameraFrame): HTMLCanvasElement {
   canvas.width = frame.width;
   canvas.height = frame.height;
   const context = canvas.getContext('2d')!;
-  if (frame.format === 'RGBA') {
+  if (!frame.video) {
     const rgba = new ImageData(new Uint8ClampedArray(frame.data.buffer, 0, frame.width * frame.height * 4), frame.width, frame.height);
     context.putImageData(rgba, 0, 0);
     return canvas;
   }
   const video = new VideoFrame(frame.data, {
-    format: frame.format,
+    format: frame.video.format,
     codedWidth: frame.width,
     codedHeight: frame.height,
     timestamp: 0,
     layout: [...frame.planes],
-    ...(frame.colorSpace ? { colorSpace: frame.colorSpace } : {}),
+    colorSpace: frame.video.colorSpace,
   });
   try {
     context.drawImage(video, 0, 0);

@@ -1,7 +1,6 @@
 import type { FaceMetrics } from '../../../app/faceRules';
 import { faceLight, luma, type FaceLight } from '../../../app/guidance';
-import type { CameraFrame } from './cameraFrame';
-import { lumaSample } from './framePixels';
+import { lumaSample, type FramePixels } from './framePixels';
 
 const SAMPLE = 96;
 const sampler = new OffscreenCanvas(SAMPLE, SAMPLE);
@@ -52,8 +51,8 @@ export function faceStats(
   return statsOf(values, lumaOf(thumbContext.getImageData(0, 0, THUMB, THUMB).data));
 }
 
-/** faceStats of a camera frame's own pixels (cameraFrame.ts), with no conversion of the whole frame. */
-export function frameFaceStats(frame: CameraFrame, face: FaceMetrics | undefined): { light: FaceLight; sharpness: number } {
+/** faceStats of a camera frame's own planes (cameraFrame.ts), with no conversion of the whole frame. */
+export function frameFaceStats(frame: FramePixels, face: FaceMetrics | undefined): { light: FaceLight; sharpness: number } {
   const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
   return statsOf(lumaSample(frame, face?.box ?? whole, SAMPLE), lumaSample(frame, whole, THUMB));
 }

@@ -141,7 +141,15 @@ export const contract = {
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
   'staff.setPin': { input: z.object({ current: z.string().max(64), pin: StaffPinSchema }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
-  'verification.setLivePhoto': { input: ImageBytes, result: ImageInfoSchema },
+  /**
+   * The live frame and its face's pupil distance as the kiosk measured it (camera pixels): main
+   * scales the frame so the pupils are 90 px apart (app/captureGeometry.ts). Without it (a manual
+   * capture with no face measured) the frame is sent as it is.
+   */
+  'verification.setLivePhoto': {
+    input: z.object({ image: ImageBytes, interpupillaryPx: z.number().positive().max(4000).optional() }),
+    result: ImageInfoSchema,
+  },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
   /** The visitor's answer to the consent notice, for the audit log; nothing of theirs is processed before "I agree". */
   'verification.consent': { input: z.object({ agreed: z.boolean() }), result: z.object({ recorded: z.literal(true) }) },

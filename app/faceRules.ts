@@ -17,6 +17,11 @@ export interface FaceMetrics {
   rollDeg: number;
   /** Detector confidence 0..1. */
   score: number;
+  /**
+   * How open the eyes are: the mesh's eye aspect ratio (lid gap over eye width), the mean of both
+   * eyes; absent without a face mesh. Open eyes read ~0.2–0.35, closed ones under ~0.1.
+   */
+  eyeOpenness?: number;
 }
 
 /**

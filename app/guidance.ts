@@ -1,3 +1,4 @@
+import { distanceRange, faceAsSent } from './captureGeometry';
 import { FACE_RULES, SIGNIFICANT_FACE_RATIO, significantFaces, type FaceMetrics } from './faceRules';
 import { LIVENESS } from './imageRequirements';
 
@@ -21,7 +22,7 @@ export interface FaceLight {
   spread: number;
   /** Share of blown-out face pixels (luma ≥ 250): glare from a lamp or a window. */
   blown: number;
-  /** Mean luma of the whole frame. */
+  /** Mean luma of the whole frame: for diagnostics only; light is judged on the face alone. */
   frameMean: number;
 }
 
@@ -53,6 +54,7 @@ export const INSTRUCTIONS = [
   'moveBack',
   'centerFace',
   'keepHeadLevel',
+  'openEyes',
   'findMoreLight',
   'tooBright',
   'holdStill',
@@ -70,40 +72,41 @@ export interface Band {
   leave: number;
 }
 
-const ipd = FACE_RULES.interpupillaryPx;
-
 /**
  * Guidance thresholds beyond the service's own (FACE_RULES): aim inside them, so a capture the
- * guidance accepts is one the service accepts. Sized for a visitor 40–80 cm from a kiosk camera:
- * at 720p with a typical 70° lens, 85–95 px between the pupils is about 45–55 cm.
+ * guidance accepts is one the service accepts.
  */
 export const GUIDANCE = {
   /**
-   * Guidance measures the pupils on a 640-px downscale, the service on the full frame (both
-   * letterboxed to a square). On 228 frontal frames of real webcam footage at kiosk distance the
-   * downscale read a median 0.0 px off the full frame, 2.0 px high at p90 and 5.0 px at most
-   * (README, "Guidance rules"). The hard guard is the full-size re-check of the frame guidance
-   * sends against the document's 85–95 (captureRuleBroken, useGuidance.ts); the window's edges
-   * (`leave`) sit 1 px inside it. With 2 px, the 3-px band a shown instruction had to clear
-   * (89–91) was narrower than a real visitor's sway: one of the two real clips was never captured.
+   * Distance: anywhere in app/captureGeometry.ts distanceRange, with hysteresis at both ends, in
+   * pupil pixels past the end (`leave`) and back inside it (`enter`). Guidance measures the pupils
+   * on a 640-px downscale: on 228 frontal frames of real webcam footage it read a median 0.0 px
+   * off the full frame, 2.0 px high at p90 and 5.0 px at most. The far end's 1 px margin stays
+   * (its hard guard is the full-size re-check of the chosen frame, useGuidance.ts); the near end
+   * keeps 3 % (4 px at 720p), since past it the frame scaled to 90 px would be under 480 px high.
    */
-  minIpd: { enter: ipd.min + 3, leave: ipd.min + 1 } satisfies Band,
-  maxIpd: { enter: ipd.documentMax - 3, leave: ipd.documentMax - 1 } satisfies Band,
-  /** The face centre must lie within this fraction of the frame from its centre (the oval). */
-  maxCentreOffset: { enter: 0.15, leave: 0.18 } satisfies Band,
+  farMarginPx: { enter: 3, leave: 1 } satisfies Band,
+  nearMargin: { enter: 0.92, leave: 0.97 } satisfies Band,
+  /** The face centre must lie within this fraction of the frame from its centre (the oval): advice only, if the face is whole. */
+  maxCentreOffset: { enter: 0.15, leave: 0.2 } satisfies Band,
   /** Stricter than the service's ±23°/±33°: a visitor drifting a little still passes the service. */
   maxYawDeg: { enter: 12, leave: 15 } satisfies Band,
   maxPitchDeg: { enter: 12, leave: 15 } satisfies Band,
   maxRollDeg: { enter: 9, leave: 12 } satisfies Band,
   /**
-   * Light, on the face (README, "Guidance": chosen from real webcam and news-photo faces, dim
-   * offices included). Too dark is a face whose mean luma is low *and* whose light shows little
-   * detail, or a face much darker than its frame (a window behind the visitor); too bright is a
-   * face with a visible share of blown-out pixels.
+   * Eyes open (faceRules.ts eyeOpenness, the mesh's eye aspect ratio): a closed-eye capture is of
+   * no use to staff or the match. Chosen on the shared live videos (README, "Guidance"): open eyes
+   * read ≥ 0.17 on every frame, a blink's closed frames under 0.1.
+   */
+  minEyeOpenness: { enter: 0.15, leave: 0.12 } satisfies Band,
+  /**
+   * Light, on the face alone (never against the frame: a face in a dim office before a bright wall
+   * is what the service scores, and it scored such faces live). Advice, never a block: too dark is
+   * a face whose mean luma is low *and* whose light shows little detail; too bright, a visible
+   * share of blown-out pixels.
    */
   minFaceLuma: { enter: 28, leave: 22 } satisfies Band,
   minFaceSpread: { enter: 40, leave: 30 } satisfies Band,
-  minFaceToFrame: { enter: 0.45, leave: 0.35 } satisfies Band,
   maxBlown: { enter: 0.06, leave: 0.1 } satisfies Band,
   minSharpness: { enter: 22, leave: 18 } satisfies Band,
   /**
@@ -118,16 +121,25 @@ export const GUIDANCE = {
   /** The capture window: auto-capture once this long has been compliant for `holdShare` of its frames. */
   holdMs: 800,
   holdShare: 0.8,
+  /**
+   * While a soft rule advises, the capture waits this long past a full hold for the visitor to
+   * follow the advice, then goes anyway: at most holdMs + adviceWaitMs of advice.
+   */
+  adviceWaitMs: 800,
   /** Manual capture is offered after this long without a capture. */
   manualAfterMs: 10_000,
 } as const;
 
 /**
- * The on-screen oval, in camera pixels around the frame's centre: where a face at the target
- * distance (FACE_RULES' ~90 px between the pupils) sits. A face's mesh box is ~2.2 pupil
- * distances wide and ~2.6 tall; the oval leaves room around it.
+ * The on-screen oval, in camera pixels around the frame's centre: where a face in the middle of
+ * the distance range sits. A face's mesh box is ~2.2 pupil distances wide and ~2.6 tall; the oval
+ * leaves room around it.
  */
-export const GUIDE_OVAL = { rx: 1.4 * ipd.target, ry: 1.85 * ipd.target } as const;
+export function guideOval(frame: { height: number }) {
+  const { minIpd, maxIpd } = distanceRange(frame);
+  const middle = (minIpd + maxIpd) / 2;
+  return { rx: 1.4 * middle, ry: 1.85 * middle };
+}
 
 /**
  * A seated visitor (the camera mounted low, or a visitor in a wheelchair at a standing-height
@@ -150,36 +162,55 @@ const over = (value: number, band: Band, showing: boolean) => value > (showing ?
 const under = (value: number, band: Band, showing: boolean) => value < (showing ? band.enter : band.leave);
 
 /**
- * The single most important thing to tell the visitor now, in priority order. `showing` is the
- * instruction on screen: its own rule is judged by the stricter `enter` limit (hysteresis).
+ * The single most important thing to tell the visitor now, in priority order, and whether it
+ * blocks the capture. `showing` is the instruction on screen: its own rule is judged by the
+ * stricter `enter` limit (hysteresis).
+ *
+ * Hard rules block: what the API document requires of the image sent (one face, the angles, the
+ * distance range that main's scaling turns into ~90 px between the pupils, the whole face in view)
+ * and open eyes. Soft rules only advise (`blocking: false`): an off-centre face, light, sharpness
+ * and motion make a capture worse, not one the service refuses, so once the hard rules have held
+ * for the hold the kiosk captures anyway after GUIDANCE.adviceWaitMs more and lets the service decide.
  */
-export function nextInstruction(frame: FrameObservation, showing: Instruction | null = null, options: { seated?: boolean } = {}): Instruction {
+export function judgeFrame(
+  frame: FrameObservation,
+  showing: Instruction | null = null,
+  options: { seated?: boolean } = {},
+): { instruction: Instruction; blocking: boolean } {
+  const hard = (instruction: Instruction) => ({ instruction, blocking: true });
+  const advice = (instruction: Instruction) => ({ instruction, blocking: false });
   const faces = significantFaces(frame.faces, SIGNIFICANT_FACE_RATIO.liveness);
   const face = faces[0];
-  if (!face) return 'lookAtCamera';
-  if (faces.length > 1) return 'onlyOnePerson';
+  if (!face) return hard('lookAtCamera');
+  if (faces.length > 1) return hard('onlyOnePerson');
   const is = (instruction: Instruction) => showing === instruction;
   // Turning the head shortens the pupils' distance on camera (a third at 33° on real footage):
   // a turned face is told to look straight before it is judged for distance.
   if (over(Math.abs(face.yawDeg), GUIDANCE.maxYawDeg, is('lookStraight')) || pitchOutside(face.pitchDeg, is('lookStraight'), options.seated ?? false))
-    return 'lookStraight';
-  if (under(face.interpupillaryPx, GUIDANCE.minIpd, is('moveCloser')) || face.sizePx < FACE_RULES.minFacePx) return 'moveCloser';
-  if (over(face.interpupillaryPx, GUIDANCE.maxIpd, is('moveBack'))) return 'moveBack';
+    return hard('lookStraight');
+  const range = distanceRange(frame);
+  const far = { enter: range.minIpd + GUIDANCE.farMarginPx.enter, leave: range.minIpd + GUIDANCE.farMarginPx.leave };
+  const near = { enter: range.maxIpd * GUIDANCE.nearMargin.enter, leave: range.maxIpd * GUIDANCE.nearMargin.leave };
+  if (under(face.interpupillaryPx, far, is('moveCloser')) || faceAsSent(frame, face).face.sizePx < FACE_RULES.minFacePx) return hard('moveCloser');
+  if (over(face.interpupillaryPx, near, is('moveBack'))) return hard('moveBack');
+  const fullyInside = face.box.x >= 0 && face.box.y >= 0 && face.box.x + face.box.width <= frame.width && face.box.y + face.box.height <= frame.height;
+  if (!fullyInside) return hard('centerFace');
+  if (over(Math.abs(face.rollDeg), GUIDANCE.maxRollDeg, is('keepHeadLevel'))) return hard('keepHeadLevel');
+  if (face.eyeOpenness !== undefined && under(face.eyeOpenness, GUIDANCE.minEyeOpenness, is('openEyes'))) return hard('openEyes');
   const cx = (face.box.x + face.box.width / 2) / frame.width - 0.5;
   const cy = (face.box.y + face.box.height / 2) / frame.height - 0.5;
-  const fullyInside = face.box.x >= 0 && face.box.y >= 0 && face.box.x + face.box.width <= frame.width && face.box.y + face.box.height <= frame.height;
-  if (!fullyInside || over(Math.hypot(cx, cy), GUIDANCE.maxCentreOffset, is('centerFace'))) return 'centerFace';
-  if (over(Math.abs(face.rollDeg), GUIDANCE.maxRollDeg, is('keepHeadLevel'))) return 'keepHeadLevel';
+  if (over(Math.hypot(cx, cy), GUIDANCE.maxCentreOffset, is('centerFace'))) return advice('centerFace');
   const { light } = frame;
   const dark = is('findMoreLight');
-  const dim = under(light.mean, GUIDANCE.minFaceLuma, dark) && under(light.spread, GUIDANCE.minFaceSpread, dark);
-  const backlit = under(light.mean / Math.max(1, light.frameMean), GUIDANCE.minFaceToFrame, dark);
-  if (dim || backlit) return 'findMoreLight';
-  if (over(light.blown, GUIDANCE.maxBlown, is('tooBright'))) return 'tooBright';
+  if (under(light.mean, GUIDANCE.minFaceLuma, dark) && under(light.spread, GUIDANCE.minFaceSpread, dark)) return advice('findMoreLight');
+  if (over(light.blown, GUIDANCE.maxBlown, is('tooBright'))) return advice('tooBright');
   const moving = is('holdStill');
-  if (over(frame.movement, GUIDANCE.maxMovement, moving) || under(frame.sharpness, GUIDANCE.minSharpness, moving)) return 'holdStill';
-  return 'good';
+  if (over(frame.movement, GUIDANCE.maxMovement, moving) || under(frame.sharpness, GUIDANCE.minSharpness, moving)) return advice('holdStill');
+  return advice('good');
 }
+
+/** judgeFrame's instruction alone. */
+export const nextInstruction = (...args: Parameters<typeof judgeFrame>): Instruction => judgeFrame(...args).instruction;
 
 /**
  * What is on screen: a new instruction replaces the shown one only once it has been the answer
@@ -204,20 +235,23 @@ export function settleInstruction(state: ShownInstruction, latest: Instruction, 
  * The capture window. Pure state in, state out: the guidance loop feeds it each frame's time,
  * verdict and sharpness, keeps the frame when told it is the new best, and captures that frame
  * when `capture` says so. The hold is the longest stretch back from now that starts on a
- * compliant frame and is compliant in `holdShare` of its frames; capture once it spans `holdMs`.
- * A visitor who moves naturally (a blink, a nod, a frame of blur) is still captured, and one who
- * was turned away is captured `holdMs` after turning back, not twice that.
+ * compliant frame (every hard rule met) and is compliant in `holdShare` of its frames; capture once
+ * it spans `holdMs`, or, while a soft rule advises, `adviceWaitMs` after that. A visitor who moves
+ * naturally (a blink, a nod, a frame of blur) is still captured, and one who was turned away is
+ * captured `holdMs` after turning back, not twice that.
  */
 export interface HoldState {
   /** The frames of the last `holdMs`, and the one before them that may open the stretch. */
   frames: ReadonlyArray<{ t: number; compliant: boolean }>;
   best: { t: number; sharpness: number } | null;
+  /** When the hold last became full, while it stays full: advice waits from here. */
+  fullSince: number | null;
   startedAt: number;
 }
 
-export const startHold = (now: number): HoldState => ({ frames: [], best: null, startedAt: now });
+export const startHold = (now: number): HoldState => ({ frames: [], best: null, fullSince: null, startedAt: now });
 
-export function advanceHold(state: HoldState, frame: { compliant: boolean; sharpness: number }, now: number) {
+export function advanceHold(state: HoldState, frame: { compliant: boolean; advised?: boolean; sharpness: number }, now: number) {
   const all = [...state.frames, { t: now, compliant: frame.compliant }];
   const firstInside = all.findIndex((f) => now - f.t <= GUIDANCE.holdMs);
   const frames = all.slice(Math.max(0, firstInside - 1));
@@ -232,13 +266,15 @@ export function advanceHold(state: HoldState, frame: { compliant: boolean; sharp
   const isBest = frame.compliant && since !== null && (!held || frame.sharpness > held.sharpness);
   const best = isBest ? { t: now, sharpness: frame.sharpness } : held;
   const progress = since === null ? 0 : Math.min(1, (now - since) / GUIDANCE.holdMs);
+  const fullSince = progress >= 1 ? (state.fullSince ?? now) : null;
+  const advised = frame.advised ?? false;
   return {
-    state: { frames, best, startedAt: state.startedAt },
+    state: { frames, best, fullSince, startedAt: state.startedAt },
     /** 0..1: how far the capture window has filled, for the ring around the oval. */
     progress,
     /** This frame is the sharpest compliant one of the stretch: keep it. */
     isBest,
-    capture: progress >= 1 && best !== null,
+    capture: fullSince !== null && best !== null && (!advised || now - fullSince >= GUIDANCE.adviceWaitMs),
     manualAllowed: now - state.startedAt >= GUIDANCE.manualAfterMs,
   };
 }

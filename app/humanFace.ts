@@ -60,11 +60,40 @@ function interpupillary(face: FaceResult): number {
 }
 
 /**
+ * The eye aspect ratio of one eye from the 468-point mesh: the two lid gaps over the corner-to-
+ * corner width (MediaPipe's indices: outer corner, upper lid ×2, inner corner, lower lid ×2).
+ */
+const EYES = [
+  {
+    corners: [33, 133],
+    lids: [
+      [160, 144],
+      [158, 153],
+    ],
+  },
+  {
+    corners: [362, 263],
+    lids: [
+      [385, 380],
+      [387, 373],
+    ],
+  },
+] as const;
+
+function eyeOpenness(mesh: readonly Point[]): number | undefined {
+  if (mesh.length < 468) return undefined;
+  const gap = ([a, b]: readonly [number, number]) => Math.hypot(mesh[a]![0] - mesh[b]![0], mesh[a]![1] - mesh[b]![1]);
+  const ratios = EYES.map(({ corners, lids }) => (gap(lids[0]) + gap(lids[1])) / (2 * Math.max(1e-6, gap(corners))));
+  return mean(ratios);
+}
+
+/**
  * One Human face result as the shared rules see it, in the pixels of the image Human was given
  * (minus `offset` when the image was padded). The engine and the kiosk's guidance both use this,
  * so they measure a face the same way.
  */
 export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
+  const eyes = eyeOpenness(face.mesh);
   return {
     box: tightBox(face, offset),
     sizePx: Math.max(face.box[2], face.box[3]),
@@ -73,6 +102,7 @@ export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
     pitchDeg: (face.rotation?.angle.pitch ?? 0) * DEG,
     rollDeg: (face.rotation?.angle.roll ?? 0) * DEG,
     score: face.score,
+    ...(eyes === undefined ? {} : { eyeOpenness: eyes }),
   };
 }
 

@@ -6,15 +6,45 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
-import { GUIDANCE } from '../app/guidance';
+import { distanceRange } from '../app/captureGeometry';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { median } from './metrics';
 import { splitMjpeg } from './mjpeg';
 
 const FRAME = { width: 1280, height: 720 };
+type Size = { width: number; height: number };
 
-export async function makeVisitFeed(video: string, outDir: string, target = (GUIDANCE.minIpd.enter + GUIDANCE.maxIpd.enter) / 2) {
+/**
+ * A video frame's content at `scale`, placed so `centre` (the face, in the video's pixels) sits at
+ * the centre of a `frame`-sized camera view: cropped where the scaled video is larger, its edge
+ * pixels repeated where it is smaller. Not a plain wall: a flat border frames the picture, and
+ * MiniFASNet reads a frame around a face as a screen's bezel (tranvanluyt's live frames scored
+ * ~0.5 on a wall, 1.00 with repeated edges).
+ */
+export async function composeAround(picture: Uint8Array, size: Size, centre: { x: number; y: number }, scale: number, frame: Size) {
+  const width = Math.round(size.width * scale);
+  const height = Math.round(size.height * scale);
+  const left = Math.round(frame.width / 2 - centre.x * scale);
+  const top = Math.round(frame.height / 2 - centre.y * scale);
+  const scaled = await sharp(picture).resize(width, height).toBuffer();
+  const cut = { left: Math.max(0, -left), top: Math.max(0, -top) };
+  const part = { width: Math.min(width - cut.left, frame.width - Math.max(0, left)), height: Math.min(height - cut.top, frame.height - Math.max(0, top)) };
+  const piece = await sharp(scaled)
+    .extract({ ...cut, ...part })
+    .toBuffer();
+  const pad = { left: Math.max(0, left), top: Math.max(0, top) };
+  return sharp(piece)
+    .extend({ ...pad, right: frame.width - pad.left - part.width, bottom: frame.height - pad.top - part.height, extendWith: 'copy' })
+    .jpeg({ quality: 90, chromaSubsampling: '4:2:0' })
+    .toBuffer();
+}
+
+/** The middle of guidance's distance range for the harness's 720p feeds (app/captureGeometry.ts). */
+const RANGE = distanceRange(FRAME);
+export const MIDDLE_IPD = Math.round((RANGE.minIpd + RANGE.maxIpd) / 2);
+
+export async function makeVisitFeed(video: string, outDir: string, target = MIDDLE_IPD) {
   const frames = splitMjpeg(await readFile(video));
   const config = engineConfig(['detector', 'mesh', 'iris']);
   const human = await loadHuman(config);
@@ -30,31 +60,11 @@ export async function makeVisitFeed(video: string, outDir: string, target = (GUI
     x: median(measured.map((m) => m.face.box.x + m.face.box.width / 2)),
     y: median(measured.map((m) => m.face.box.y + m.face.box.height / 2)),
   };
-  // The frame's content at `scale`, placed so the face sits at the 1280×720 frame's centre:
-  // cropped where the scaled video is larger, its edge pixels repeated where it is smaller. Not a
-  // plain wall: a flat border frames the picture, and MiniFASNet reads a frame around a face as a
-  // screen's bezel (tranvanluyt's live frames scored ~0.5 on a wall, 1.00 with repeated edges).
-  const compose = async (frame: Uint8Array, scale: number) => {
-    const width = Math.round(meta.width! * scale);
-    const height = Math.round(meta.height! * scale);
-    const left = Math.round(FRAME.width / 2 - centre.x * scale);
-    const top = Math.round(FRAME.height / 2 - centre.y * scale);
-    const scaled = await sharp(frame).resize(width, height).toBuffer();
-    const cut = { left: Math.max(0, -left), top: Math.max(0, -top) };
-    const size = { width: Math.min(width - cut.left, FRAME.width - Math.max(0, left)), height: Math.min(height - cut.top, FRAME.height - Math.max(0, top)) };
-    const piece = await sharp(scaled)
-      .extract({ ...cut, ...size })
-      .toBuffer();
-    const pad = { left: Math.max(0, left), top: Math.max(0, top) };
-    return sharp(piece)
-      .extend({ ...pad, right: FRAME.width - pad.left - size.width, bottom: FRAME.height - pad.top - size.height, extendWith: 'copy' })
-      .jpeg({ quality: 90, chromaSubsampling: '4:2:0' })
-      .toBuffer();
-  };
-  // The kiosk's distance is where guidance steers a visitor: the middle of its distance window
-  // (90 px between the pupils now that it keeps to the document's 85–95). The harness cannot move the
-  // person, so a feed at the window's edge would measure how the video happens to sway, not the
-  // kiosk. The scale is set on the video's own frames, then corrected once on the composed frames.
+  const compose = (frame: Uint8Array, scale: number) => composeAround(frame, meta as Size, centre, scale, FRAME);
+  // The visitor's distance, by default the middle of guidance's range (--ipd sets another: its
+  // ends are where a real visitor may stand too). The harness cannot move the person: the feed
+  // keeps the video's own sway around that distance. The scale is set on the video's own frames,
+  // then corrected once on the composed frames.
   // Only frontal frames set it: a turned head shortens the distance between the pupils.
   const frontal = (face: { yawDeg: number }) => Math.abs(face.yawDeg) <= 15;
   const basis = measured.some((m) => frontal(m.face)) ? measured.filter((m) => frontal(m.face)) : measured;

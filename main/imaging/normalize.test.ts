@@ -27,6 +27,20 @@ describe('normalizeForLiveness', () => {
     await expect(normalizeForLiveness(await makePng(640, 480))).resolves.toMatchObject({ height: 480 });
   });
 
+  it('scales a frame so the pupils the kiosk measured are 90 px apart', async () => {
+    // A 720p frame with the pupils 120 px apart: scaled by 0.75.
+    expect(await normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 120 })).toMatchObject({ width: 960, height: 540 });
+    // 1080p at 180 px: halved, 540 high.
+    expect(await normalizeForLiveness(await makeJpeg(1920, 1080), { interpupillaryPx: 180 })).toMatchObject({ width: 960, height: 540 });
+    // Between 85 and 90 px: never upscaled.
+    expect(await normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 87 })).toMatchObject({ width: 1280, height: 720 });
+  });
+
+  it('refuses a face so close that the frame scaled to 90 px would be under 480 px high', async () => {
+    await expect(codeOf(normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 140 }))).resolves.toBe('image_too_small');
+    await expect(normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 135 })).resolves.toMatchObject({ height: 480 });
+  });
+
   it('applies EXIF orientation before checking the height', async () => {
     // Stored 800×400 (too short), but orientation 6 means it is really 400×800.
     const out = await normalizeForLiveness(await makeRotatedJpeg(800, 400, 6));

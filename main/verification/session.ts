@@ -67,8 +67,8 @@ export function createVerificationSession(deps: {
       return { width: forMatch.width, height: forMatch.height };
     },
 
-    async setLivePhoto(bytes: Uint8Array) {
-      const forLiveness = await normalizeForLiveness(bytes).finally(() => bytes.fill(0));
+    async setLivePhoto({ image: bytes, interpupillaryPx }: { image: Uint8Array; interpupillaryPx?: number | undefined }) {
+      const forLiveness = await normalizeForLiveness(bytes, interpupillaryPx === undefined ? {} : { interpupillaryPx }).finally(() => bytes.fill(0));
       const forMatch = await normalizeForMatch(forLiveness.bytes);
       wipe(livePhoto);
       livePhoto = { forLiveness, forMatch };

@@ -4,11 +4,13 @@
  * shipped in @vladmandic/face-api. A screenshot of every screen lands in test-results/screens/.
  */
 import Database from 'better-sqlite3';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { analyze } from '../../engine/analysis/analyze';
+import { engineConfig, loadHuman } from '../../engine/analysis/humanNode';
 import { startEngine } from '../../engine/engine';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
@@ -20,6 +22,8 @@ import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
 import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit, type MainHost } from '../support/mainHost';
 
+/** Person C's pupils in the close camera's frame, by the scale of the original photo. */
+const CLOSE_IPD = 126;
 const SCREENS = resolve(import.meta.dirname, '../../test-results/screens');
 const store = createKeytarStore();
 // The built-in engine at its calibrated liveness operating point: the camera's photo of a person
@@ -33,6 +37,8 @@ beforeAll(async () => {
   await mkdir(SCREENS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
   cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+  // A visitor standing close: ~120 px between the pupils (the old 86–94 px window said "Move back" forever).
+  cameras.close = await writeMjpeg(join(dir, 'close.mjpeg'), await cameraFrame('C', CLOSE_IPD));
   cameras.far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75));
   cameras.two = await writeMjpeg(join(dir, 'two.mjpeg'), await cameraFrame('AB', 70));
   cameras.empty = await writeMjpeg(join(dir, 'empty.mjpeg'), await emptyFrame());
@@ -140,6 +146,41 @@ describe('the verification flow', () => {
     // Frames are read as the camera's own planes (cameraFrame.ts), not drawn through a canvas.
     expect(await page.locator('main').getAttribute('data-pixels')).toBe('I420');
     await shot(page, '05-live-move-closer');
+  });
+
+  it('captures a visitor standing close, and the service receives the face at 85–95 px between the pupils', async () => {
+    // Debug on, so the built-in engine keeps what it received (its ?debug=true store) for this test to measure.
+    const { page, main } = await kioskWith(cameras.close!, {
+      setup: async (m) => {
+        await m.asStaff();
+        await m.call('settings.update', { debug: true });
+        await m.call('staff.lock');
+      },
+    });
+    await throughId(page, 'id-same.jpg');
+    const instructions = new Set<string>();
+    while ((await page.locator('main').getAttribute('data-screen')) === 'live') {
+      instructions.add((await page.locator('main').getAttribute('data-instruction')) ?? '');
+      const ipd = Number(await page.locator('main').getAttribute('data-ipd'));
+      if (ipd > 0) expect(ipd).toBeGreaterThan(105); // the camera shows the face well past the old 94 px
+      await page.waitForTimeout(100);
+    }
+    expect(instructions).not.toContain('moveBack');
+    await screen(page, 'result');
+    await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    const { livenessRequestId } = db.prepare("SELECT livenessRequestId FROM verification WHERE decision = 'verified'").get() as { livenessRequestId: string };
+    db.close();
+    const kept = join(tmpdir(), 'engine-debug', new Date().toISOString().slice(0, 10), livenessRequestId);
+    try {
+      const human = await loadHuman(engineConfig(['detector', 'mesh', 'iris']));
+      const sent = await analyze(human, engineConfig(['detector', 'mesh', 'iris']), await readFile(join(kept, 'data.png')));
+      expect(sent.height).toBeGreaterThanOrEqual(480);
+      expect(sent.faces[0]!.interpupillaryPx).toBeGreaterThanOrEqual(85);
+      expect(sent.faces[0]!.interpupillaryPx).toBeLessThanOrEqual(95);
+    } finally {
+      await rm(kept, { recursive: true, force: true });
+    }
   });
 
   it('captures and verifies a visitor in a dim office', async () => {

@@ -23,7 +23,7 @@ describe('the built-in engine as the default backend', () => {
     const main = await hostMain({ localBackend: embedded.backend });
     expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { backend: { kind: 'local' }, passwordStored: true } });
     expect(await main.call('verification.setIdPhoto', await faceCrop('C', { margin: 0.5 }))).toMatchObject({ ok: true });
-    expect(await main.call('verification.setLivePhoto', await livenessCapture('C'))).toMatchObject({ ok: true });
+    expect(await main.call('verification.setLivePhoto', { image: await livenessCapture('C') })).toMatchObject({ ok: true });
     const result = await main.call('verification.run', { attempt: 1 });
     expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { pass: true } } });
     expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
@@ -42,7 +42,7 @@ describe('the built-in engine as the default backend', () => {
   it('tells a different person apart through the same path', async () => {
     const main = await hostMain({ localBackend: embedded.backend });
     await main.call('verification.setIdPhoto', await faceCrop('B'));
-    await main.call('verification.setLivePhoto', await livenessCapture('C'));
+    await main.call('verification.setLivePhoto', { image: await livenessCapture('C') });
     expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'not_verified', match: { pass: false } } });
   });
 

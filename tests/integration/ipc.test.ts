@@ -244,7 +244,10 @@ describe('verification.run', () => {
   async function withPhotos() {
     const main = await configured();
     expect(await main.call('verification.setIdPhoto', await makeJpeg(600, 800))).toMatchObject({ ok: true, data: { width: 600, height: 800 } });
-    expect(await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080))).toMatchObject({ ok: true, data: { width: 1920, height: 1080 } });
+    expect(await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) })).toMatchObject({
+      ok: true,
+      data: { width: 1920, height: 1080 },
+    });
     return main;
   }
 
@@ -334,7 +337,7 @@ describe('verification.run', () => {
       // A new visit: Finish, Start, the same or another ID photo, a new capture.
       await main.call('verification.reset');
       await main.call('verification.setIdPhoto', await id());
-      await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
       return main.call('verification.run', { attempt: 1 });
     };
     for (let i = 0; i < 3; i++) await expect(visit(firstId)).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified' } });
@@ -349,7 +352,7 @@ describe('verification.run', () => {
     // A restart keeps the lock; staff's PIN lifts it.
     const restarted = await hostMain({ dataDir: main.dataDir });
     await restarted.call('verification.setIdPhoto', await makeJpeg(700, 800));
-    await restarted.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+    await restarted.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
     await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'station_locked' } });
     await expect(restarted.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
     server.state.livenessResult = { result: '0.9', pass: true };
@@ -369,7 +372,7 @@ describe('verification.run', () => {
     });
     const check = async (attempt: number) => {
       await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
-      await main.call('verification.setLivePhoto', await makeJpeg(1920, 1080));
+      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
       return main.call('verification.run', { attempt });
     };
     await check(1);
@@ -447,7 +450,7 @@ describe('verification.run', () => {
 
   it('keeps a bad live photo from replacing a good one', async () => {
     const main = await withPhotos();
-    const bad = await main.call('verification.setLivePhoto', await makeJpeg(640, 360));
+    const bad = await main.call('verification.setLivePhoto', { image: await makeJpeg(640, 360) });
     expect(bad).toMatchObject({ ok: false, error: { code: 'image_too_small' } });
     await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: true });
   });

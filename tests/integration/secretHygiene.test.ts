@@ -62,7 +62,7 @@ describe('secret hygiene', () => {
     await main.call('credentials.setPassword', { password });
     await main.call('connection.test');
     await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
-    await main.call('verification.setLivePhoto', await makeJpeg(1280, 720));
+    await main.call('verification.setLivePhoto', { image: await makeJpeg(1280, 720) });
     await main.call('verification.run', { attempt: 1 });
     await main.call('settings.get');
     collected.push(...main.logs, ...main.results.map((r) => JSON.stringify(r)), JSON.stringify(main.progress));

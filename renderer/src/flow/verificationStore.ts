@@ -22,7 +22,8 @@ interface VerificationState {
   idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
   idConfirmed(): void;
   idRetake(): void;
-  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>): Promise<void>;
+  /** `interpupillaryPx`: the pupils' distance measured on this frame, which main scales to 90 px. */
+  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>, interpupillaryPx?: number): Promise<void>;
   retried(): void;
   cameraFailed(problem: CameraProblem): void;
   cameraRetried(): void;
@@ -74,12 +75,12 @@ export const useVerification = create<VerificationState>()((set, get) => {
       dispatch({ type: 'idRetake' });
     },
 
-    async livePhotoCaptured(bytes) {
+    async livePhotoCaptured(bytes, interpupillaryPx) {
       const { flow, session } = get();
       if (flow.step !== 'live') return;
       const attempt = flow.attempt;
       dispatch({ type: 'livePhotoTaken' });
-      const stored = await kiosk().verification.setLivePhoto(bytes);
+      const stored = await kiosk().verification.setLivePhoto({ image: bytes, ...(interpupillaryPx ? { interpupillaryPx } : {}) });
       bytes.fill(0);
       if (session !== get().session) return;
       if (!stored.ok) return dispatch({ type: 'failed', attempt, error: stored.error });

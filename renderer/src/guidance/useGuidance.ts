@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import { faceAsSent } from '../../../app/captureGeometry';
 import { captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
-import { advanceHold, nextInstruction, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
+import { GUIDANCE, advanceHold, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
+import { LIVENESS } from '../../../app/imageRequirements';
 import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
 import { frameToCanvas, grabFrame, wipeFrame, type CameraFrame } from './cameraFrame';
 import { frameFaceStats, movement } from './frameStats';
@@ -9,6 +11,8 @@ import { useSettings } from '../flow/settingsStore';
 export interface GuidanceState {
   /** The instruction on screen (settled: it changes only once a new one has held). */
   instruction: Instruction | null;
+  /** The instruction on screen is advice (a soft rule): the photo will be taken anyway. */
+  advising: boolean;
   /** 0..1 of the capture window before auto-capture. */
   progress: number;
   manualAllowed: boolean;
@@ -27,8 +31,17 @@ export interface GuidanceState {
  * shared rules (app/guidance.ts), keeps the sharpest compliant frame of the capture window, and
  * hands it to `onCapture` once the window is full.
  */
-export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement) => void): GuidanceState {
-  const [state, setState] = useState<GuidanceState>({ instruction: null, progress: 0, manualAllowed: false, fps: 0, ipd: 0, backend: '', pixels: '' });
+export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement, face: FaceMetrics) => void): GuidanceState {
+  const [state, setState] = useState<GuidanceState>({
+    instruction: null,
+    advising: false,
+    progress: 0,
+    manualAllowed: false,
+    fps: 0,
+    ipd: 0,
+    backend: '',
+    pixels: '',
+  });
   const captureRef = useRef(onCapture);
   const seated = useSettings((s) => s.settings?.seatedVisitors ?? false);
   const seatedRef = useRef(seated);
@@ -41,6 +54,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     let stopped = false;
     let hold = startHold(performance.now());
     let shown: ShownInstruction = { shown: null, candidate: null, candidateSince: 0 };
+    /** Whether the instruction on screen blocks the capture, as judged when it was last the answer. */
+    let shownBlocks = true;
     let previous: { face: FaceMetrics | undefined; at: number } = { face: undefined, at: 0 };
     const frameTimes: number[] = [];
     // Each frame is copied out of the video before it is judged, so the frame kept as the best is
@@ -70,10 +85,12 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         const stats = frameFaceStats(frame, faces[0]);
         const now = performance.now();
         const speed = movement(previous.face, faces[0], (now - previous.at) / 1000);
-        const latest = nextInstruction({ ...size, faces, ...stats, movement: speed }, shown.shown, { seated: seatedRef.current });
+        const latest = judgeFrame({ ...size, faces, ...stats, movement: speed }, shown.shown, { seated: seatedRef.current });
         previous = { face: faces[0], at: now };
-        shown = settleInstruction(shown, latest, now);
-        const step = advanceHold(hold, { compliant: latest === 'good', sharpness: stats.sharpness }, now);
+        shown = settleInstruction(shown, latest.instruction, now);
+        if (shown.shown === latest.instruction) shownBlocks = latest.blocking;
+        const advised = !latest.blocking && latest.instruction !== 'good';
+        const step = advanceHold(hold, { compliant: !latest.blocking, advised, sharpness: stats.sharpness }, now);
         hold = step.state;
         if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
@@ -81,6 +98,7 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         while (frameTimes.length > 2 && now - frameTimes[0]! > 1000) frameTimes.shift();
         setState({
           instruction: shown.shown,
+          advising: !shownBlocks && shown.shown !== 'good',
           progress: step.progress,
           manualAllowed: step.manualAllowed,
           // Frame intervals over the last second, to a tenth: a count of frames would read 12 for 11.5 and 12.4 alike.
@@ -91,13 +109,16 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way
-          // first, so what guidance sends is what the service accepts; if not, the window restarts.
+          // first, as main will scale it (pupils to 90 px), so what guidance sends is what the
+          // service accepts, eyes open; if not, the window restarts.
           chosen = frameToCanvas(best!);
           const [face] = await detectFaces(chosen, size.width, size.height);
           if (stopped) return;
-          if (face && captureRuleBroken(face) === null) {
+          const sent = face && faceAsSent(size, face);
+          const eyesOpen = (face?.eyeOpenness ?? 1) >= GUIDANCE.minEyeOpenness.leave;
+          if (face && sent && captureRuleBroken(sent.face) === null && sent.height >= LIVENESS.minHeight && eyesOpen) {
             stopped = true;
-            captureRef.current(chosen);
+            captureRef.current(chosen, face);
             return;
           }
           chosen.width = 0;

@@ -42,6 +42,7 @@ export const ar: Messages = {
     title: 'يرجى النظر إلى الكاميرا',
     attempt: 'المحاولة {{attempt}} من {{max}}',
     manual: 'التقط الصورة الآن',
+    anyway: 'سنلتقط الصورة على أي حال بعد لحظة — ابقَ كما أنت',
     instructions: {
       lookAtCamera: 'انظر إلى الكاميرا',
       onlyOnePerson: 'شخص واحد فقط من فضلك',
@@ -50,6 +51,7 @@ export const ar: Messages = {
       centerFace: 'ضع وجهك في وسط الشكل البيضاوي',
       lookStraight: 'انظر مباشرة إلى الكاميرا',
       keepHeadLevel: 'أبقِ رأسك مستقيمًا',
+      openEyes: 'يُرجى فتح عينيك',
       findMoreLight: 'ابحث عن إضاءة أكثر',
       tooBright: 'الضوء على وجهك قوي جدًا: ابتعد عن المصباح أو النافذة',
       holdStill: 'اثبت في مكانك',

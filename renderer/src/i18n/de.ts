@@ -41,6 +41,7 @@ export const de: Messages = {
     title: 'Bitte schauen Sie in die Kamera',
     attempt: 'Versuch {{attempt}} von {{max}}',
     manual: 'Jetzt Foto aufnehmen',
+    anyway: 'Das Foto wird gleich trotzdem aufgenommen — bleiben Sie so',
     instructions: {
       lookAtCamera: 'Schauen Sie in die Kamera',
       onlyOnePerson: 'Bitte nur eine Person',
@@ -49,6 +50,7 @@ export const de: Messages = {
       centerFace: 'Gesicht mittig ins Oval',
       lookStraight: 'Schauen Sie gerade in die Kamera',
       keepHeadLevel: 'Halten Sie den Kopf gerade',
+      openEyes: 'Bitte öffnen Sie die Augen',
       findMoreLight: 'Suchen Sie mehr Licht',
       tooBright: 'Zu viel Licht im Gesicht: Gehen Sie von der Lampe oder dem Fenster weg',
       holdStill: 'Bitte stillhalten',

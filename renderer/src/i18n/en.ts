@@ -37,6 +37,7 @@ export const en = {
     title: 'Please look at the camera',
     attempt: 'Attempt {{attempt}} of {{max}}',
     manual: 'Take photo now',
+    anyway: "We'll take the photo anyway in a moment — stay as you are",
     instructions: {
       lookAtCamera: 'Look at the camera',
       onlyOnePerson: 'Only one person, please',
@@ -45,6 +46,7 @@ export const en = {
       centerFace: 'Center your face in the oval',
       lookStraight: 'Look straight at the camera',
       keepHeadLevel: 'Keep your head level',
+      openEyes: 'Please open your eyes',
       findMoreLight: 'Find more light',
       tooBright: 'Too much light on your face: move away from the lamp or window',
       holdStill: 'Hold still',

@@ -41,6 +41,7 @@ export const es: Messages = {
     title: 'Mire a la cámara, por favor',
     attempt: 'Intento {{attempt}} de {{max}}',
     manual: 'Hacer la foto ahora',
+    anyway: 'La foto se hará igualmente en un momento — quédese así',
     instructions: {
       lookAtCamera: 'Mire a la cámara',
       onlyOnePerson: 'Solo una persona, por favor',
@@ -49,6 +50,7 @@ export const es: Messages = {
       centerFace: 'Centre la cara en el óvalo',
       lookStraight: 'Mire de frente a la cámara',
       keepHeadLevel: 'Mantenga la cabeza recta',
+      openEyes: 'Abra los ojos, por favor',
       findMoreLight: 'Busque más luz',
       tooBright: 'Demasiada luz en la cara: aléjese de la lámpara o de la ventana',
       holdStill: 'No se mueva',

@@ -41,6 +41,7 @@ export const fr: Messages = {
     title: 'Regardez la caméra, s’il vous plaît',
     attempt: 'Essai {{attempt}} sur {{max}}',
     manual: 'Prendre la photo maintenant',
+    anyway: 'La photo sera prise quand même dans un instant — ne bougez pas',
     instructions: {
       lookAtCamera: 'Regardez la caméra',
       onlyOnePerson: 'Une seule personne, s’il vous plaît',
@@ -49,6 +50,7 @@ export const fr: Messages = {
       centerFace: 'Placez votre visage dans l’ovale',
       lookStraight: 'Regardez droit vers la caméra',
       keepHeadLevel: 'Gardez la tête droite',
+      openEyes: 'Ouvrez les yeux, s’il vous plaît',
       findMoreLight: 'Cherchez plus de lumière',
       tooBright: 'Trop de lumière sur votre visage : éloignez-vous de la lampe ou de la fenêtre',
       holdStill: 'Ne bougez plus',

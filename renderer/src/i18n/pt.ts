@@ -41,6 +41,7 @@ export const pt: Messages = {
     title: 'Olhe para a câmara, por favor',
     attempt: 'Tentativa {{attempt}} de {{max}}',
     manual: 'Tirar a foto agora',
+    anyway: 'A foto será tirada mesmo assim num instante — fique assim',
     instructions: {
       lookAtCamera: 'Olhe para a câmara',
       onlyOnePerson: 'Apenas uma pessoa, por favor',
@@ -49,6 +50,7 @@ export const pt: Messages = {
       centerFace: 'Centre o rosto na oval',
       lookStraight: 'Olhe de frente para a câmara',
       keepHeadLevel: 'Mantenha a cabeça direita',
+      openEyes: 'Abra os olhos, por favor',
       findMoreLight: 'Procure mais luz',
       tooBright: 'Demasiada luz no rosto: afaste-se do candeeiro ou da janela',
       holdStill: 'Não se mexa',

@@ -35,6 +35,7 @@ const ICONS: Record<Instruction, React.ReactNode> = {
     </>
   ),
   keepHeadLevel: <path d="M2 12h20M6 8l-4 4 4 4M18 8l4 4-4 4" />,
+  openEyes: eye,
   findMoreLight: sun,
   tooBright: sun,
   holdStill: check,

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format';
-import { GUIDE_OVAL } from '../../../app/guidance';
+import type { FaceMetrics } from '../../../app/faceRules';
+import { guideOval } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
@@ -30,17 +31,22 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
   const visitEnded = useVerification((s) => s.visitEnded);
   const captured = useRef(false);
 
-  // Auto-capture sends the sharpest compliant frame of the hold; manual capture, the frame now.
+  // Auto-capture sends the sharpest compliant frame of the hold with its face's pupil distance
+  // measured at full size; manual capture, the frame now with guidance's latest measure. Main
+  // scales either so the pupils are 90 px apart (app/captureGeometry.ts).
   const capture = useCallback(
-    (frame?: HTMLCanvasElement) => {
+    (frame: HTMLCanvasElement | undefined, interpupillaryPx: number) => {
       const source = frame ?? videoRef.current;
       if (!source || captured.current) return;
       captured.current = true;
-      void grabFrame(source, undefined, 'image/png').then(livePhotoCaptured);
+      void grabFrame(source, undefined, 'image/png').then((bytes) => livePhotoCaptured(bytes, interpupillaryPx));
     },
     [videoRef, livePhotoCaptured],
   );
-  const guidance = useGuidance(videoRef, capture);
+  const guidance = useGuidance(
+    videoRef,
+    useCallback((frame: HTMLCanvasElement, face: FaceMetrics) => capture(frame, face.interpupillaryPx), [capture]),
+  );
   const [notice, setNotice] = useState(retake !== undefined);
   useEffect(() => {
     const timer = setTimeout(() => setNotice(false), RETAKE_NOTICE_MS);
@@ -69,7 +75,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
     const video = videoRef.current;
     if (video?.videoWidth) setFrame({ width: video.videoWidth, height: video.videoHeight });
   };
-  const oval = { cx: frame.width / 2, cy: frame.height / 2, rx: GUIDE_OVAL.rx, ry: GUIDE_OVAL.ry };
+  const oval = { cx: frame.width / 2, cy: frame.height / 2, ...guideOval(frame) };
   const good = guidance.instruction === 'good';
   return (
     <main
@@ -77,6 +83,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-screen="live"
       data-retake={retake}
       data-instruction={guidance.instruction ?? ''}
+      data-advising={guidance.advising}
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
       data-backend={guidance.backend}
@@ -101,10 +108,18 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
           <InstructionIcon instruction={notice ? null : guidance.instruction} />
           <span>{text}</span>
         </p>
+        {/* Advice (a soft rule) never blocks: the visitor is told once that the photo is taken anyway. */}
+        <p className="advice-note" aria-live="polite">
+          {guidance.advising && !notice ? t('live.anyway') : ''}
+        </p>
       </div>
       <div className="actions">
         {/* Always laid out, shown when allowed: its arrival must not move Cancel under a finger. */}
-        <button onClick={() => capture()} style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }} aria-hidden={!guidance.manualAllowed}>
+        <button
+          onClick={() => capture(undefined, guidance.ipd)}
+          style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }}
+          aria-hidden={!guidance.manualAllowed}
+        >
           {t('live.manual')}
         </button>
         <button className="quiet" onClick={() => void visitEnded('cancel')}>

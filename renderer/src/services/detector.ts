@@ -147,6 +147,7 @@ export function createFrameDetector(maxSide: number) {
   let analysis: Float32Array | undefined;
   let frames = 0;
   let pupilsPerFaceWidth = 0;
+  let eyeOpenness: number | undefined;
   return {
     async detect(frame: CameraFrame): Promise<FaceMetrics[]> {
       const human = await detector();
@@ -157,8 +158,18 @@ export function createFrameDetector(maxSide: number) {
       const faces = await detectIn(human.tf.tensor(pixels, [1, side, side, 3], 'float32'), iris ? GUIDANCE_CONFIG : GUIDANCE_WITHOUT_IRIS);
       const metrics = faces.map((face) => toFaceMetrics(face));
       const main = metrics[0];
-      if (iris && main) pupilsPerFaceWidth = main.interpupillaryPx / main.box.width;
-      if (!iris) for (const m of metrics) m.interpupillaryPx = m.box.width * pupilsPerFaceWidth;
+      if (iris && main) {
+        pupilsPerFaceWidth = main.interpupillaryPx / main.box.width;
+        eyeOpenness = main.eyeOpenness;
+      }
+      // Between iris frames the eyes' outlines are the mesh's own, coarser than the iris model's:
+      // their openness is the last iris frame's (a blink's closed eyes last several frames).
+      if (!iris)
+        for (const m of metrics) {
+          m.interpupillaryPx = m.box.width * pupilsPerFaceWidth;
+          if (eyeOpenness === undefined) delete m.eyeOpenness;
+          else m.eyeOpenness = eyeOpenness;
+        }
       return metrics.map((m) => scaleMetrics(m, 1 / factor));
     },
     wipe(): void {

@@ -32,7 +32,7 @@ export function faceAsSent(frame: { height: number }, face: FaceMetrics): { face
  * frame, scaled to CAPTURE_IPD, is still the document's minimum height (480 px): the same face
  * share of the frame at any resolution (pupils 18.75 % of the frame height; the mesh then fills
  * about half of it and the liveness model's window about 1.9 face heights). Closer faces scored as
- * live as faces at 90 px on the shared videos (README, "Guidance"); nothing beyond this end was kept.
+ * live as faces at 90 px on the shared videos (docs/accuracy.md, "Guidance rules"); nothing beyond this end was kept.
  * A frame taller than 1080 is scaled to 1080 as well, which raises both ends.
  */
 export function distanceRange(frame: { height: number }): { minIpd: number; maxIpd: number } {

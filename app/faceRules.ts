@@ -19,7 +19,7 @@ export interface FaceMetrics {
   score: number;
   /**
    * How open the eyes are: the mesh's eye aspect ratio (lid gap over eye width), the mean of both
-   * eyes; absent without a face mesh. Open eyes read ~0.2–0.35, closed ones under ~0.1.
+   * eyes; absent without a face mesh. Open eyes read ~0.18–0.45, closed ones ~0.06–0.12 (app/guidance.ts).
    */
   eyeOpenness?: number;
 }

@@ -6,7 +6,7 @@ const DEG = 180 / Math.PI;
 /**
  * Human's face detector squeezes the whole frame into its square input, unevenly when the frame
  * is not square, and the pupils it then finds move with the frame's shape: the same face measured
- * 90.8 px square, 91.8 px in a portrait frame and 108.7 px in a landscape one (README, "Frame
+ * 90.8 px square, 91.8 px in a portrait frame and 108.7 px in a landscape one (docs/accuracy.md, "Frame
  * shape"). Every frame is letterboxed to a square before detection, the picture at the top left
  * so the faces' coordinates need no shift. On real webcam footage it also lowered the spread of
  * the measure for a face standing still (standard deviation 2.9 → 1.3 px on one video).
@@ -25,7 +25,7 @@ export const ANALYSIS_MAX_SIDE = 1280;
  */
 export const FACE_DETECTOR = { enabled: true, rotation: true, minConfidence: 0.4, return: false } as const;
 
-/** Human's face modules neither guidance nor the engine uses (its own liveness and antispoof scored attacks higher than live faces: README, Liveness). */
+/** Human's face modules neither guidance nor the engine uses (its own liveness and antispoof scored attacks higher than live faces: docs/accuracy.md, "Liveness"). */
 export const FACE_MODULES_OFF = {
   emotion: { enabled: false },
   antispoof: { enabled: false },

@@ -1,5 +1,6 @@
 /**
  * `npm run bench:range -- --video <dir> [--every S] [--json]`
+ * `npm run bench:range -- --video <dir> --eyes [--every S]`
  *
  * The evidence behind guidance's distance range (app/captureGeometry.ts) and its soft rules. Every
  * MJPEG video in <dir> (a name containing "fake" is a replay), one frame every S seconds, is put
@@ -26,7 +27,12 @@ import { mjpegFramesEvery } from './mjpeg';
 import { composeAround } from './visitFeeds';
 
 const { values } = parseArgs({
-  options: { video: { type: 'string' }, every: { type: 'string', default: '1' }, json: { type: 'boolean', default: false } },
+  options: {
+    video: { type: 'string' },
+    every: { type: 'string', default: '1' },
+    json: { type: 'boolean', default: false },
+    eyes: { type: 'boolean', default: false },
+  },
 });
 if (!values.video) {
   console.error('Usage: npm run bench:range -- --video <dir> [--every S] [--json]');
@@ -46,9 +52,39 @@ const distancesFor = (height: number) => {
 
 const { human, checks } = await signalScorers();
 const config = engineConfig(['detector', 'mesh', 'iris']);
+const videos = (await readdir(values.video)).filter((f) => f.endsWith('.mjpeg')).sort();
+
+if (values.eyes) {
+  // --eyes: the eye openness (faceRules.ts) of every sampled frame of every live video, as the
+  // engine measures it on the frame as it is: the evidence for GUIDANCE.minEyeOpenness. Each frame
+  // under 0.2 is listed with its neighbours' values, so a blink (a dip over a few frames) can be
+  // told from a face that reads low throughout.
+  for (const file of videos.filter((f) => !/fake/i.test(f))) {
+    const series: Array<{ t: number; open: number | null; yaw: number }> = [];
+    for (const { t, bytes } of await mjpegFramesEvery(join(values.video, file), Number(values.every))) {
+      const face = (await analyze(human, config, bytes, { maxSide: 4096 })).faces[0];
+      series.push({ t, open: face?.eyeOpenness ?? null, yaw: face?.yawDeg ?? 0 });
+    }
+    const open = quantiles(series.map((f) => f.open).filter((v): v is number => v !== null));
+    console.log(
+      `${file}: ${open.n} frames with a face; eye openness min ${open.min.toFixed(3)}, p10 ${open.p10.toFixed(3)}, median ${open.median.toFixed(3)}, max ${open.max.toFixed(3)}`,
+    );
+    series.forEach((f, i) => {
+      if (f.open !== null && f.open < 0.2)
+        console.log(
+          `  ${f.t.toFixed(2)} s: ${f.open.toFixed(3)} (yaw ${f.yaw.toFixed(0)}°; around it ${series
+            .slice(Math.max(0, i - 3), i + 4)
+            .map((g) => g.open?.toFixed(2) ?? '–')
+            .join(' ')})`,
+        );
+    });
+  }
+  process.exit(0);
+}
+
 const rows = [];
 const perFrame = [];
-for (const file of (await readdir(values.video)).filter((f) => f.endsWith('.mjpeg')).sort()) {
+for (const file of videos) {
   const frames = await mjpegFramesEvery(join(values.video, file), Number(values.every));
   const attack = /fake/i.test(file);
   for (const camera of CAMERAS) {

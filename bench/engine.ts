@@ -13,7 +13,7 @@ import { startEngine } from '../engine/engine';
 import type { Baseline } from './baselineWorker';
 import { hashPassword } from '../engine/http/users';
 import { createBiointellicClient } from '../main/biointellic/client';
-import { faceCrop, livenessCapture } from '../tests/support/faces';
+import { faceCrop, livenessCapture } from '../harness/faces';
 
 const { values } = parseArgs({
   options: { runs: { type: 'string', default: '20' }, workers: { type: 'string', default: '2' }, json: { type: 'boolean', default: false } },

@@ -13,7 +13,7 @@
  * --signals also scores each picture in process with MiniFASNet, the person check and their
  * fusion: the evidence for what `result` is. --as-is scores MiniFASNet in process on every
  * presentation as it is, with no scaling and no face rules: the reference pipeline's protocol,
- * to compare with its published figures (engine/models/minifasnet/README.md).
+ * to compare with its published figures (../shared/models/minifasnet/README.md).
  * --lfw runs LFW's protocol on the built-in engine's analysis (evalLfw.ts): 10-fold accuracy, ROC
  * AUC, FNMR at FMR 1 % and 0.1 %, the rates at PASS ≥ 48 and failures to acquire.
  */

@@ -22,9 +22,9 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { KIOSK_IPD, cameraFrame, distantFrame } from '../tests/support/fakeCamera';
-import { faceCrop } from '../tests/support/faces';
-import { importIdPhoto, kioskWithMain, startVisit } from '../tests/support/mainHost';
+import { KIOSK_IPD, cameraFrame, distantFrame } from '../harness/fakeCamera';
+import { faceCrop } from '../harness/faces';
+import { importIdPhoto, kioskWithMain, startVisit } from '../harness/mainHost';
 import { median } from './metrics';
 
 // 33d548a: the renderer before its camera frames were read as planes (cameraFrame.ts) and before

@@ -17,8 +17,8 @@ import { createKeytarStore } from '../main/credentials/keychain';
 import { createKioskMain } from '../main/kioskMain';
 import { silentLogger } from '../main/log';
 import { normalizeForLiveness, normalizeForMatch } from '../main/imaging/normalize';
-import { faceCrop, livenessCapture } from '../tests/support/faces';
-import { provisionStation } from '../tests/support/mainHost';
+import { faceCrop, livenessCapture } from '../harness/faces';
+import { provisionStation } from '../harness/mainHost';
 
 const { values } = parseArgs({
   options: { verifications: { type: 'string', default: '200' }, seconds: { type: 'string', default: '60' }, clients: { type: 'string', default: '8' } },

@@ -79,7 +79,7 @@ export async function makeVisitFeed(video: string, outDir: string, target = MIDD
   for (const frame of frames) out.push(await compose(frame, scale));
   await mkdir(outDir, { recursive: true });
   const name = basename(video, '.mjpeg');
-  const feed = join(outDir, `${name}_kiosk.mjpeg`);
+  const feed = join(outDir, `${name}_ipd${Math.round(target)}.mjpeg`);
   await writeFile(feed, Buffer.concat(out));
   // The ID portrait: the most frontal face, with the margin an ID photo has around the head.
   const mostFrontal = measured.reduce((a, b) =>

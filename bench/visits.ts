@@ -9,9 +9,9 @@
  * attempt's outcome, and the final screen. `--json` prints one object per visit.
  *
  * `npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]` makes, from any MJPEG
- * video, a kiosk-distance feed (scaled and padded to 1280×720 so the pupils of its frontal frames
- * are N px apart; by default the middle of guidance's distance window) and an ID portrait (the
- * most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
+ * video, a kiosk-distance feed `<name>_ipdN.mjpeg` (scaled and padded to 1280×720 so the pupils of
+ * its frontal frames are N px apart; by default the middle of guidance's distance range) and an ID
+ * portrait `<name>_id.jpg` (the most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { importIdPhoto, kioskWithMain, startVisit } from '../tests/support/mainHost';
+import { importIdPhoto, kioskWithMain, startVisit } from '../harness/mainHost';
 import { quantiles } from './metrics';
 import { makeVisitFeed } from './visitFeeds';
 
@@ -223,6 +223,11 @@ if (values.json) {
     '| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | instructions shown (held) |',
   );
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  const captured = visits.map((v) => v.autoCaptureMs).filter((ms): ms is number => ms !== null);
+  const times = quantiles(captured);
+  console.log(
+    `Auto-capture: ${captured.length} of ${visits.length} visits; time to capture median ${(times.median / 1000).toFixed(1)} s, worst ${(times.max / 1000).toFixed(1)} s; instruction changes at most ${Math.max(0, ...visits.map((v) => v.instructionChanges))}\n`,
+  );
   for (const v of visits) {
     const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
     const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');

@@ -19,4 +19,4 @@ mkdirSync(join(out, 'wasm'), { recursive: true });
 for (const file of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
   cpSync(join(wasmDist, file), join(out, 'wasm', file));
 }
-console.log(`detector assets copied to ${out}`);
+if (!process.argv.includes('--quiet')) console.log(`detector assets copied to ${out}`);

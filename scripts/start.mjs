@@ -1,25 +1,37 @@
 // `npm start`: launch the built kiosk in Electron; where Electron's binary is missing, say so in one
 // sentence and run the same kiosk in Chromium (`npm run preview`).
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
-let electronPath;
-try {
-  // The electron package exports the path of its downloaded binary, and throws when there is none.
-  electronPath = createRequire(import.meta.url)('electron');
-} catch {
-  electronPath = null;
+/**
+ * The Electron binary's path, or null when it was never downloaded. Read from the package's own
+ * path.txt and dist/ (what its index.js reads) instead of requiring the package: requiring it now
+ * starts a download where the binary is missing, which fails offline with a stack trace.
+ */
+function electronBinary() {
+  try {
+    const dir = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
+    const override = process.env.ELECTRON_OVERRIDE_DIST_PATH;
+    const name = readFileSync(join(dir, 'path.txt'), 'utf8').trim();
+    const path = join(override ?? join(dir, 'dist'), name);
+    return existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
 }
-const electron = typeof electronPath === 'string' && existsSync(electronPath);
+
+const electronPath = electronBinary();
+const electron = electronPath !== null;
 if (!electron) {
   console.error(
-    'The Electron binary is not installed on this machine (it was installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1), so the kiosk window cannot open here; starting `npm run preview` instead, the same kiosk in Chromium.',
+    'Electron is not installed on this machine, so the kiosk window cannot open here: starting the same kiosk in Chromium instead (`npm run preview`).',
   );
 }
 // Two malloc arenas, set here so the kiosk need not relaunch itself for it (main/shell/allocator.ts).
 const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const child = electron
   ? spawn(electronPath, ['.', ...process.argv.slice(2)], { stdio: 'inherit', env })
-  : spawn('npm', ['run', 'preview', '--', ...process.argv.slice(2)], { stdio: 'inherit', env });
+  : spawn('npm', ['run', '--silent', 'preview', '--', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

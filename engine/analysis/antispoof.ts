@@ -31,7 +31,7 @@ const REAL_CLASS = 1;
  * Human's tight mesh box (forehead to chin, cheek to cheek) in the reference detector's geometry.
  * The reference's RetinaFace-style box is wider than the mesh (it reaches the ears) and reaches
  * below the chin. Chosen by reproducing the reference's published scores on ../shared/eval
- * (README, "Liveness"), not by our error rates, and never on single files.
+ * (docs/accuracy.md, "Liveness"), not by our error rates, and never on single files.
  */
 export const REFERENCE_BOX = { widen: 1.2, top: 0, bottom: 0.1 } as const;
 

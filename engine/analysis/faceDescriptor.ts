@@ -194,7 +194,7 @@ async function describeChips(net: FaceDescriptorNet, chips: readonly Float32Arra
 /**
  * The 128-d descriptor of the face whose mesh (Human's 468 points, in `image` pixels) is given:
  * the mean of the chip's and its mirror image's descriptors. Measured on LFW's DevTrain and
- * DevTest splits, the mirror raised accuracy and lowered FNMR at FMR 0.1 % (README, "Match");
+ * DevTest splits, the mirror raised accuracy and lowered FNMR at FMR 0.1 % (docs/accuracy.md, "Match");
  * the batch of two costs ~70 ms against ~37 ms for one chip on tfjs-wasm's one thread.
  */
 export function describeFace(net: FaceDescriptorNet, image: RgbImage, mesh: readonly Point[]): Promise<number[]> {

@@ -6,7 +6,7 @@
  * itself, and a person detector trained on real scenes (Human's CenterNet, COCO "person") is far
  * less sure it sees someone. The detector looks at a standard head-and-shoulders crop around the
  * face, so the score does not depend on how much of the room the camera sees. Measured, with its
- * limits, in the README ("Liveness").
+ * limits, in docs/accuracy.md ("Liveness").
  */
 import type { Config, Human } from '@vladmandic/human';
 import type { FaceMetrics } from '../../app/faceRules';

@@ -1,13 +1,13 @@
 /**
  * Turning measurements into the document's scores. The operating points were chosen with
- * `npm run eval` on ../shared/eval (see the README's "Calibration"), never on single files.
+ * `npm run eval` on ../shared/eval (docs/accuracy.md), never on single files.
  */
 import { MATCH } from '../../app/imageRequirements';
 
 /**
  * The match score's two anchors, in cosine similarity of the engine's face descriptors
  * (faceDescriptor.ts), calibrated on the impostor pool of LFW's DevTrain split (~204,000 pairs of
- * different people; README, "Match"):
+ * different people; docs/accuracy.md, "Match"):
  * - `pass`: the score is exactly 48 (the document's PASS). FMR 0.1 % sits at 0.931 there; 0.935
  *   leaves a margin for people and cameras that are not LFW's.
  * - `floor`: the score is 0, at the pool's median (0.841): a typical stranger scores 0, not 40.
@@ -42,7 +42,7 @@ export function matchScore(cosine: number, anchors: { floor: number; pass: numbe
  * Liveness (antispoof.ts: MiniFASNet's probability that the face is real, 0..1) passes at this
  * score or above. One half is the model's own decision point (above it "real" is its likeliest
  * class), not a value fitted to our set: on ../shared/eval at the kiosk's capture distance the
- * worst attack frame scored 0.42 and 4.8 % of live frames fell below (README, "Liveness").
+ * worst attack frame scored 0.42 and 4.8 % of live frames fell below (docs/accuracy.md, "Liveness").
  */
 export const LIVENESS_PASS = 0.5;
 

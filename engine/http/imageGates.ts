@@ -1,7 +1,7 @@
 /**
  * The document's image requirements as the service enforces them, checked on the file before any
  * face analysis (cheap header reads), then on the analysed faces. Codes and messages are the
- * engine's catalogue (README); thresholds come from app/ so kiosk guidance applies the same rules.
+ * engine's catalogue (docs/architecture.md); thresholds come from app/ so kiosk guidance applies the same rules.
  */
 import sharp from 'sharp';
 import { FACE_REJECTIONS, SIGNIFICANT_FACE_RATIO, significantFaces } from '../../app/faceRules';

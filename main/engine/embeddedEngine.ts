@@ -62,7 +62,7 @@ export function createEmbeddedEngine(deps: {
       port: 0,
       debugDir: join(deps.dataDir, 'engine-debug'),
       // A kiosk serves one visitor at a time: one analysis worker keeps the whole process under
-      // 600 MB (two cost ~800 MB for ~100 ms less per match; see README, Speed and memory).
+      // 600 MB (two cost ~800 MB for ~100 ms less per match; see docs/benchmarks.md, "Speed and memory").
       workers: 1,
       ...operatingPoint(),
     });

@@ -2,7 +2,7 @@
  * glibc gives every thread that allocates under contention its own malloc arena (up to 8 per
  * core) and seldom hands their memory back. With the engine's analysis worker, sharp's threads
  * and libuv's pool, a one-worker engine peaked at 650 MB with glibc's default and 517 MB with two
- * arenas (README, "Speed and memory"). The limit is read once when the process starts, so on
+ * arenas (docs/benchmarks.md, "Speed and memory"). The limit is read once when the process starts, so on
  * Linux the kiosk relaunches itself once with it set; elsewhere there is nothing to do.
  */
 export const ALLOCATOR_ENV = { MALLOC_ARENA_MAX: '2' } as const;

@@ -9,11 +9,11 @@ import type { Page } from 'playwright';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
-import { faceCrop } from '../support/faces';
+import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { faceCrop } from '../../harness/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../support/mainHost';
+import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
 
 let dir: string;
 let camera: string;

@@ -16,11 +16,11 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../support/fakeCamera';
-import { faceCrop } from '../support/faces';
+import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { faceCrop } from '../../harness/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit, type MainHost } from '../support/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit, type MainHost } from '../../harness/mainHost';
 
 /** Person C's pupils in the close camera's frame, by the scale of the original photo. */
 const CLOSE_IPD = 126;

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../support/fakeCamera';
-import { faceCrop } from '../support/faces';
-import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../support/mainHost';
+import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { faceCrop } from '../../harness/faces';
+import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
 
 const password = `pw-${randomUUID()}`;
 const cleanup: Array<() => Promise<unknown>> = [];

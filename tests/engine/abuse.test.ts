@@ -7,7 +7,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { faceCrop, livenessCapture } from '../support/faces';
+import { faceCrop, livenessCapture } from '../../harness/faces';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
 import { makeJpeg, makePng } from '../support/images';
 

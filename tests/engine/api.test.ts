@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distantCapture, faceCrop, groupPhoto, livenessCapture, noFacePhoto } from '../support/faces';
+import { distantCapture, faceCrop, groupPhoto, livenessCapture, noFacePhoto } from '../../harness/faces';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
 
 const run = promisify(execFile);

@@ -10,7 +10,7 @@ import { livenessRejection } from '../../app/faceRules';
 import { analyze } from '../../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../../engine/analysis/humanNode';
 import { normalizeForLiveness } from '../../main/imaging/normalize';
-import { cameraFrame } from '../support/fakeCamera';
+import { cameraFrame } from '../../harness/fakeCamera';
 
 const config = engineConfig(['detector', 'mesh', 'iris']);
 let human: Awaited<ReturnType<typeof loadHuman>>;

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBiointellicClient } from '../../main/biointellic/client';
 import { clientFor } from '../support/clientFor';
 import { normalizeForLiveness, normalizeForMatch } from '../../main/imaging/normalize';
-import { distantCapture, faceCrop, livenessCapture } from '../support/faces';
+import { distantCapture, faceCrop, livenessCapture } from '../../harness/faces';
 import { hostEngine, type EngineHost } from '../support/engineHost';
 import { runCli } from '../support/runCli';
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor } from '../support/clientFor';
 import { normalizeForMatch } from '../../main/imaging/normalize';
-import { faceCrop } from '../support/faces';
+import { faceCrop } from '../../harness/faces';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
 
 let engine: EngineHost;

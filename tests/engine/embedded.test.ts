@@ -6,8 +6,8 @@ import { createBiointellicClient } from '../../main/biointellic/client';
 import { createKeytarStore } from '../../main/credentials/keychain';
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { createLogger } from '../../main/log';
-import { faceCrop, livenessCapture, phoneReplay } from '../support/faces';
-import { hostMain } from '../support/mainHost';
+import { faceCrop, livenessCapture, phoneReplay } from '../../harness/faces';
+import { hostMain } from '../../harness/mainHost';
 
 const logs: string[] = [];
 const store = createKeytarStore();

@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../../engine/analysis/humanNode';
-import { faceCrop } from '../support/faces';
+import { faceCrop } from '../../harness/faces';
 
 const config = engineConfig(['detector', 'mesh', 'iris']);
 let human: Awaited<ReturnType<typeof loadHuman>>;

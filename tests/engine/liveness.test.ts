@@ -1,11 +1,11 @@
 /**
  * The engine's liveness check on real faces (@vladmandic/face-api's sample photos): a visitor in
  * front of the camera passes; the same face replayed on a phone does not; the operator can move
- * the operating point. Accuracy on real attacks is measured by `npm run eval` (README, Liveness).
+ * the operating point. Accuracy on real attacks is measured by `npm run eval` (docs/accuracy.md, "Liveness").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIVENESS_PASS } from '../../engine/analysis/scores';
-import { livenessCapture, phoneReplay } from '../support/faces';
+import { livenessCapture, phoneReplay } from '../../harness/faces';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
 import { runCli } from '../support/runCli';
 

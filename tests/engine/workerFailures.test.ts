@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAnalysisPool, type AnalysisPool } from '../../engine/analysis/pool';
 import { AnalysisFailure } from '../../engine/analysis/workerProtocol';
-import { faceCrop, livenessCapture } from '../support/faces';
+import { faceCrop, livenessCapture } from '../../harness/faces';
 
 let pool: AnalysisPool;
 beforeAll(async () => {

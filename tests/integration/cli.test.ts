@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { makeJpeg, makePng } from '../support/images';
-import { hostMain } from '../support/mainHost';
+import { hostMain } from '../../harness/mainHost';
 import { runCli } from '../support/runCli';
 
 let server: TestServer;

@@ -8,7 +8,7 @@ import { keychainAccount, createKeytarStore } from '../../main/credentials/keych
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { makeJpeg } from '../support/images';
 import { hashPassword } from '../../engine/http/users';
-import { STAFF_PIN, hostMain } from '../support/mainHost';
+import { STAFF_PIN, hostMain } from '../../harness/mainHost';
 
 let server: TestServer;
 let userId: string;

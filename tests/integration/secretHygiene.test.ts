@@ -14,7 +14,7 @@ import { normalizeForLiveness } from '../../main/imaging/normalize';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { clientFor } from '../support/clientFor';
 import { makeJpeg } from '../support/images';
-import { hostMain } from '../support/mainHost';
+import { hostMain } from '../../harness/mainHost';
 import { runCli } from '../support/runCli';
 
 const password = `pw-${randomUUID()}`;

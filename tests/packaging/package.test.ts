@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { startEngine } from '../../engine/engine';
 import { hashPassword } from '../../engine/http/users';
 import { MINIFASNET } from '../../engine/analysis/antispoof';
-import { faceCrop, livenessCapture } from '../support/faces';
+import { faceCrop, livenessCapture } from '../../harness/faces';
 import { post } from '../support/engineHost';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@
  * Camera frames for the guidance loop as the camera's own pixel planes, copied out of the video
  * with WebCodecs' VideoFrame.copyTo: no colour conversion of the whole frame, which is what
  * drawing the video into a canvas costs on a machine without a GPU (about 15–20 ms for a 720p
- * frame here, against about 2 ms for the copy and the 640-px analysis input together: README,
+ * frame here, against about 2 ms for the copy and the 640-px analysis input together: docs/benchmarks.md,
  * "Guidance at camera speed"). Where the browser cannot hand the planes over (no VideoFrame, or a
  * frame format this module does not read) the frame is drawn into a canvas instead, as before.
  */

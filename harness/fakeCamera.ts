@@ -17,11 +17,10 @@ const PEOPLE = {
 } as const;
 
 /**
- * The `ipd` at which person C sits inside the document's 85–95 px window (app/guidance.ts) for
- * guidance and the engine alike: the scale is set by the pupils as measured in the original
- * photo. In a letterboxed 1280×720 frame the engine measures her at 86–91 px (landscape, dim,
- * portrait) and guidance in Chromium at ~93; at 99 the engine read 89.8 but Chromium's full-size
- * re-check read over 95 and never captured, so the two measures differ by ~3 px on this photo.
+ * The `ipd` (by the original photo's pupils) at which person C is measured just above 90 px in a
+ * letterboxed 1280×720 frame: the engine reads 86–91 px there and guidance in Chromium ~93, so
+ * the two measures differ by ~3 px on this photo. Inside the distance range
+ * (app/captureGeometry.ts, 85–135 px at 720p) with room on both sides.
  */
 export const KIOSK_IPD = 97;
 

@@ -1,6 +1,7 @@
-// `npm start`: launch the built kiosk in Electron; where Electron's binary is missing, say so in one
-// sentence and run the same kiosk in Chromium (`npm run preview`).
-import { spawn } from 'node:child_process';
+// `npm start`: build the kiosk (its output shown only if it fails), then launch it in Electron;
+// where Electron's binary is missing, say so in one sentence and run the same kiosk in Chromium
+// (`npm run preview`, whose build the first step has done).
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -22,6 +23,14 @@ function electronBinary() {
   }
 }
 
+console.error('Building the kiosk…');
+const build = spawnSync('npm', ['run', '--silent', 'build'], { encoding: 'utf8' });
+if (build.status !== 0) {
+  process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}`);
+  console.error(build.error ? `The build could not start: ${build.error.message}` : 'The build failed (above); nothing was started.');
+  process.exit(1);
+}
+
 const electronPath = electronBinary();
 const electron = electronPath !== null;
 if (!electron) {
@@ -33,5 +42,5 @@ if (!electron) {
 const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
 const child = electron
   ? spawn(electronPath, ['.', ...process.argv.slice(2)], { stdio: 'inherit', env })
-  : spawn('npm', ['run', '--silent', 'preview', '--', ...process.argv.slice(2)], { stdio: 'inherit', env });
+  : spawn(process.execPath, ['--import', 'tsx', 'scripts/preview.ts', ...process.argv.slice(2)], { stdio: 'inherit', env });
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -78,14 +78,16 @@ export interface Band {
  */
 export const GUIDANCE = {
   /**
-   * Distance: anywhere in app/captureGeometry.ts distanceRange, with hysteresis at both ends, in
-   * pupil pixels past the end (`leave`) and back inside it (`enter`). Guidance measures the pupils
-   * on a 640-px downscale: on 228 frontal frames of real webcam footage it read a median 0.0 px
-   * off the full frame, 2.0 px high at p90 and 5.0 px at most. The far end's 1 px margin stays
-   * (its hard guard is the full-size re-check of the chosen frame, useGuidance.ts); the near end
-   * keeps 3 % (4 px at 720p), since past it the frame scaled to 90 px would be under 480 px high.
+   * Distance: anywhere in app/captureGeometry.ts distanceRange, with hysteresis at both ends.
+   * Guidance measures the pupils on a 640-px downscale: on 228 frontal frames of real webcam
+   * footage it read a median 0.0 px off the full frame, −2.0 px at p10 and 5.0 px apart at most.
+   * At the far end the arbiter is the full-size re-check of the chosen frame (useGuidance.ts),
+   * whose "too far" is shown as "Move closer": guidance itself asks only when the downscale is
+   * 2 px past the floor (a visitor standing at 86–88 px, read 84–88, was told "Move closer" on a
+   * third of the frames and never held 0.8 s), and clears at the floor. The near end keeps 3 %
+   * (4 px at 720p) to ask and 8 % to clear: past it the frame scaled to 90 px is under 480 px high.
    */
-  farMarginPx: { enter: 3, leave: 1 } satisfies Band,
+  farMarginPx: { enter: 0, leave: -2 } satisfies Band,
   nearMargin: { enter: 0.92, leave: 0.97 } satisfies Band,
   /** The face centre must lie within this fraction of the frame from its centre (the oval): advice only, if the face is whole. */
   maxCentreOffset: { enter: 0.15, leave: 0.2 } satisfies Band,

@@ -65,6 +65,10 @@ export interface Visit {
   fps: { median: number; p10: number };
   /** Median pupil distance guidance measured over the visit (camera pixels): what "move closer" was judged on. */
   ipd: number;
+  /** The full-size re-check's refusals of a chosen frame over the visit, and the last reason. */
+  refused: string;
+  /** The first attempt's frames by their own judgment (good, each hard rule, each advice): what held the capture back. */
+  judged: string;
 }
 
 interface LogEntry {
@@ -74,6 +78,10 @@ interface LogEntry {
   /** The main face's pupil distance as guidance measured it, in camera pixels. */
   ipd: number;
   screen: string | null;
+  /** The full-size re-check's refusals so far and the last reason (useGuidance.ts). */
+  refused: string;
+  /** Every frame's own judgment so far, counted (useGuidance.ts). */
+  judged: string;
 }
 
 /** Each live step in the log: from its first instruction on screen to the screen after it. */
@@ -108,9 +116,9 @@ async function visit(feed: string): Promise<Visit> {
       const log = (window.visitLog = []);
       const record = () => {
         const main = document.querySelector('main');
-        log.push({ t: performance.now(), instruction: main?.getAttribute('data-instruction') ?? null, fps: Number(main?.getAttribute('data-fps') ?? 0), ipd: Number(main?.getAttribute('data-ipd') ?? 0), screen: main?.getAttribute('data-screen') ?? null });
+        log.push({ t: performance.now(), instruction: main?.getAttribute('data-instruction') ?? null, fps: Number(main?.getAttribute('data-fps') ?? 0), ipd: Number(main?.getAttribute('data-ipd') ?? 0), screen: main?.getAttribute('data-screen') ?? null, refused: main?.getAttribute('data-refused') ?? '', judged: main?.getAttribute('data-judged') ?? '' });
       };
-      new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen'] });
+      new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen', 'data-refused', 'data-judged'] });
     })()`);
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
     await startVisit(page);
@@ -186,6 +194,16 @@ async function visit(feed: string): Promise<Visit> {
       instructions: shown,
       fps: { median: fps.median, p10: fps.p10 },
       ipd: quantiles(live.map((e) => e.ipd).filter((d) => d > 0)).median,
+      refused:
+        live
+          .map((e) => e.refused)
+          .filter(Boolean)
+          .at(-1) ?? '',
+      judged:
+        live
+          .map((e) => e.judged)
+          .filter(Boolean)
+          .at(-1) ?? '',
     };
   } finally {
     await kiosk.close();
@@ -207,6 +225,8 @@ async function safeVisit(feed: string): Promise<Visit> {
       instructions: [],
       fps: { median: Number.NaN, p10: Number.NaN },
       ipd: Number.NaN,
+      refused: '',
+      judged: '',
     };
   }
 }
@@ -220,9 +240,9 @@ if (values.json) {
 } else {
   console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ID ${basename(values.id)}\n`);
   console.log(
-    '| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | instructions shown (held) |',
+    '| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | re-check refusals | instructions shown (held) |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const captured = visits.map((v) => v.autoCaptureMs).filter((ms): ms is number => ms !== null);
   const times = quantiles(captured);
   console.log(
@@ -232,7 +252,7 @@ if (values.json) {
     const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
     const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');
     console.log(
-      `| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${steps} |`,
+      `| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${v.refused || 0} | ${steps} |`,
     );
   }
 }

@@ -7,6 +7,8 @@ import type { RgbImage } from './antispoof';
 
 export interface AnalyzedFace extends FaceMetrics {
   embedding: number[] | null;
+  /** The face mesh's landmarks in the image's pixels, when asked for (`withMesh`: the flatness bench). */
+  mesh?: Array<readonly [number, number]>;
 }
 
 export interface Analysis {
@@ -92,7 +94,7 @@ export async function analyze(
   human: Human,
   config: Partial<Config>,
   bytes: Uint8Array,
-  options: { retryIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck; describe?: Describe } = {},
+  options: { retryIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck; describe?: Describe; withMesh?: boolean } = {},
 ): Promise<Analysis> {
   const source = await decode(bytes, options.maxSide ?? ANALYSIS_MAX_SIDE);
   let decoded: Decoded = source;
@@ -118,6 +120,7 @@ export async function analyze(
     faces.push({
       ...scaleMetrics(m, k),
       embedding: describable ? await options.describe!(image, face.mesh) : face.embedding?.length ? Array.from(face.embedding) : null,
+      ...(options.withMesh ? { mesh: face.mesh.map(([x, y]) => [(x - decoded.offset) * k, (y - decoded.offset) * k] as const) } : {}),
     });
   }
   faces.sort((a, b) => b.box.width - a.box.width);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import { faceAsSent } from '../../../app/captureGeometry';
-import { captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
+import { FACE_REJECTIONS, FACE_RULES, captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
 import { GUIDANCE, advanceHold, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { LIVENESS } from '../../../app/imageRequirements';
 import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
@@ -24,6 +24,10 @@ export interface GuidanceState {
   backend: string;
   /** How frames are read (cameraFrame.ts): the camera's own planes (I420, NV12…) or RGBA drawn by a canvas. */
   pixels: string;
+  /** How often the full-size re-check refused a chosen frame and the last reason (`FACE_TOO_SMALL:2`, a service code, `eyes` or `height`), for diagnostics and the visits bench. */
+  refused: string;
+  /** Every frame's own judgment so far, counted (`good:40 moveCloser:12`): what held the capture back, for the visits bench. */
+  judged: string;
 }
 
 /**
@@ -41,6 +45,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     ipd: 0,
     backend: '',
     pixels: '',
+    refused: '',
+    judged: '',
   });
   const captureRef = useRef(onCapture);
   const seated = useSettings((s) => s.settings?.seatedVisitors ?? false);
@@ -66,6 +72,9 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     /** The best frame drawn at full size for the final check and the capture. */
     let chosen: HTMLCanvasElement | undefined;
     let backend = '';
+    let refused = '';
+    let refusals = 0;
+    const judged = new Map<string, number>();
     const detector = createFrameDetector(GUIDANCE_SIDE);
 
     const tick = async () => {
@@ -90,6 +99,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         shown = settleInstruction(shown, latest.instruction, now);
         if (shown.shown === latest.instruction) shownBlocks = latest.blocking;
         const advised = !latest.blocking && latest.instruction !== 'good';
+        const kind = latest.blocking || latest.instruction === 'good' ? latest.instruction : `${latest.instruction}(advice)`;
+        judged.set(kind, (judged.get(kind) ?? 0) + 1);
         const step = advanceHold(hold, { compliant: !latest.blocking, advised, sharpness: stats.sharpness }, now);
         hold = step.state;
         if (step.isBest) [best, frame] = [frame, best];
@@ -106,6 +117,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           ipd: Math.round(faces[0]?.interpupillaryPx ?? 0),
           backend,
           pixels: format,
+          refused: refusals ? `${refused}:${refusals}` : '',
+          judged: [...judged].map(([k, n]) => `${k}:${n}`).join(' '),
         });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way
@@ -115,14 +128,24 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           const [face] = await detectFaces(chosen, size.width, size.height);
           if (stopped) return;
           const sent = face && faceAsSent(size, face);
-          const eyesOpen = (face?.eyeOpenness ?? 1) >= GUIDANCE.minEyeOpenness.leave;
-          if (face && sent && captureRuleBroken(sent.face) === null && sent.height >= LIVENESS.minHeight && eyesOpen) {
+          refused =
+            !face || !sent
+              ? 'FACE_NOT_FOUND'
+              : (captureRuleBroken(sent.face)?.code ??
+                (sent.height < LIVENESS.minHeight ? 'height' : (face.eyeOpenness ?? 1) < GUIDANCE.minEyeOpenness.leave ? 'eyes' : ''));
+          if (face && refused === '') {
             stopped = true;
             captureRef.current(chosen, face);
             return;
           }
           chosen.width = 0;
+          refusals += 1;
           hold = startHold(hold.startedAt);
+          // Too far by the full-size measure (guidance's own far edge is 2 px lenient): say so now.
+          if (refused === FACE_REJECTIONS.ipdTooSmall.code && face && face.interpupillaryPx < FACE_RULES.interpupillaryPx.min) {
+            shown = { shown: 'moveCloser', candidate: 'moveCloser', candidateSince: performance.now() };
+            shownBlocks = true;
+          }
         }
       } catch (error) {
         console.error('guidance frame failed', error);

@@ -84,6 +84,8 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-retake={retake}
       data-instruction={guidance.instruction ?? ''}
       data-advising={guidance.advising}
+      data-refused={guidance.refused}
+      data-judged={guidance.judged}
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
       data-backend={guidance.backend}

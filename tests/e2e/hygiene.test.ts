@@ -4,7 +4,8 @@
  * and the temp folders are searched for the password, every JWT and the image bytes.
  */
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat, writeFile, mkdtemp } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { readdir, readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -22,12 +23,14 @@ afterAll(async () => {
 
 /** Every file under `dir` modified since `since` (ms), recursively, except under `skip`. */
 async function filesSince(dir: string, since: number, skip: string[]): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  if (!existsSync(dir)) return [];
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const out: string[] = [];
   for (const e of entries) {
     const path = join(e.parentPath, e.name);
     if (!e.isFile() || skip.some((s) => path.startsWith(s))) continue;
-    const info = await stat(path).catch(() => null);
+    // A file may go between the listing and this look (Chromium's profile churns): it holds nothing then.
+    const info = statSync(path, { throwIfNoEntry: false });
     if (info && info.mtimeMs >= since && info.size < 50 * 1024 * 1024) out.push(path);
   }
   return out;

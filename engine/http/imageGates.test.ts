@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyzedFace } from '../analysis/analyze';
-import { matchFace } from './imageGates';
+import sharp from 'sharp';
+import { checkLivenessFile, checkMatchFile, matchFace } from './imageGates';
 
 const face = (x: number, y: number, width: number, id: number): AnalyzedFace => ({
   box: { x, y, width, height: width * 1.2 },
@@ -32,5 +33,31 @@ describe('the face a match compares', () => {
 
   it('is nobody when no face was found', () => {
     expect(() => matchFace(photo(), 'image1')).toThrow(expect.objectContaining({ code: '-3491' }));
+  });
+});
+
+describe('the file gates at their exact edges', () => {
+  const png = (width: number, height: number) =>
+    sharp({ create: { width, height, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer();
+  const codeOf = (p: Promise<unknown>) =>
+    p.then(
+      () => 'passed',
+      (error: { code?: string }) => error.code,
+    );
+
+  it('takes a match image of exactly 150×150 and 1024×1024 and refuses one pixel either side', async () => {
+    expect(await codeOf(checkMatchFile(await png(150, 150), 'image1'))).toBe('passed');
+    expect(await codeOf(checkMatchFile(await png(1024, 1024), 'image1'))).toBe('passed');
+    expect(await codeOf(checkMatchFile(await png(149, 150), 'image1'))).toBe('IMAGE_DIMENSIONS');
+    expect(await codeOf(checkMatchFile(await png(150, 149), 'image1'))).toBe('IMAGE_DIMENSIONS');
+    expect(await codeOf(checkMatchFile(await png(1025, 1024), 'image1'))).toBe('IMAGE_DIMENSIONS');
+    expect(await codeOf(checkMatchFile(await png(1024, 1025), 'image1'))).toBe('IMAGE_DIMENSIONS');
+  });
+
+  it('takes a liveness PNG exactly 480 px high and refuses 479', async () => {
+    expect(await codeOf(checkLivenessFile(await png(640, 480)))).toBe('passed');
+    expect(await codeOf(checkLivenessFile(await png(640, 479)))).toBe('IMAGE_TOO_SMALL');
   });
 });

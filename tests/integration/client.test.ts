@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { normalizeForLiveness, normalizeForMatch } from '../../main/imaging/normalize';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
@@ -218,5 +220,40 @@ describe('faults', () => {
 
   it('refuses a plain-http service that is not on this computer before sending anything', () => {
     expect(() => clientFor({ ...server, url: 'http://bio.example.com' })).toThrowError(expect.objectContaining({ code: 'settings_invalid' }));
+  });
+});
+
+describe('redirects', () => {
+  it('refuses a redirect, so the bearer token never reaches the host it points at', async () => {
+    // Another server on 127.0.0.1 that records whatever reaches it.
+    const elsewhere: Array<{ url: string | undefined; authorization: string | undefined }> = [];
+    const other = createServer((req, res) => {
+      elsewhere.push({ url: req.url, authorization: req.headers.authorization });
+      res.end('{}');
+    });
+    await new Promise<void>((done) => other.listen(0, '127.0.0.1', done));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    // The service itself: a real token, then every check redirected to the other server.
+    const redirecting = createServer((req, res) => {
+      if (req.url?.startsWith('/api/authenticate')) {
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const iat = Math.floor(Date.now() / 1000);
+        res.end(`${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'admin', iat, exp: iat + 3600 })}.signature`);
+        return;
+      }
+      res.writeHead(307, { location: `${otherUrl}${req.url}` }).end();
+    });
+    await new Promise<void>((done) => redirecting.listen(0, '127.0.0.1', done));
+    try {
+      const { client } = clientFor({ url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}` });
+      const failure = await client.liveness(png).then(
+        () => null,
+        (error: { code?: string; message?: string }) => error,
+      );
+      expect(failure).toMatchObject({ code: 'protocol_error', message: expect.stringContaining('redirected') });
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await Promise.all([new Promise((done) => other.close(done)), new Promise((done) => redirecting.close(done))]);
+    }
   });
 });

@@ -30,6 +30,8 @@ export interface EngineOptions {
 export interface RunningEngine {
   url: string;
   port: number;
+  /** The address the socket is bound to, as the OS reports it (not as it was asked for). */
+  boundAddress: string;
   /** See AnalysisPool.recycle: frees the analysis workers' memory. */
   recycleWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +60,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    boundAddress: typeof address === 'object' && address ? address.address : '',
     recycleWorkers: () => pool.recycle(),
     async close() {
       await app.close();

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:flatness -- --video <dir> [--window S] [--fps N] [--json]`
+ * `npm run bench:flatness -- --video <dir> [--window S] [--fps N] [--json] [--out rows.json]`
  *
  * The evidence for the second liveness signal (app/flatness.ts): how far a face moved over a
  * capture hold, and how much of that motion no plane explains, on
@@ -21,7 +21,7 @@ import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
 import { faceCrop } from '../harness/faces';
 import { quantiles } from './metrics';
 import { mjpegFramesEvery, splitMjpeg } from './mjpeg';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '0.8' },
     fps: { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
+    out: { type: 'string' },
   },
 });
 const WINDOW_S = Number(values.window);
@@ -191,6 +192,7 @@ for (const { name, bytes } of pictures) {
   if (!values.json) console.error(`planar ${name}: done`);
 }
 
+if (values.out) await writeFile(values.out, JSON.stringify(rows));
 if (values.json) {
   console.log(JSON.stringify(rows));
 } else {
@@ -205,11 +207,21 @@ if (values.json) {
     const n = quantiles(list.map((r) => r.evidence.nonPlanar));
     console.log(`| ${source} | ${kind} | ${list.length} | ${m.median.toFixed(4)} | ${n.min.toFixed(4)} / ${n.p10.toFixed(4)} / ${n.median.toFixed(4)} |`);
   }
+  // What no plane explains per unit of motion: a plane's residual is the mesh's own error, which
+  // does not grow with the motion; a head's parallax does. Holds that barely moved are counted apart.
+  const ratio = (e: FlatnessEvidence) => e.nonPlanar / Math.max(1e-9, e.motion);
   for (const kind of ['live', 'replay', 'planar']) {
     const list = rows.filter((r) => r.kind === kind);
     const n = quantiles(list.map((r) => r.evidence.nonPlanar));
     console.log(
       `${kind}: ${list.length} holds; non-planar min ${n.min.toFixed(4)}, p10 ${n.p10.toFixed(4)}, median ${n.median.toFixed(4)}, max ${n.max.toFixed(4)}`,
     );
+    for (const minMotion of [0, 0.03, 0.05, 0.1]) {
+      const moved = list.filter((r) => r.evidence.motion >= minMotion);
+      const q = quantiles(moved.map((r) => ratio(r.evidence)));
+      console.log(
+        `  moved ≥ ${minMotion}: ${moved.length} holds; non-planar ÷ motion min ${q.min.toFixed(3)}, p10 ${q.p10.toFixed(3)}, median ${q.median.toFixed(3)}, max ${q.max.toFixed(3)}`,
+      );
+    }
   }
 }

@@ -24,10 +24,12 @@ export default defineConfig({
       },
       // Checks the output of `npm run build` (tests/run.sh builds first).
       { test: { name: 'packaging', include: ['tests/packaging/**/*.test.ts'], testTimeout: 60_000 } },
-      // Suites that freeze the one gnome-keyring daemon (SIGSTOP) run alone, after every other
-      // project has finished: the integration, engine and e2e suites read that keychain, and a
-      // frozen daemon would fail them with keychain_unavailable by chance. Needs a Secret Service
-      // on D-Bus: run through `npm test` (tests/run.sh starts one).
+      // Suites that freeze the one gnome-keyring daemon (SIGSTOP) run with no other test file
+      // beside them: the integration, engine and e2e suites read that keychain, and a frozen
+      // daemon would fail them with keychain_unavailable by chance. Vitest runs its groups one
+      // after another: the parallel projects (order 0), this one (order 1), then the projects that
+      // run one file at a time (engine, e2e). Needs a Secret Service on D-Bus: run through
+      // `npm test` (tests/run.sh starts one).
       {
         test: {
           name: 'keychain',

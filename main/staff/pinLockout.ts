@@ -25,6 +25,8 @@ export async function openPinLockout(dataDir: string, now: () => number) {
     return writeFileAtomic(dataDir, FILE, JSON.stringify(next));
   };
   if (unreadable) await save(state);
+  /** PIN checks under way: each holds one of the attempts left before a lockout. */
+  let inFlight = 0;
 
   return {
     /** The state file could not be read at start: the kiosk began locked. */
@@ -35,6 +37,23 @@ export async function openPinLockout(dataDir: string, now: () => number) {
       if (left > 0) {
         throw new KioskError('pin_locked', `Too many wrong PINs: the staff PIN is locked for ${Math.ceil(left / 60_000)} more minute(s).`);
       }
+    },
+    /**
+     * Reserves one attempt before the slow hash, or throws `pin_locked`: while a lockout runs, and
+     * while the attempts left before one are all being checked (sixty PINs sent at once would
+     * otherwise all be hashed before the first failure counted). Call the result when done.
+     */
+    reserve(): () => void {
+      this.check();
+      if (state.failures + inFlight >= PIN_LOCKOUT.maxFailures) {
+        throw new KioskError('pin_locked', 'Too many PIN attempts at once: wait for the ones being checked.');
+      }
+      inFlight += 1;
+      let released = false;
+      return () => {
+        if (!released) inFlight -= 1;
+        released = true;
+      };
     },
     /** Counts a wrong PIN; returns the lockout's end when this failure started one. */
     async failed(): Promise<{ lockedUntil: number } | null> {

@@ -31,15 +31,21 @@ export async function openStaffAccess(options: {
   /** Refused while a lockout runs; every wrong PIN counted and recorded. */
   async function matches(pin: string): Promise<boolean> {
     const hash = options.pinHash();
-    lockout.check();
-    if (await verifyPassword(pin, hash)) {
-      await lockout.succeeded();
-      return true;
+    // The attempt is reserved before the slow hash and counted after it (the engine's login
+    // limiter does the same): parallel guesses cannot all pass the check before one is counted.
+    const release = lockout.reserve();
+    try {
+      if (await verifyPassword(pin, hash)) {
+        await lockout.succeeded();
+        return true;
+      }
+      const locked = await lockout.failed();
+      note('pin.rejected', {}, 'warn');
+      if (locked) note('pin.locked', { until: new Date(locked.lockedUntil).toISOString() }, 'warn');
+      return false;
+    } finally {
+      release();
     }
-    const locked = await lockout.failed();
-    note('pin.rejected', {}, 'warn');
-    if (locked) note('pin.locked', { until: new Date(locked.lockedUntil).toISOString() }, 'warn');
-    return false;
   }
   const open = () => {
     until = now() + STAFF_UNLOCK_MS;

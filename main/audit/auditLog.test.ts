@@ -69,6 +69,17 @@ describe('audit log', () => {
     expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false$/);
   });
 
+  it('exports text that looks like a formula as text, so a spreadsheet never runs it', async () => {
+    const { log } = await fresh();
+    log.record(entry({ station: '=HYPERLINK("https://evil.example","Desk")', livenessRequestId: '+cmd|x', rejectionCode: '@SUM(1)', livenessScore: -0.5 }));
+    const [, line] = log.exportCsv().csv.trim().split('\n');
+    expect(line).toContain(`"'=HYPERLINK(""https://evil.example"",""Desk"")"`);
+    expect(line).toContain(`,'+cmd|x,`);
+    expect(line).toContain(`,'@SUM(1),`);
+    // A number is not a formula: a negative score stays a number.
+    expect(line).toContain(',-0.5,');
+  });
+
   it('purges records and staff actions older than the retention, never fewer than 30 days', async () => {
     const { log, clock } = await fresh();
     log.record(entry());

@@ -128,7 +128,9 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
     exportCsv(input: Omit<AuditFilter, 'limit' | 'offset'> = {}): { csv: string; count: number } {
       const { sql, params } = where(AuditFilterSchema.parse(input));
       const rows = (db.prepare(`SELECT * FROM verification ${sql} ORDER BY id`).all(params) as Row[]).map(toRecord);
-      const csv = stringify(rows, { header: true, columns: [...COLUMNS], cast: { boolean: (v) => (v ? 'true' : 'false') } });
+      // escape_formulas: a text cell starting with = + - @ (a station name, a service's id or code)
+      // is prefixed with ' so a spreadsheet shows it instead of running it; numbers stay numbers.
+      const csv = stringify(rows, { header: true, columns: [...COLUMNS], escape_formulas: true, cast: { boolean: (v) => (v ? 'true' : 'false') } });
       return { csv, count: rows.length };
     },
     /** One staff action; `detail` says what changed, never a secret (callers pass names and states). */

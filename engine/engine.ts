@@ -46,11 +46,23 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     }));
+  const debugStore = createDebugStore(options.debugDir);
+  // Debug uploads are pruned when one arrives, and also now and daily, so faces kept while debug
+  // was on go at their retention even when no debug request ever comes again.
+  await debugStore.prune();
+  const pruneDaily = setInterval(
+    () =>
+      void debugStore
+        .prune()
+        .catch((error: unknown) => console.error(`engine: the debug store could not be pruned: ${error instanceof Error ? error.message : String(error)}`)),
+    24 * 3_600_000,
+  );
+  pruneDaily.unref();
   const app = await buildServer({
     users: createUserDirectory(options.users),
     tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600 }),
     pool,
-    debugStore: createDebugStore(options.debugDir),
+    debugStore,
     ...(options.livenessPass !== undefined ? { livenessPass: options.livenessPass } : {}),
   });
   const host = options.host ?? '127.0.0.1';
@@ -63,6 +75,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     boundAddress: typeof address === 'object' && address ? address.address : '',
     recycleWorkers: () => pool.recycle(),
     async close() {
+      clearInterval(pruneDaily);
       await app.close();
       if (!options.pool) await pool.close();
     },

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -7,11 +8,13 @@ export const DEBUG_STORE_LIMITS = { retentionDays: 7, maxBytes: 500 * 1024 * 102
 /**
  * Keeps uploads and results only for requests with ?debug=true, as the document promises.
  * Every path component is ours (date, a server-made uuid, fixed names): nothing from the client.
- * After each request kept, day folders past the retention go, then the oldest requests until the
- * folder is under its size cap.
+ * After each request kept, at the engine's start and once a day (engine.ts), day folders past the
+ * retention go, then the oldest requests until the folder is under its size cap: faces kept while
+ * debug was on do not outlive the retention once it is off.
  */
 export function createDebugStore(root: string, limits: { retentionDays: number; maxBytes: number } = DEBUG_STORE_LIMITS, now: () => Date = () => new Date()) {
   async function prune(): Promise<void> {
+    if (!existsSync(root)) return;
     const cutoff = new Date(now().getTime() - limits.retentionDays * 86_400_000).toISOString().slice(0, 10);
     const days = (await readdir(root)).filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)).sort();
     const requests: Array<{ dir: string; bytes: number; mtime: number }> = [];
@@ -46,6 +49,7 @@ export function createDebugStore(root: string, limits: { retentionDays: number; 
       ]);
       await prune();
     },
+    prune,
   };
 }
 export type DebugStore = ReturnType<typeof createDebugStore>;

@@ -4,7 +4,9 @@
  * nothing crashes (its memory under the same corpus: memory.test.ts).
  */
 import { SignJWT, UnsecuredJWT } from 'jose';
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { faceCrop, livenessCapture } from '../../harness/faces';
@@ -53,6 +55,22 @@ describe('debug store and bind address', () => {
     const [day] = await readdir(engine.debugDir);
     expect(await readdir(`${engine.debugDir}/${day}/${String(body.id)}`)).toEqual(['image1.jpg', 'image2.jpg', 'result.json']);
     expect(await readdir(engine.debugDir)).toEqual([day]);
+  });
+
+  it('prunes debug uploads past their retention when it starts, not only when a new one arrives', async () => {
+    const debugDir = await mkdtemp(join(tmpdir(), 'engine-debug-old-'));
+    const old = join(debugDir, '2020-01-01', '00000000-0000-4000-8000-000000000001');
+    await mkdir(old, { recursive: true });
+    await writeFile(join(old, 'data.png'), new Uint8Array(10));
+    const fresh = join(debugDir, new Date().toISOString().slice(0, 10), '00000000-0000-4000-8000-000000000002');
+    await mkdir(fresh, { recursive: true });
+    await writeFile(join(fresh, 'data.png'), new Uint8Array(10));
+    const restarted = await hostEngine({ debugDir, workers: 1 });
+    try {
+      expect(await readdir(debugDir)).toEqual([new Date().toISOString().slice(0, 10)]);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('listens on loopback only unless told otherwise', async () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
 import { createDebugStore } from './http/debugStore';
-import { buildServer } from './http/server';
+import { buildServer, type ServerDeps } from './http/server';
 import { createTokenIssuer } from './http/tokens';
 import { createUserDirectory } from './http/users';
 
@@ -25,6 +25,8 @@ export interface EngineOptions {
   workerUrl?: URL;
   /** Handed to each analysis worker (the benchmark's baseline worker reads which baseline). */
   workerData?: unknown;
+  /** Connection limits (http/server.ts CONNECTION_LIMITS); tests shorten them. */
+  connectionLimits?: ServerDeps['limits'];
 }
 
 export interface RunningEngine {
@@ -64,6 +66,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     pool,
     debugStore,
     ...(options.livenessPass !== undefined ? { livenessPass: options.livenessPass } : {}),
+    ...(options.connectionLimits ? { limits: options.connectionLimits } : {}),
   });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 0 });

@@ -22,7 +22,24 @@ export interface ServerDeps {
   limiter?: ReturnType<typeof createLoginLimiter>;
   /** Liveness operating point; LIVENESS_PASS unless the operator chose another. */
   livenessPass?: number;
+  /** Connection limits; CONNECTION_LIMITS unless a test shortens them. */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/**
+ * A client that sends its request slowly, or opens connections and sends nothing, cannot hold the
+ * engine: the whole request must arrive within `requestMs` (then 408 and the socket closed), an
+ * idle socket closes after `idleMs`, a kept-alive one after `keepAliveMs`, and at most
+ * `maxConnections` are open at once (more are refused). A kiosk's largest upload is a few MB on
+ * loopback or a LAN: seconds, not tens of seconds.
+ */
+export interface ConnectionLimits {
+  requestMs: number;
+  idleMs: number;
+  keepAliveMs: number;
+  maxConnections: number;
+}
+export const CONNECTION_LIMITS: Readonly<ConnectionLimits> = { requestMs: 30_000, idleMs: 30_000, keepAliveMs: 5_000, maxConnections: 256 };
 
 function basicCredentials(header: string | undefined): { userId: string; password: string } | null {
   const match = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '');
@@ -49,7 +66,18 @@ async function analysed(pool: AnalysisPool, kind: 'liveness' | 'match', bytes: U
 
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const limiter = deps.limiter ?? createLoginLimiter();
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true });
+  const limits = { ...CONNECTION_LIMITS, ...deps.limits };
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024,
+    return503OnClosing: true,
+    requestTimeout: limits.requestMs,
+    connectionTimeout: limits.idleMs,
+    keepAliveTimeout: limits.keepAliveMs,
+    // Node checks request timeouts every 30 s by default: a 30-s limit could hold a socket 60 s.
+    http: { connectionsCheckingInterval: Math.min(1_000, limits.requestMs / 2), headersTimeout: limits.requestMs },
+  });
+  app.server.maxConnections = limits.maxConnections;
   await app.register(multipart, { limits: UPLOAD_LIMITS });
 
   app.setErrorHandler((error, _request, reply) => {

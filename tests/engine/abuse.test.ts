@@ -5,6 +5,7 @@
  */
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +71,38 @@ describe('debug store and bind address', () => {
       expect(await readdir(debugDir)).toEqual([new Date().toISOString().slice(0, 10)]);
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('cuts off clients that trickle their request, within the request time, not after 30 s or never', async () => {
+    const strict = await hostEngine({ workers: 1, connectionLimits: { requestMs: 2_000, idleMs: 2_000 } });
+    /** Sends `start`, then one byte every 200 ms (never idle, never done) until the engine closes the socket. */
+    const trickle = (start: string) =>
+      new Promise<{ received: string; seconds: number }>((done) => {
+        const started = Date.now();
+        let received = '';
+        const socket = connect(strict.port, '127.0.0.1', () => socket.write(start));
+        const drip = setInterval(() => socket.write('x'), 200);
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        socket.on('error', () => undefined); // a reset is a cut-off too: 'close' follows and reports it
+        socket.on('close', () => {
+          clearInterval(drip);
+          done({ received, seconds: (Date.now() - started) / 1000 });
+        });
+      });
+    try {
+      // Headers that never end (a slowloris): 408.
+      const headers = await trickle('POST /api/authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ');
+      expect(headers.received.startsWith('HTTP/1.1 408'), headers.received.slice(0, 80)).toBe(true);
+      expect(headers.seconds).toBeLessThan(10);
+      // A body that never ends: whatever the early answer, the socket is closed.
+      const body = await trickle(
+        `POST /api/authenticate HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${strict.basic}\r\nContent-Type: application/json\r\nContent-Length: 10000\r\n\r\n`,
+      );
+      expect(body.seconds).toBeGreaterThanOrEqual(1.5);
+      expect(body.seconds).toBeLessThan(10);
+    } finally {
+      await strict.close();
     }
   });
 

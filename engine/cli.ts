@@ -1,8 +1,11 @@
 /**
- * `npm run engine -- --port 8787 --user admin --password …` starts the local Biointellic engine.
+ * `npm run engine -- --port 8787 --user admin --password-file pw.txt` (or the password in
+ * BIOINTELLIC_ENGINE_PASSWORD, or on standard input with `--password-file -`) starts the local
+ * Biointellic engine. Never on the command line: every user of the machine can read it there.
  * `npm run engine -- hash-password` reads a password on standard input and prints its hash for a
  * users file. Environment: BIOINTELLIC_ENGINE_{HOST,PORT,USER,PASSWORD,USERS_FILE,DEBUG_DIR,LIVENESS_PASS}.
  */
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -10,9 +13,15 @@ import { parseLivenessPass } from './analysis/scores';
 import { startEngine } from './engine';
 import { hashPassword, loadUsersFile } from './http/users';
 
-const USAGE = `Usage: npm run engine -- [--host 127.0.0.1] [--port 8787] (--user ID --password PW | --users-file FILE)
+const USAGE = `Usage: npm run engine -- [--host 127.0.0.1] [--port 8787] (--user ID [--password-file FILE|-] | --users-file FILE)
                           [--token-ttl SECONDS] [--debug-dir DIR] [--workers N]
        npm run engine -- hash-password   < password`;
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
 
 async function main(): Promise<number> {
   const env = process.env;
@@ -22,7 +31,8 @@ async function main(): Promise<number> {
       host: { type: 'string', default: env.BIOINTELLIC_ENGINE_HOST ?? '127.0.0.1' },
       port: { type: 'string', default: env.BIOINTELLIC_ENGINE_PORT ?? '8787' },
       user: { type: 'string', default: env.BIOINTELLIC_ENGINE_USER },
-      password: { type: 'string', default: env.BIOINTELLIC_ENGINE_PASSWORD },
+      password: { type: 'string' },
+      'password-file': { type: 'string' },
       'users-file': { type: 'string', default: env.BIOINTELLIC_ENGINE_USERS_FILE },
       'token-ttl': { type: 'string', default: '3600' },
       'debug-dir': { type: 'string', default: env.BIOINTELLIC_ENGINE_DEBUG_DIR ?? join(tmpdir(), 'biointellic-engine-debug') },
@@ -36,22 +46,28 @@ async function main(): Promise<number> {
     return 0;
   }
   if (positionals[0] === 'hash-password') {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const password = Buffer.concat(chunks)
-      .toString('utf8')
-      .replace(/\r?\n$/, '');
+    const password = (await readStdin()).replace(/\r?\n$/, '');
     if (!password) throw new Error('no password on standard input');
     console.log(await hashPassword(password));
     return 0;
   }
+  if (values.password !== undefined) {
+    console.error(
+      `--password is refused: a command line is visible to every user of the machine. Put the password in BIOINTELLIC_ENGINE_PASSWORD, in a file (--password-file FILE), or on standard input (--password-file -).\n${USAGE}`,
+    );
+    return 2;
+  }
+  const passwordFile = values['password-file'];
+  const password = passwordFile
+    ? (passwordFile === '-' ? await readStdin() : await readFile(passwordFile, 'utf8')).replace(/\r?\n$/, '')
+    : env.BIOINTELLIC_ENGINE_PASSWORD;
   const users = values['users-file']
     ? await loadUsersFile(values['users-file'])
-    : values.user && values.password
-      ? new Map([[values.user, await hashPassword(values.password)]])
+    : values.user && password
+      ? new Map([[values.user, await hashPassword(password)]])
       : null;
   if (!users) {
-    console.error(`Give --user and --password, or --users-file.\n${USAGE}`);
+    console.error(`Give --user with a password (BIOINTELLIC_ENGINE_PASSWORD or --password-file), or --users-file.\n${USAGE}`);
     return 2;
   }
   let livenessPass: number | undefined;

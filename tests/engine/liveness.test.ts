@@ -49,8 +49,14 @@ describe('liveness on real faces', () => {
   });
 
   it('refuses an operating point outside 0..1 on the command line, saying so', async () => {
-    const run = await runCli(['--user', 'a', '--password', 'b', '--liveness-pass', '1.5'], { script: 'engine/cli.ts' });
+    const run = await runCli(['--user', 'a', '--liveness-pass', '1.5'], { script: 'engine/cli.ts', env: { BIOINTELLIC_ENGINE_PASSWORD: 'b' } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--liveness-pass: The liveness operating point must be a number from 0 to 1 (got "1.5")');
+  });
+
+  it('refuses a password on the command line, where every user of the machine can read it', async () => {
+    const run = await runCli(['--user', 'a', '--password', 'b'], { script: 'engine/cli.ts' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--password is refused: a command line is visible to every user of the machine');
   });
 });

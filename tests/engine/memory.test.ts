@@ -25,9 +25,9 @@ const token = async () => (await fetch(`${url}/api/authenticate`, { method: 'POS
 const live = async (bytes: Uint8Array) => post(`${url}/api/liveness`, await token(), { data: { bytes, type: 'image/png' } });
 
 beforeAll(async () => {
-  engine = spawn(process.execPath, ['--import', 'tsx', 'engine/cli.ts', '--port', '0', '--user', 'admin', '--password', 'hunter2', '--workers', '1'], {
+  engine = spawn(process.execPath, ['--import', 'tsx', 'engine/cli.ts', '--port', '0', '--user', 'admin', '--workers', '1'], {
     cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '2', BIOINTELLIC_ENGINE_PASSWORD: 'hunter2' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   url = await new Promise<string>((done, fail) => {

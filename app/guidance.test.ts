@@ -5,6 +5,7 @@ import {
   GUIDANCE,
   SEATED_PITCH_DEG,
   advanceHold,
+  captureRefusal,
   faceLight,
   guideOval,
   judgeFrame,
@@ -178,6 +179,23 @@ describe('nextInstruction', () => {
     // The oval stays inside the frame.
     expect(2 * oval.ry).toBeLessThan(720);
     expect(2 * guideOval({ height: 1080 }).ry).toBeLessThan(1080);
+  });
+});
+
+describe('captureRefusal (the full-size re-check of the chosen frame)', () => {
+  const at = (interpupillaryPx: number, over: Partial<FaceMetrics> = {}) => face({ interpupillaryPx, sizePx: 3 * interpupillaryPx, ...over });
+
+  it('lets through a face in the range, which main scales to 90 px', () => {
+    expect(captureRefusal({ height: 720 }, at(86))).toBeNull();
+    expect(captureRefusal({ height: 720 }, at(130))).toBeNull();
+  });
+
+  it('refuses, and says what to do: too far, too close for the scaled height, eyes closed; no face', () => {
+    expect(captureRefusal({ height: 720 }, at(84))).toEqual({ reason: 'FACE_TOO_SMALL', instruction: 'moveCloser' });
+    expect(captureRefusal({ height: 720 }, at(140))).toEqual({ reason: 'height', instruction: 'moveBack' });
+    expect(captureRefusal({ height: 720 }, at(100, { eyeOpenness: 0.05 }))).toEqual({ reason: 'eyes', instruction: 'openEyes' });
+    expect(captureRefusal({ height: 720 }, at(100, { yawDeg: 30 }))).toEqual({ reason: 'FACE_ANGLE_TOO_LARGE', instruction: null });
+    expect(captureRefusal({ height: 720 }, undefined)).toEqual({ reason: 'FACE_NOT_FOUND', instruction: null });
   });
 });
 

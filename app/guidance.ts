@@ -1,5 +1,5 @@
 import { distanceRange, faceAsSent } from './captureGeometry';
-import { FACE_RULES, SIGNIFICANT_FACE_RATIO, significantFaces, type FaceMetrics } from './faceRules';
+import { FACE_RULES, SIGNIFICANT_FACE_RATIO, captureRuleBroken, significantFaces, type FaceMetrics } from './faceRules';
 import { LIVENESS } from './imageRequirements';
 
 /** One frame as the guidance loop sees it, in the captured frame's own pixels. */
@@ -215,6 +215,23 @@ export function judgeFrame(
 
 /** judgeFrame's instruction alone. */
 export const nextInstruction = (...args: Parameters<typeof judgeFrame>): Instruction => judgeFrame(...args).instruction;
+
+/**
+ * The last word on the frame guidance chose, measured again at full size as main will scale it
+ * (pupils to 90 px): null when it may be sent, else why not (a service code such as
+ * FACE_TOO_SMALL, `height` when the scaled frame would be under 480 px, `eyes` when they are
+ * closed) and, when the visitor can put it right, what to tell them.
+ */
+export function captureRefusal(frame: { height: number }, face: FaceMetrics | undefined): { reason: string; instruction: Instruction | null } | null {
+  if (!face) return { reason: 'FACE_NOT_FOUND', instruction: null };
+  const sent = faceAsSent(frame, face);
+  const broken = captureRuleBroken(sent.face);
+  // Guidance's own far edge is 2 px lenient (GUIDANCE.farMarginPx): too far at full size is said at once.
+  if (broken) return { reason: broken.code, instruction: face.interpupillaryPx < distanceRange(frame).minIpd ? 'moveCloser' : null };
+  if (sent.height < LIVENESS.minHeight) return { reason: 'height', instruction: 'moveBack' };
+  if ((face.eyeOpenness ?? 1) < GUIDANCE.minEyeOpenness.leave) return { reason: 'eyes', instruction: 'openEyes' };
+  return null;
+}
 
 /**
  * What is on screen: a new instruction replaces the shown one only once it has been the answer

@@ -1,8 +1,6 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { faceAsSent } from '../../../app/captureGeometry';
-import { FACE_REJECTIONS, FACE_RULES, captureRuleBroken, type FaceMetrics } from '../../../app/faceRules';
-import { GUIDANCE, advanceHold, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
-import { LIVENESS } from '../../../app/imageRequirements';
+import type { FaceMetrics } from '../../../app/faceRules';
+import { advanceHold, captureRefusal, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
 import { frameToCanvas, grabFrame, wipeFrame, type CameraFrame } from './cameraFrame';
 import { frameFaceStats, movement } from './frameStats';
@@ -127,23 +125,18 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           chosen = frameToCanvas(best!);
           const [face] = await detectFaces(chosen, size.width, size.height);
           if (stopped) return;
-          const sent = face && faceAsSent(size, face);
-          refused =
-            !face || !sent
-              ? 'FACE_NOT_FOUND'
-              : (captureRuleBroken(sent.face)?.code ??
-                (sent.height < LIVENESS.minHeight ? 'height' : (face.eyeOpenness ?? 1) < GUIDANCE.minEyeOpenness.leave ? 'eyes' : ''));
-          if (face && refused === '') {
+          const refusal = captureRefusal(size, face);
+          if (face && !refusal) {
             stopped = true;
             captureRef.current(chosen, face);
             return;
           }
           chosen.width = 0;
           refusals += 1;
+          refused = refusal?.reason ?? '';
           hold = startHold(hold.startedAt);
-          // Too far by the full-size measure (guidance's own far edge is 2 px lenient): say so now.
-          if (refused === FACE_REJECTIONS.ipdTooSmall.code && face && face.interpupillaryPx < FACE_RULES.interpupillaryPx.min) {
-            shown = { shown: 'moveCloser', candidate: 'moveCloser', candidateSince: performance.now() };
+          if (refusal?.instruction) {
+            shown = { shown: refusal.instruction, candidate: refusal.instruction, candidateSince: performance.now() };
             shownBlocks = true;
           }
         }

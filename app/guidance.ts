@@ -15,15 +15,13 @@ export interface FrameObservation {
   movement: number;
 }
 
-/** Luma 0..255 over the face (faceLight), and the frame's mean for comparison. */
+/** Luma 0..255 over the face (faceLight): light is judged on the face alone, never against the frame. */
 export interface FaceLight {
   mean: number;
   /** 95th minus 5th percentile over the face: how much detail the light shows. */
   spread: number;
   /** Share of blown-out face pixels (luma ≥ 250): glare from a lamp or a window. */
   blown: number;
-  /** Mean luma of the whole frame: for diagnostics only; light is judged on the face alone. */
-  frameMean: number;
 }
 
 /** Rec. 601 luma of one RGB pixel, as a camera's Y channel. */
@@ -33,17 +31,17 @@ export const luma = (r: number, g: number, b: number) => 0.299 * r + 0.587 * g +
  * The light measures over a face's luma samples: the one definition the kiosk's guidance and the
  * calibration (bench) share.
  */
-export function faceLight(samples: ArrayLike<number>, frameMean: number): FaceLight {
+export function faceLight(samples: ArrayLike<number>): FaceLight {
   const sorted = Float32Array.from(samples).sort();
   const n = sorted.length;
-  if (n === 0) return { mean: 0, spread: 0, blown: 0, frameMean };
+  if (n === 0) return { mean: 0, spread: 0, blown: 0 };
   let sum = 0;
   let blown = 0;
   for (const v of sorted) {
     sum += v;
     if (v >= 250) blown += 1;
   }
-  return { mean: sum / n, spread: sorted[Math.floor(0.95 * (n - 1))]! - sorted[Math.floor(0.05 * (n - 1))]!, blown: blown / n, frameMean };
+  return { mean: sum / n, spread: sorted[Math.floor(0.95 * (n - 1))]! - sorted[Math.floor(0.05 * (n - 1))]!, blown: blown / n };
 }
 
 export const INSTRUCTIONS = [

@@ -135,7 +135,7 @@ for (const file of videos) {
             eyeOpenness: face.eyeOpenness ?? null,
             yawDeg: face.yawDeg,
             pitchDeg: face.pitchDeg,
-            light: faceLight(data, 0),
+            light: faceLight(data),
           });
         }
       }

@@ -5,10 +5,6 @@ import { lumaSample, type FramePixels } from './framePixels';
 const SAMPLE = 96;
 const sampler = new OffscreenCanvas(SAMPLE, SAMPLE);
 const context = sampler.getContext('2d', { willReadFrequently: true })!;
-/** The whole frame at thumbnail size: enough for its mean exposure. */
-const THUMB = 32;
-const thumb = new OffscreenCanvas(THUMB, THUMB);
-const thumbContext = thumb.getContext('2d', { willReadFrequently: true })!;
 
 function lumaOf(data: Uint8ClampedArray): Float32Array {
   const out = new Float32Array(data.length / 4);
@@ -18,10 +14,10 @@ function lumaOf(data: Uint8ClampedArray): Float32Array {
 
 /**
  * Light (app/guidance.ts faceLight) and sharpness (variance of a Laplacian) over the face, on a
- * 96×96 sample, and the frame's mean luma from a 32×32 thumbnail: enough to tell a dark room, a
- * window behind the visitor or a blurred frame, cheap enough for every frame.
+ * 96×96 sample: enough to tell a face in the dark, in glare or blurred, cheap enough for every
+ * frame. Light is the face's alone; the rest of the frame is not the service's business.
  */
-function statsOf(values: Float32Array, frame: Float32Array): { light: FaceLight; sharpness: number } {
+function statsOf(values: Float32Array): { light: FaceLight; sharpness: number } {
   let lapSum = 0;
   let lapSq = 0;
   let n = 0;
@@ -35,7 +31,7 @@ function statsOf(values: Float32Array, frame: Float32Array): { light: FaceLight;
     }
   }
   const lapMean = lapSum / n;
-  return { light: faceLight(values, frame.reduce((a, b) => a + b, 0) / frame.length), sharpness: lapSq / n - lapMean * lapMean };
+  return { light: faceLight(values), sharpness: lapSq / n - lapMean * lapMean };
 }
 
 /** faceStats of a picture on a canvas (the ID photo), sampled by the canvas. */
@@ -46,15 +42,12 @@ export function faceStats(
 ): { light: FaceLight; sharpness: number } {
   const box = face?.box ?? { x: 0, y: 0, width: size.width, height: size.height };
   context.drawImage(source, box.x, box.y, box.width, box.height, 0, 0, SAMPLE, SAMPLE);
-  const values = lumaOf(context.getImageData(0, 0, SAMPLE, SAMPLE).data);
-  thumbContext.drawImage(source, 0, 0, size.width, size.height, 0, 0, THUMB, THUMB);
-  return statsOf(values, lumaOf(thumbContext.getImageData(0, 0, THUMB, THUMB).data));
+  return statsOf(lumaOf(context.getImageData(0, 0, SAMPLE, SAMPLE).data));
 }
 
 /** faceStats of a camera frame's own planes (cameraFrame.ts), with no conversion of the whole frame. */
 export function frameFaceStats(frame: FramePixels, face: FaceMetrics | undefined): { light: FaceLight; sharpness: number } {
-  const whole = { x: 0, y: 0, width: frame.width, height: frame.height };
-  return statsOf(lumaSample(frame, face?.box ?? whole, SAMPLE), lumaSample(frame, whole, THUMB));
+  return statsOf(lumaSample(frame, face?.box ?? { x: 0, y: 0, width: frame.width, height: frame.height }, SAMPLE));
 }
 
 /** Speed of the face centre between two frames `seconds` apart, in face widths per second. */

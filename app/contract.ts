@@ -153,8 +153,8 @@ export const contract = {
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },
   /** The visitor's answer to the consent notice, for the audit log; nothing of theirs is processed before "I agree". */
   'verification.consent': { input: z.object({ agreed: z.boolean() }), result: z.object({ recorded: z.literal(true) }) },
-  /** Wipes both images from main's memory (and any review waiting on them). */
-  'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true) }) },
+  /** Wipes both images from main's memory (and any review waiting on them); `images`: how many image buffers it zeroed. */
+  'verification.reset': { input: NoInput, result: z.object({ wiped: z.literal(true), images: z.number().int().min(0) }) },
   /** Staff only: the visit waiting for a person's decision, with both images, or null. */
   'review.get': { input: NoInput, result: z.object({ pending: PendingReviewSchema.nullable() }) },
   /** Staff only: approve or deny with a reason from the list; recorded with the reviewer, then the images are wiped. */

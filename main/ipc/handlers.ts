@@ -73,10 +73,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     'verification.setIdPhoto': whenSetUp(session.setIdPhoto),
     'verification.setLivePhoto': whenSetUp(session.setLivePhoto),
     'verification.run': whenSetUp(({ attempt }) => session.run(attempt)),
-    'verification.reset': async () => {
-      await session.reset();
-      return { wiped: true as const };
-    },
+    'verification.reset': async () => ({ wiped: true as const, ...(await session.reset()) }),
     'review.get': async () => {
       staff.require();
       return { pending: session.pendingReview() };

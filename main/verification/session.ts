@@ -53,9 +53,11 @@ export function createVerificationSession(deps: {
   let inFlight: { controller: AbortController; settled: Promise<unknown> } | null = null;
   let review: ReviewCause | null = null;
 
-  const wipe = (held: Held | null) => {
-    held?.forMatch.bytes.fill(0);
-    held?.forLiveness?.bytes.fill(0);
+  /** Zeroes the visitor's images held here; returns how many buffers it zeroed. */
+  const wipe = (held: Held | null): number => {
+    const buffers = held ? [held.forMatch.bytes, ...(held.forLiveness ? [held.forLiveness.bytes] : [])] : [];
+    for (const bytes of buffers) bytes.fill(0);
+    return buffers.length;
   };
 
   return {
@@ -91,11 +93,11 @@ export function createVerificationSession(deps: {
         inFlight.controller.abort();
         await inFlight.settled;
       }
-      wipe(idPhoto);
-      wipe(livePhoto);
+      const images = wipe(idPhoto) + wipe(livePhoto);
       idPhoto = null;
       livePhoto = null;
       review = null;
+      return { images };
     },
 
     /** Why the visit waits for staff, without its images; null when nothing waits (or its images are gone). */

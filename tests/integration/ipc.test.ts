@@ -306,9 +306,11 @@ describe('verification.run', () => {
     await expect(main.call('audit.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
-  it('forgets both images on reset', async () => {
+  it('forgets both images on reset, and says how many image buffers it zeroed', async () => {
     const main = await withPhotos();
-    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true } });
+    // The ID photo as the match gets it, the live photo as liveness and as the match get it.
+    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true, images: 3 } });
+    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true, images: 0 } });
     await expect(main.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
@@ -319,7 +321,7 @@ describe('verification.run', () => {
     const running = main.call('verification.run', { attempt: 1 });
     await expect.poll(() => server.count('match')).toBe(1);
     const started = Date.now();
-    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true } });
+    await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true, images: 3 } });
     await expect(running).resolves.toMatchObject({ ok: false, error: { code: 'cancelled' } });
     // Well inside the client's 30-s timeout, and nothing sent after the reset (no retry with zeroed images).
     expect(Date.now() - started).toBeLessThan(5_000);

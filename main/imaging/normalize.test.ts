@@ -36,9 +36,9 @@ describe('normalizeForLiveness', () => {
     expect(await normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 87 })).toMatchObject({ width: 1280, height: 720 });
   });
 
-  it('refuses a face so close that the frame scaled to 90 px would be under 480 px high', async () => {
-    await expect(codeOf(normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 140 }))).resolves.toBe('image_too_small');
-    await expect(normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 135 })).resolves.toMatchObject({ height: 480 });
+  it('never scales below 480 px: a face too close for 90 px goes at 480, for the service to turn away', async () => {
+    expect(await normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 135 })).toMatchObject({ height: 480 });
+    expect(await normalizeForLiveness(await makeJpeg(1280, 720), { interpupillaryPx: 160 })).toMatchObject({ width: 853, height: 480 });
   });
 
   it('applies EXIF orientation before checking the height', async () => {

@@ -71,24 +71,20 @@ async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
  * Liveness wants a PNG at least 480 px high with the pupils ~90 px apart. Given the pupils' distance
  * the kiosk measured on this frame, the frame is scaled so they are CAPTURE_IPD apart (never up:
  * app/captureGeometry.ts), so what the service receives sits in the middle of its window wherever
- * the visitor stood; without it (an imported or manual capture) only a frame taller than 1080 is
- * scaled. A frame that would end under 480 px is refused, never upscaled.
+ * the visitor stood; without it (an imported capture) only a frame taller than 1080 is scaled.
+ * Never below 480 px: a face too close for that (a manual capture; auto-capture never sends one)
+ * goes at 480 px, its pupils still too far apart, and the service's FACE_TOO_LARGE asks the
+ * visitor to step back. A frame under 480 px is refused, never upscaled.
  */
 export async function normalizeForLiveness(input: Uint8Array, measured: { interpupillaryPx?: number } = {}): Promise<NormalizedImage> {
   const { width, height } = await probe(input);
-  const scale = captureScale({ height }, measured.interpupillaryPx ?? 0);
-  const target = { width: Math.round(width * scale), height: Math.round(height * scale) };
-  if (target.height < LIVENESS.minHeight) {
-    throw new KioskError(
-      'image_too_small',
-      height < LIVENESS.minHeight
-        ? `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`
-        : `The face is too close to the camera: scaled to the service's distance the photo would be ${target.height} px high, under ${LIVENESS.minHeight}.`,
-    );
+  if (height < LIVENESS.minHeight) {
+    throw new KioskError('image_too_small', `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`);
   }
+  const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
   const { data, info } = await encode(() => {
     let pipeline = decoder(input).rotate();
-    if (scale < 1) pipeline = pipeline.resize(target.width, target.height, { kernel: 'lanczos3' });
+    if (scale < 1) pipeline = pipeline.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
     return pipeline.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
   });
   return { bytes: data, contentType: 'image/png', width: info.width, height: info.height };

@@ -76,7 +76,7 @@ async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
  * goes at 480 px, its pupils still too far apart, and the service's FACE_TOO_LARGE asks the
  * visitor to step back. A frame under 480 px is refused, never upscaled.
  */
-export async function normalizeForLiveness(input: Uint8Array, measured: { interpupillaryPx?: number } = {}): Promise<NormalizedImage> {
+export async function normalizeForLiveness(input: Uint8Array, measured: { interpupillaryPx?: number | undefined } = {}): Promise<NormalizedImage> {
   const { width, height } = await probe(input);
   if (height < LIVENESS.minHeight) {
     throw new KioskError('image_too_small', `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`);

@@ -37,16 +37,7 @@ describe('the staff unlock window', () => {
   it('opens for STAFF_UNLOCK_MS after the right PIN and closes by itself, on an injected clock', async () => {
     let t = 5_000_000;
     const notes: string[] = [];
-    const pinHash = await hashPassword('246810');
-    const staff = await openStaffAccess({
-      dataDir: await mkdtemp(join(tmpdir(), 'staff-access-')),
-      now: () => t,
-      logger: silentLogger,
-      note: (action) => void notes.push(action),
-      pinHash: () => pinHash,
-      staffNames: () => [],
-      savePinHash: async () => undefined,
-    });
+    const staff = await staffWith(() => t, notes);
     expect(() => staff.require()).toThrow(expect.objectContaining({ code: 'forbidden' }));
     const { until } = await staff.unlock('246810');
     expect(Date.parse(until)).toBe(t + STAFF_UNLOCK_MS);

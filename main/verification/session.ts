@@ -70,7 +70,7 @@ export function createVerificationSession(deps: {
     },
 
     async setLivePhoto({ image: bytes, interpupillaryPx }: { image: Uint8Array; interpupillaryPx?: number | undefined }) {
-      const forLiveness = await normalizeForLiveness(bytes, interpupillaryPx === undefined ? {} : { interpupillaryPx }).finally(() => bytes.fill(0));
+      const forLiveness = await normalizeForLiveness(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
       const forMatch = await normalizeForMatch(forLiveness.bytes);
       wipe(livePhoto);
       livePhoto = { forLiveness, forMatch };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
+import type { BlinkEvidence } from './blink';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
@@ -69,6 +70,11 @@ export const AuditEntrySchema = z.object({
   decision: z.enum(['verified', 'review', 'not_verified', 'error', 'cancelled']),
   /** Whether the images went with ?debug=true (kept at the service); null on rows from before it was recorded. */
   debug: z.boolean().nullable(),
+  /**
+   * The kiosk's blink watch for the capture (app/blink.ts): `seen` unasked, `prompted` after the
+   * visitor was asked, `none` when no blink came; null when it was not watched (or before it was recorded).
+   */
+  blink: z.enum(['seen', 'prompted', 'none']).nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
@@ -80,6 +86,13 @@ export const AuditQuerySchema = z.object({
 });
 
 /** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
+/** The live step's blink watch for the capture it sends (app/blink.ts). */
+export const BlinkEvidenceSchema = z.object({
+  seen: z.boolean(),
+  prompted: z.boolean(),
+  waitedMs: z.number().int().min(0).max(60_000),
+}) satisfies z.ZodType<BlinkEvidence>;
+
 export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).extend({
   passwordStored: z.boolean(),
   /** Set up by IT (provisioning): a station that is not verifies nobody. */
@@ -116,6 +129,7 @@ export const contract = {
       reviewMarginPercent: SettingsSchema.shape.reviewMarginPercent.unwrap().optional(),
       sayNotVerified: z.boolean().optional(),
       seatedVisitors: z.boolean().optional(),
+      blinkCheck: SettingsSchema.shape.blinkCheck.unwrap().optional(),
       staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
     }),
     result: SettingsViewSchema,
@@ -147,7 +161,7 @@ export const contract = {
    * capture with no face measured) the frame is sent as it is.
    */
   'verification.setLivePhoto': {
-    input: z.object({ image: ImageBytes, interpupillaryPx: z.number().positive().max(4000).optional() }),
+    input: z.object({ image: ImageBytes, interpupillaryPx: z.number().positive().max(4000).optional(), blink: BlinkEvidenceSchema.optional() }),
     result: ImageInfoSchema,
   },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },

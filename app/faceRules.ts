@@ -22,6 +22,12 @@ export interface FaceMetrics {
    * eyes; absent without a face mesh. Open eyes read ~0.18–0.45, closed ones ~0.06–0.12 (app/guidance.ts).
    */
   eyeOpenness?: number;
+  /**
+   * The face's proportions: eye-to-mouth height over the eyes' outer-corner width (mesh points
+   * 33/263 and 61/291). A print tilted away from the camera shortens the eyes' opening and this
+   * alike, so the blink watch (app/blink.ts) divides one by the other; absent without a mesh.
+   */
+  faceProportion?: number;
 }
 
 /**

@@ -57,6 +57,8 @@ export const INSTRUCTIONS = [
   'tooBright',
   'holdStill',
   'good',
+  // Not a frame's judgment: the live step asks for a blink once the photo is chosen (app/blink.ts).
+  'blink',
 ] as const;
 export type Instruction = (typeof INSTRUCTIONS)[number];
 

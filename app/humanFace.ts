@@ -87,6 +87,14 @@ function eyeOpenness(mesh: readonly Point[]): number | undefined {
   return mean(ratios);
 }
 
+function faceProportion(mesh: readonly Point[]): number | undefined {
+  if (mesh.length < 468) return undefined;
+  const mid = (a: number, b: number) => [(mesh[a]![0] + mesh[b]![0]) / 2, (mesh[a]![1] + mesh[b]![1]) / 2] as const;
+  const [eyes, mouth] = [mid(33, 263), mid(61, 291)];
+  const width = Math.hypot(mesh[33]![0] - mesh[263]![0], mesh[33]![1] - mesh[263]![1]);
+  return Math.hypot(eyes[0] - mouth[0], eyes[1] - mouth[1]) / Math.max(1e-6, width);
+}
+
 /**
  * One Human face result as the shared rules see it, in the pixels of the image Human was given
  * (minus `offset` when the image was padded). The engine and the kiosk's guidance both use this,
@@ -94,6 +102,7 @@ function eyeOpenness(mesh: readonly Point[]): number | undefined {
  */
 export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
   const eyes = eyeOpenness(face.mesh);
+  const proportion = faceProportion(face.mesh);
   return {
     box: tightBox(face, offset),
     sizePx: Math.max(face.box[2], face.box[3]),
@@ -103,6 +112,7 @@ export function toFaceMetrics(face: FaceResult, offset = 0): FaceMetrics {
     rollDeg: (face.rotation?.angle.roll ?? 0) * DEG,
     score: face.score,
     ...(eyes === undefined ? {} : { eyeOpenness: eyes }),
+    ...(proportion === undefined ? {} : { faceProportion: proportion }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BLINK_CHECKS } from './blink';
 
 /** Where verifications go: the built-in local engine, or a hosted Biointellic service. */
 export const BackendSchema = z.discriminatedUnion('kind', [
@@ -46,6 +47,12 @@ export const SettingsSchema = z.object({
   auditRetentionDays: z.number().int().min(1).max(3650).default(90),
   /** Visitors are seated (the camera mounted low): guidance expects a face seen from below (app/guidance.ts). */
   seatedVisitors: z.boolean().default(false),
+  /**
+   * The kiosk's own second liveness signal (app/blink.ts): `prompt` asks a visitor who has not
+   * blinked by the capture to blink; `passive` only watches a little longer; `off` captures
+   * without it. A capture without a blink is never "Verified" unless this is off.
+   */
+  blinkCheck: z.enum(BLINK_CHECKS).default('prompt'),
   /** Ask each visitor for consent before any face is processed (GDPR art. 9, BIPA). On unless staff turn it off. */
   consentRequired: z.boolean().default(true),
   /** The consent notice staff wrote; empty: the standard notice in the visitor's language. */

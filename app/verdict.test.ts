@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASS_POINTS, isBorderline, judge, matchNeeded } from './verdict';
+import { PASS_POINTS, blinkRecord, isBorderline, judge, matchNeeded, withBlink } from './verdict';
 
 const scored = (score: number, passAt: number) => ({ score, pass: score >= passAt });
 const live = (score: number) => scored(score, PASS_POINTS.liveness);
@@ -39,5 +39,31 @@ describe('the three outcomes', () => {
     expect(matchNeeded(live(0.3), 5)).toBe(false);
     expect(isBorderline('match', 48 + 4.9, 5)).toBe(true);
     expect(isBorderline('match', 48 + 5, 5)).toBe(false);
+  });
+});
+
+describe('the blink check over the verdict', () => {
+  const verified = judge(live(0.9), match(70), 5);
+  const borderline = judge(live(0.9), match(50), 5);
+  const notLive = judge(live(0.1), undefined, 5);
+  const blinked = { seen: true, prompted: false, waitedMs: 0 };
+  const none = { seen: false, prompted: true, waitedMs: 6000 };
+
+  it('never lets a capture without a blink be "Verified": it goes to staff with the reason', () => {
+    expect(withBlink(verified, none, 'prompt')).toEqual({ decision: 'review', reason: 'no_blink' });
+    expect(withBlink(verified, none, 'passive')).toEqual({ decision: 'review', reason: 'no_blink' });
+    // A capture that says nothing of a blink (an older renderer, a manual capture) is treated as none.
+    expect(withBlink(verified, undefined, 'prompt')).toEqual({ decision: 'review', reason: 'no_blink' });
+    expect(withBlink(borderline, none, 'prompt')).toEqual({ decision: 'review', reason: 'no_blink' });
+  });
+
+  it('leaves the service’s verdict alone when the face blinked, when the check is off, and when it is already not verified', () => {
+    expect(withBlink(verified, blinked, 'prompt')).toBe(verified);
+    expect(withBlink(verified, none, 'off')).toBe(verified);
+    expect(withBlink(notLive, none, 'prompt')).toBe(notLive);
+  });
+
+  it('records the watch in the audit log’s words', () => {
+    expect([blinked, { ...blinked, prompted: true }, none, undefined].map(blinkRecord)).toEqual(['seen', 'prompted', 'none', null]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { BlinkCheck, BlinkEvidence } from './blink';
 
 /** A visitor gets this many checks per visit; after the last unsuccessful one, staff take over. */
 export const MAX_ATTEMPTS = 3;
@@ -14,7 +15,7 @@ export const PASS_POINTS = { liveness: 0.5, match: 48 } as const;
 const SCALES = { liveness: 1, match: 100 } as const;
 
 /** Why a check ended as it did, for staff and the audit log; the visitor never sees it. */
-export const VerdictReasonSchema = z.enum(['clear', 'borderline_liveness', 'borderline_match', 'not_live', 'no_match']);
+export const VerdictReasonSchema = z.enum(['clear', 'borderline_liveness', 'borderline_match', 'not_live', 'no_match', 'no_blink']);
 export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
 export type Verdict = { decision: 'verified' | 'review' | 'not_verified'; reason: VerdictReason };
 
@@ -41,6 +42,20 @@ export function judge(liveness: Scored, match: Scored | undefined, marginPercent
   if (isBorderline('match', match.score, marginPercent)) return { decision: 'review', reason: 'borderline_match' };
   return match.pass ? { decision: 'verified', reason: 'clear' } : { decision: 'not_verified', reason: 'no_match' };
 }
+
+/**
+ * The kiosk's second signal over the service's verdict: a capture whose face did not blink is
+ * never "Verified" and never a public "Not verified" on its account; it goes to staff with the
+ * reason (a flat print or screen, or a visitor who did not follow the prompt: a person decides).
+ * A verdict that is already not verified stays so; the check off leaves every verdict as it was.
+ */
+export function withBlink(verdict: Verdict, blink: BlinkEvidence | undefined, check: BlinkCheck): Verdict {
+  if (check === 'off' || blink?.seen || verdict.decision === 'not_verified') return verdict;
+  return { decision: 'review', reason: 'no_blink' };
+}
+
+/** The audit log's word for the blink watch (app/contract.ts AuditEntrySchema). */
+export const blinkRecord = (blink: BlinkEvidence | undefined) => (!blink ? null : !blink.seen ? 'none' : blink.prompted ? 'prompted' : 'seen');
 
 /** What staff can answer a review with: a short list per decision, stored in the audit log. */
 export const REVIEW_REASONS = {

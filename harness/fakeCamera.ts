@@ -3,18 +3,57 @@
  * face photos shipped in @vladmandic/face-api. An MJPEG file is JPEG frames back to back; they
  * must be 4:2:0 or Chromium shows black frames.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { phoneReplay, samplePath } from './faces';
 
 const FRAME = { width: 1280, height: 720 };
 
-/** Faces as measured in the original photos (x, y, width, height of the tight box; pupils apart). */
+/**
+ * Faces as measured in the original photos (x, y, width, height of the tight box; pupils apart;
+ * for C the two eyes' outlines, corner to corner along the upper lid and back along the lower, as
+ * the engine's face mesh finds them at 640 px).
+ */
 const PEOPLE = {
   // sample5 is a dim stairwell: lifted to the light a kiosk would have.
-  C: { sample: 5, x: 347, y: 903, width: 224, height: 265, ipd: 98, brightness: 1.6 },
-  AB: { sample: 3, x: 592, y: 242, width: 702, height: 356, ipd: 103, brightness: 1 }, // two people side by side
+  C: {
+    sample: 5,
+    x: 347,
+    y: 903,
+    width: 224,
+    height: 265,
+    ipd: 98,
+    brightness: 1.6,
+    eyes: [
+      [405, 990, 408, 987, 411, 984, 417, 981, 426, 981, 432, 981, 438, 987, 444, 990, 441, 990, 438, 990, 432, 993, 423, 996, 417, 996, 411, 996, 408, 993],
+      [534, 978, 531, 975, 528, 972, 522, 972, 513, 972, 507, 975, 501, 981, 501, 984, 504, 981, 510, 984, 516, 984, 525, 984, 528, 981, 531, 981],
+    ],
+  },
+  AB: { sample: 3, x: 592, y: 242, width: 702, height: 356, ipd: 103, brightness: 1, eyes: [] }, // two people side by side
 } as const;
+
+/**
+ * Closed eyes drawn over a photo's open ones: each eye's opening covered by lid-coloured skin (taken
+ * from the cheek under it) with a line of lashes, softened. The engine's face mesh then reads the
+ * eyes at ~0.54 of their open opening (the blink watch's closed is under 0.75: app/blink.ts).
+ */
+async function closedEyes(photo: Buffer, eyes: ReadonlyArray<readonly number[]>): Promise<Buffer> {
+  const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const lids = eyes.map((outline) => {
+    const xs = outline.filter((_, i) => i % 2 === 0);
+    const ys = outline.filter((_, i) => i % 2 === 1);
+    const [cx, cy] = [(Math.min(...xs) + Math.max(...xs)) / 2, (Math.min(...ys) + Math.max(...ys)) / 2];
+    const rx = ((Math.max(...xs) - Math.min(...xs)) / 2) * 1.25;
+    const ry = ((Math.max(...ys) - Math.min(...ys)) / 2) * 1.8 + 2;
+    const o = (Math.round(cy + ry + 10) * info.width + Math.round(cx)) * 3;
+    const skin = `rgb(${data[o]},${data[o + 1]},${data[o + 2]})`;
+    return `<ellipse cx="${cx}" cy="${cy}" rx="${rx}" ry="${ry}" fill="${skin}"/><path d="M${cx - rx} ${cy + 1} Q${cx} ${cy + ry * 0.7} ${cx + rx} ${cy + 1}" stroke="#201814" stroke-width="2.5" fill="none"/>`;
+  });
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${info.width}" height="${info.height}"><filter id="soft"><feGaussianBlur stdDeviation="1.2"/></filter><g filter="url(#soft)">${lids.join('')}</g></svg>`;
+  return sharp(photo)
+    .composite([{ input: Buffer.from(svg) }])
+    .toBuffer();
+}
 
 /**
  * The `ipd` (by the original photo's pupils) at which person C is measured just above 90 px in a
@@ -28,10 +67,12 @@ export const KIOSK_IPD = 97;
  * A 1280×720 frame of one photo scaled so the pupils are `ipd` px apart, centred on
  * the face(s). `light` scales the photo's brightness (1 = as a kiosk would light it).
  */
-export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options: { light?: number } = {}): Promise<Buffer> {
+export async function cameraFrame(who: keyof typeof PEOPLE, ipd: number, options: { light?: number; eyesClosed?: boolean } = {}): Promise<Buffer> {
   const p = PEOPLE[who];
   const scale = ipd / p.ipd;
-  const photo = sharp(samplePath(p.sample));
+  if (options.eyesClosed && p.eyes.length === 0) throw new Error(`no eye outlines for ${who}`);
+  const original = await readFile(samplePath(p.sample));
+  const photo = sharp(options.eyesClosed ? await closedEyes(original, p.eyes) : original);
   const meta = await photo.metadata();
   const width = Math.round(meta.width! * scale);
   const height = Math.round(meta.height! * scale);
@@ -64,9 +105,24 @@ export const emptyFrame = () =>
     .jpeg({ chromaSubsampling: '4:2:0' })
     .toBuffer();
 
-export async function writeMjpeg(path: string, frame: Buffer, count = 30): Promise<string> {
-  await writeFile(path, Buffer.concat(Array.from({ length: count }, () => frame)));
+/** One frame repeated `count` times, or a sequence of frames as given: Chromium's fake camera loops the file at 30 frames per second. */
+export async function writeMjpeg(path: string, frames: Buffer | readonly Buffer[], count = 30): Promise<string> {
+  await writeFile(path, Buffer.concat(Buffer.isBuffer(frames) ? Array.from({ length: count }, () => frames) : [...frames]));
   return path;
+}
+
+/**
+ * A visitor who blinks, as the fake camera plays it: 1.2 s of open eyes, then 0.3 s closed (a
+ * slow blink, so guidance's iris frames see it on a slow machine too), looped.
+ */
+export const blinking = (open: Buffer, closed: Buffer): Buffer[] => [...Array.from({ length: 36 }, () => open), ...Array.from({ length: 9 }, () => closed)];
+
+/** Person C at `ipd`, blinking (`blinking`): what every e2e visit that should be verified sees. */
+export async function blinkingFrames(ipd: number, options: { light?: number; frame?: (f: Buffer) => Promise<Buffer> } = {}): Promise<Buffer[]> {
+  const frame = options.frame ?? (async (f: Buffer) => f);
+  const open = await frame(await cameraFrame('C', ipd, { ...(options.light ? { light: options.light } : {}) }));
+  const closed = await frame(await cameraFrame('C', ipd, { ...(options.light ? { light: options.light } : {}), eyesClosed: true }));
+  return blinking(open, closed);
 }
 
 /** The visitor further away: a frame shrunk to `factor` in the middle of a plain wall. */

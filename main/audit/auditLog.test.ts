@@ -20,6 +20,7 @@ const entry = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
   durationMs: 812,
   decision: 'verified',
   debug: false,
+  blink: 'seen',
   ...over,
 });
 
@@ -63,10 +64,10 @@ describe('audit log', () => {
     expect(count).toBe(1);
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug',
+      'id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug,blink',
     );
     expect(lines[1]).toContain('"Desk ""A"", lobby"');
-    expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false$/);
+    expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false,seen$/);
   });
 
   it('exports text that looks like a formula as text, so a spreadsheet never runs it', async () => {
@@ -105,7 +106,7 @@ describe('audit log', () => {
     db.close();
   });
 
-  it('records whether debug was on, and gains that column in a log from before it (old rows: null)', async () => {
+  it('records whether debug was on and the blink watch, and gains those columns in a log from before them (old rows: null)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-old-'));
     const path = join(dir, 'audit.sqlite');
     const old = new Database(path);
@@ -115,8 +116,11 @@ describe('audit log', () => {
       INSERT INTO verification (time, station, backend, backendUrl, attempt, durationMs, decision) VALUES ('2026-11-01T09:00:00.000Z', 'Desk', 'local', 'built-in engine', 1, 700, 'verified');`);
     old.close();
     const log = openAuditLog(path, { now: () => new Date('2026-11-01T10:00:00Z') });
-    log.record(entry({ debug: true }));
-    expect(log.list().records.map((r) => r.debug)).toEqual([true, null]);
+    log.record(entry({ debug: true, blink: 'prompted' }));
+    expect(log.list().records.map((r) => [r.debug, r.blink])).toEqual([
+      [true, 'prompted'],
+      [null, null],
+    ]);
     log.close();
   });
 });

@@ -57,6 +57,7 @@ const COLUMNS = [
   'durationMs',
   'decision',
   'debug',
+  'blink',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -91,6 +92,7 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
   // Logs from before debug was recorded gain the column; their rows say null (not known).
   const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string }>;
   if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
+  if (!columns.some((c) => c.name === 'blink')) db.exec('ALTER TABLE verification ADD COLUMN blink TEXT');
 
   const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
     VALUES (${COLUMNS.slice(1)

@@ -1,6 +1,7 @@
 import type { PendingReview, Progress, VerificationOutcome } from '../../app/contract';
 import { KioskError } from '../../app/errors';
-import { MAX_ATTEMPTS, judge, matchNeeded, type VerdictReason } from '../../app/verdict';
+import type { BlinkCheck, BlinkEvidence } from '../../app/blink';
+import { MAX_ATTEMPTS, blinkRecord, judge, matchNeeded, withBlink, type VerdictReason } from '../../app/verdict';
 import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
@@ -12,6 +13,8 @@ interface Held {
   forMatch: NormalizedImage;
   /** Live photo only: the PNG the liveness endpoint receives. */
   forLiveness?: NormalizedImage;
+  /** Live photo only: whether its face blinked (app/blink.ts), as the live step saw it. */
+  blink?: BlinkEvidence | undefined;
 }
 
 /** Why a visit waits for staff, kept beside the images it concerns until staff decide or it ends. */
@@ -36,8 +39,8 @@ type ReviewCause = {
 export function createVerificationSession(deps: {
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
-  /** The staff-set band around the pass points, and whether the station may say "Not verified". */
-  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean };
+  /** The staff-set band around the pass points, whether the station may say "Not verified", and its blink check. */
+  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean; blinkCheck: BlinkCheck };
   onProgress: (progress: Progress) => void;
   logger: Logger;
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
@@ -69,11 +72,19 @@ export function createVerificationSession(deps: {
       return { width: forMatch.width, height: forMatch.height };
     },
 
-    async setLivePhoto({ image: bytes, interpupillaryPx }: { image: Uint8Array; interpupillaryPx?: number | undefined }) {
+    async setLivePhoto({
+      image: bytes,
+      interpupillaryPx,
+      blink,
+    }: {
+      image: Uint8Array;
+      interpupillaryPx?: number | undefined;
+      blink?: BlinkEvidence | undefined;
+    }) {
       const forLiveness = await normalizeForLiveness(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
       const forMatch = await normalizeForMatch(forLiveness.bytes);
       wipe(livePhoto);
-      livePhoto = { forLiveness, forMatch };
+      livePhoto = { forLiveness, forMatch, blink };
       return { width: forLiveness.width, height: forLiveness.height };
     },
 
@@ -120,7 +131,7 @@ export function createVerificationSession(deps: {
       throw new KioskError('invalid_request', 'Both the ID photo and the live photo are needed first.');
     }
     const started = now();
-    const { forLiveness, forMatch: live } = livePhoto;
+    const { forLiveness, forMatch: live, blink } = livePhoto;
     const { forMatch: id, key: idKey } = idPhoto;
     const debug = deps.debug();
     let liveness: VerificationOutcome['liveness'] | null = null;
@@ -138,9 +149,10 @@ export function createVerificationSession(deps: {
         durationMs: Math.round(now() - started),
         decision,
         debug,
+        blink: blinkRecord(blink),
       });
     review = null;
-    const { reviewMarginPercent, sayNotVerified } = deps.judging();
+    const { reviewMarginPercent, sayNotVerified, blinkCheck } = deps.judging();
     const needsStaff = (why: ReviewCause['why'], errorCode: string | null = null) => {
       review = { why, errorCode, attempt, since: now(), livenessScore: liveness?.score ?? null, matchScore: match?.score ?? null };
     };
@@ -166,7 +178,7 @@ export function createVerificationSession(deps: {
       if (!retakable) needsStaff('error', code);
       throw error;
     }
-    const { decision, reason } = judge(liveness, match ?? undefined, reviewMarginPercent);
+    const { decision, reason } = withBlink(judge(liveness, match ?? undefined, reviewMarginPercent), blink, blinkCheck);
     if (decision === 'review' || (decision === 'not_verified' && attempt >= MAX_ATTEMPTS && !sayNotVerified)) needsStaff(reason);
     const outcome: VerificationOutcome = { decision, staffReview: review !== null, liveness, ...(match ? { match } : {}), durationMs: now() - started };
     deps.onProgress({ attempt, stage: 'done' });

@@ -12,7 +12,7 @@ export async function openStationVerification(options: {
   audit: AuditTrail;
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
-  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean };
+  judging: Parameters<typeof createVerificationSession>[0]['judging'];
   onProgress: (progress: Progress) => void;
   logger: Logger;
 }) {

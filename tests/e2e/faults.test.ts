@@ -9,7 +9,7 @@ import type { Page } from 'playwright';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer, type Fault, type TestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { KIOSK_IPD, blinkingFrames, writeMjpeg } from '../../harness/fakeCamera';
 import { faceCrop } from '../../harness/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
@@ -22,7 +22,7 @@ let open: KioskPage[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'kiosk-faults-'));
-  camera = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+  camera = await writeMjpeg(join(dir, 'good.mjpeg'), await blinkingFrames(KIOSK_IPD));
   await writeFile(join(dir, 'id.jpg'), await faceCrop('C', { margin: 0.8 }));
 }, 60_000);
 beforeEach(async () => {

@@ -16,7 +16,8 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { silentLogger } from '../../main/log';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { KIOSK_IPD, blinkingFrames, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { handHeldPrint, rawOf } from '../../harness/planarPresentation';
 import { faceCrop } from '../../harness/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
@@ -36,15 +37,23 @@ let open: Array<KioskPage> = [];
 beforeAll(async () => {
   await mkdir(SCREENS, { recursive: true });
   dir = await mkdtemp(join(tmpdir(), 'kiosk-e2e-'));
-  cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+  // Every visitor who should be verified blinks (the kiosk's second liveness signal: app/blink.ts).
+  cameras.good = await writeMjpeg(join(dir, 'good.mjpeg'), await blinkingFrames(KIOSK_IPD));
   // A visitor standing close: ~120 px between the pupils (the old 86–94 px window said "Move back" forever).
-  cameras.close = await writeMjpeg(join(dir, 'close.mjpeg'), await cameraFrame('C', CLOSE_IPD));
+  cameras.close = await writeMjpeg(join(dir, 'close.mjpeg'), await blinkingFrames(CLOSE_IPD));
   cameras.far = await writeMjpeg(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75));
   cameras.two = await writeMjpeg(join(dir, 'two.mjpeg'), await cameraFrame('AB', 70));
   cameras.empty = await writeMjpeg(join(dir, 'empty.mjpeg'), await emptyFrame());
   cameras.replay = await writeMjpeg(join(dir, 'replay.mjpeg'), await phoneReplayFrame());
   // A dim office: the same visitor with a mean face luma of ~45 (issue 15's real office measured ~42).
-  cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await cameraFrame('C', KIOSK_IPD, { light: 0.6 }));
+  cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await blinkingFrames(KIOSK_IPD, { light: 0.6 }));
+  // A print of the visitor's photo held up by hand so that it fills the view (no margin, no hand,
+  // no edge for the passive model to read): 4 s of a plane turning, tilting and drifting, looped.
+  const print = await cameraFrame('C', KIOSK_IPD);
+  cameras.print = await writeMjpeg(
+    join(dir, 'print.mjpeg'),
+    await handHeldPrint(await rawOf(print, false), { seconds: 4, fps: 30, seed: 3, pictureIpd: KIOSK_IPD, ipd: KIOSK_IPD, background: 'edge' }),
+  );
   // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
   // Too far to be captured: the live screen stays up while its layout is measured.
   cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75)));
@@ -101,6 +110,40 @@ describe('the verification flow', () => {
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
     await expect.poll(() => page.getByRole('heading').textContent()).toBe('Verified');
     expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
+    // The blink that let the capture go is in the audit record.
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    expect(['seen', 'prompted']).toContain((db.prepare('SELECT blink FROM verification').get() as { blink: string }).blink);
+    db.close();
+  });
+
+  it('never verifies a print that fills the view: the passive model accepts it, the blink check sends it to staff with the reason', async () => {
+    // The same print on a station with the blink check off is "Verified": the second signal is what stops it.
+    const off = await kioskWith(cameras.print!, {
+      setup: async (m) => {
+        await m.asStaff();
+        await m.call('settings.update', { blinkCheck: 'off' });
+      },
+    });
+    await throughId(off.page, 'id-same.jpg');
+    await screen(off.page, 'result');
+    await expect(off.page.locator('main').getAttribute('data-outcome')).resolves.toBe('verified');
+
+    const { page, main } = await kioskWith(cameras.print!);
+    await throughId(page, 'id-same.jpg');
+    // The photo is chosen, then the visitor is asked to blink; a print cannot.
+    await page.locator('main[data-blink="prompt"]').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.instruction').textContent()).toContain('Now blink once, please');
+    await screen(page, 'askStaff');
+    expect(await page.locator('main').getAttribute('data-review')).toBe('true');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Please see a member of staff');
+    await main.asStaff();
+    const review = await main.call('review.get');
+    expect(review).toMatchObject({ ok: true, data: { pending: { why: 'no_blink' } } });
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    expect(db.prepare('SELECT decision, rejectionCode, blink, livenessPass, matchPass FROM verification').all()).toEqual([
+      { decision: 'review', rejectionCode: 'no_blink', blink: 'none', livenessPass: 1, matchPass: 1 },
+    ]);
+    db.close();
   });
 
   it('says "Not verified" for a different person’s ID', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createKeytarStore, keychainAccount } from '../../main/credentials/keychain';
 import { startTestServer } from '../support/biointellicTestServer';
-import { KIOSK_IPD, cameraFrame, writeMjpeg } from '../../harness/fakeCamera';
+import { KIOSK_IPD, blinkingFrames, writeMjpeg } from '../../harness/fakeCamera';
 import { faceCrop } from '../../harness/faces';
 import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
 
@@ -46,7 +46,7 @@ describe('secret and biometric hygiene', () => {
     const isolatedTmp = await mkdtemp(join(tmpdir(), 'kiosk-hygiene-tmp-'));
     process.env.TMPDIR = isolatedTmp;
     const fixtures = await mkdtemp(join(isolatedTmp, 'fixtures-'));
-    const camera = await writeMjpeg(join(fixtures, 'cam.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+    const camera = await writeMjpeg(join(fixtures, 'cam.mjpeg'), await blinkingFrames(KIOSK_IPD));
     const idPhoto = await faceCrop('C', { margin: 0.8 });
     await writeFile(join(fixtures, 'id.jpg'), idPhoto);
     const server = await startTestServer({ users: { desk: password }, tokenLifetimeSeconds: 3 });

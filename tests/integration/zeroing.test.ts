@@ -35,7 +35,7 @@ function sessionSeeing(seen: Uint8Array[]) {
   return createVerificationSession({
     client: async () => watching,
     debug: () => false,
-    judging: () => ({ reviewMarginPercent: 5, sayNotVerified: false }),
+    judging: () => ({ reviewMarginPercent: 5, sayNotVerified: false, blinkCheck: 'off' as const }),
     onProgress: () => undefined,
     logger: silentLogger,
     limits: { check: () => undefined, failed: async () => undefined },

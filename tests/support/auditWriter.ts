@@ -18,6 +18,7 @@ for (let i = 0; ; i++) {
     durationMs: i,
     decision: 'verified',
     debug: false,
+    blink: 'seen',
   });
   process.stdout.write(`${id}\n`);
 }

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import type { BlinkEvidence } from '../../../app/blink';
 import type { VerificationOutcome } from '../../../app/contract';
 import type { KioskErrorData } from '../../../app/errors';
 import { kiosk } from '../services/kiosk';
@@ -23,7 +24,7 @@ interface VerificationState {
   idConfirmed(): void;
   idRetake(): void;
   /** `interpupillaryPx`: the pupils' distance measured on this frame, which main scales to 90 px. */
-  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>, interpupillaryPx?: number): Promise<void>;
+  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>, interpupillaryPx?: number, blink?: BlinkEvidence): Promise<void>;
   retried(): void;
   cameraFailed(problem: CameraProblem): void;
   cameraRetried(): void;
@@ -75,12 +76,12 @@ export const useVerification = create<VerificationState>()((set, get) => {
       dispatch({ type: 'idRetake' });
     },
 
-    async livePhotoCaptured(bytes, interpupillaryPx) {
+    async livePhotoCaptured(bytes, interpupillaryPx, blink) {
       const { flow, session } = get();
       if (flow.step !== 'live') return;
       const attempt = flow.attempt;
       dispatch({ type: 'livePhotoTaken' });
-      const stored = await kiosk().verification.setLivePhoto({ image: bytes, ...(interpupillaryPx ? { interpupillaryPx } : {}) });
+      const stored = await kiosk().verification.setLivePhoto({ image: bytes, ...(interpupillaryPx ? { interpupillaryPx } : {}), ...(blink ? { blink } : {}) });
       bytes.fill(0);
       if (session !== get().session) return;
       if (!stored.ok) return dispatch({ type: 'failed', attempt, error: stored.error });

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
+import { BLINK, observeBlink, startBlinkWatch, type BlinkEvidence } from '../../../app/blink';
 import type { FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, captureRefusal, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
@@ -26,14 +27,22 @@ export interface GuidanceState {
   refused: string;
   /** Every frame's own judgment so far, counted (`good:40 moveCloser:12`): what held the capture back, for the visits bench. */
   judged: string;
+  /** The face in view has blinked (app/blink.ts): a manual capture says so to main. */
+  blinkSeen: boolean;
+  /** The photo is chosen and the kiosk waits for a blink: asking for it (`prompt`) or only watching (`passive`). */
+  blinkWait: 'prompt' | 'passive' | null;
 }
 
 /**
  * Runs the detector on every camera frame, turns the measurements into one instruction with the
  * shared rules (app/guidance.ts), keeps the sharpest compliant frame of the capture window, and
- * hands it to `onCapture` once the window is full.
+ * hands it to `onCapture` once the window is full and the face has blinked (or the station's
+ * blink check has waited long enough: app/blink.ts).
  */
-export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapture: (frame: HTMLCanvasElement, face: FaceMetrics) => void): GuidanceState {
+export function useGuidance(
+  videoRef: RefObject<HTMLVideoElement | null>,
+  onCapture: (frame: HTMLCanvasElement, face: FaceMetrics, blink: BlinkEvidence) => void,
+): GuidanceState {
   const [state, setState] = useState<GuidanceState>({
     instruction: null,
     advising: false,
@@ -45,13 +54,18 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     pixels: '',
     refused: '',
     judged: '',
+    blinkSeen: false,
+    blinkWait: null,
   });
   const captureRef = useRef(onCapture);
   const seated = useSettings((s) => s.settings?.seatedVisitors ?? false);
   const seatedRef = useRef(seated);
+  const blinkCheck = useSettings((s) => s.settings?.blinkCheck ?? 'prompt');
+  const blinkCheckRef = useRef(blinkCheck);
   useEffect(() => {
     captureRef.current = onCapture;
     seatedRef.current = seated;
+    blinkCheckRef.current = blinkCheck;
   });
 
   useEffect(() => {
@@ -74,6 +88,9 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
     let refusals = 0;
     const judged = new Map<string, number>();
     const detector = createFrameDetector(GUIDANCE_SIDE);
+    let blinks = startBlinkWatch();
+    /** The photo is chosen (`chosen`, its face measured at full size) and a blink is awaited. */
+    let waiting: { since: number; face: FaceMetrics; prompted: boolean; limitMs: number } | null = null;
 
     const tick = async () => {
       const video = videoRef.current;
@@ -94,12 +111,38 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
         const speed = movement(previous.face, faces[0], (now - previous.at) / 1000);
         const latest = judgeFrame({ ...size, faces, ...stats, movement: speed }, shown.shown, { seated: seatedRef.current });
         previous = { face: faces[0], at: now };
+        const eyes = observeBlink(blinks, faces[0], now);
+        blinks = eyes.watch;
+        if (waiting) {
+          const waitedMs = now - waiting.since;
+          if (eyes.broken) {
+            // The captured face left or another took its place: its photo is not this face's.
+            waiting = null;
+            chosen!.width = 0;
+            hold = startHold(hold.startedAt);
+          } else if (blinks.seenAt !== null || waitedMs >= waiting.limitMs) {
+            stopped = true;
+            captureRef.current(chosen!, waiting.face, { seen: blinks.seenAt !== null, prompted: waiting.prompted, waitedMs: Math.round(waitedMs) });
+            return;
+          } else {
+            setState((s) => ({
+              ...s,
+              instruction: waiting!.prompted ? 'blink' : s.instruction,
+              advising: false,
+              progress: 1,
+              blinkWait: waiting!.prompted ? 'prompt' : 'passive',
+            }));
+            requestAnimationFrame(() => void tick());
+            return;
+          }
+        }
         shown = settleInstruction(shown, latest.instruction, now);
         if (shown.shown === latest.instruction) shownBlocks = latest.blocking;
         const advised = !latest.blocking && latest.instruction !== 'good';
         const kind = latest.blocking || latest.instruction === 'good' ? latest.instruction : `${latest.instruction}(advice)`;
         judged.set(kind, (judged.get(kind) ?? 0) + 1);
-        const step = advanceHold(hold, { compliant: !latest.blocking, advised, sharpness: stats.sharpness }, now);
+        // A frame with the eyes shut mid-blink is not one to capture.
+        const step = advanceHold(hold, { compliant: !latest.blocking && !eyes.closed, advised, sharpness: stats.sharpness }, now);
         hold = step.state;
         if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
@@ -117,6 +160,8 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           pixels: format,
           refused: refusals ? `${refused}:${refusals}` : '',
           judged: [...judged].map(([k, n]) => `${k}:${n}`).join(' '),
+          blinkSeen: blinks.seenAt !== null,
+          blinkWait: null,
         });
         if (step.capture) {
           // The service measures the frame at full size: the chosen copy is checked the same way
@@ -127,8 +172,16 @@ export function useGuidance(videoRef: RefObject<HTMLVideoElement | null>, onCapt
           if (stopped) return;
           const refusal = captureRefusal(size, face);
           if (face && !refusal) {
-            stopped = true;
-            captureRef.current(chosen, face);
+            const check = blinkCheckRef.current;
+            if (check === 'off' || blinks.seenAt !== null) {
+              stopped = true;
+              captureRef.current(chosen, face, { seen: blinks.seenAt !== null, prompted: false, waitedMs: 0 });
+              return;
+            }
+            // No blink yet: ask for one (or, `passive`, watch a little longer) before the photo goes.
+            const prompted = check === 'prompt';
+            waiting = { since: performance.now(), face, prompted, limitMs: prompted ? BLINK.promptWaitMs : BLINK.passiveWaitMs };
+            requestAnimationFrame(() => void tick());
             return;
           }
           chosen.width = 0;

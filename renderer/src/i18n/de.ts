@@ -51,6 +51,7 @@ export const de: Messages = {
       lookStraight: 'Schauen Sie gerade in die Kamera',
       keepHeadLevel: 'Halten Sie den Kopf gerade',
       openEyes: 'Bitte öffnen Sie die Augen',
+      blink: 'Bitte blinzeln Sie jetzt einmal',
       findMoreLight: 'Suchen Sie mehr Licht',
       tooBright: 'Zu viel Licht im Gesicht: Gehen Sie von der Lampe oder dem Fenster weg',
       holdStill: 'Bitte stillhalten',
@@ -127,6 +128,7 @@ export const de: Messages = {
       borderline_match: 'Der Gesichtsvergleich lag zu nah an der Schwelle für eine Entscheidung.',
       not_live: 'Die Lebenderkennung ist beim letzten Versuch gescheitert.',
       no_match: 'Das Gesicht passte beim letzten Versuch nicht zum Ausweis.',
+      no_blink: 'Kein Blinzeln gesehen: ein Foto oder Bildschirm, oder die Person hat auf Aufforderung nicht geblinzelt.',
       error: 'Die Prüfung konnte nicht abgeschlossen werden (Code {{code}}).',
     },
     reasons: {
@@ -196,5 +198,11 @@ export const de: Messages = {
     reviewMargin: 'Werte so nah an der Schwelle an das Personal geben (% der Skala; 0: nie)',
     sayNotVerified: 'Nach dem letzten Versuch „Nicht bestätigt“ anzeigen (sonst: „Bitte wenden Sie sich an das Personal“)',
     seatedVisitors: 'Sitzende Personen (Kamera tief montiert): Gesicht von unten gesehen',
+    blinkCheck: 'Zweite Lebendprüfung: ein Blinzeln (ein Foto oder Bildschirm blinzelt nicht)',
+    blinkChecks: {
+      off: 'Aus: nur die Prüfung des Dienstes',
+      passive: 'Auf ein Blinzeln achten, nie danach fragen (ohne Blinzeln: Personal entscheidet)',
+      prompt: 'Um ein Blinzeln bitten, wenn keines gesehen wurde (empfohlen)',
+    },
   },
 };

@@ -47,6 +47,7 @@ export const en = {
       lookStraight: 'Look straight at the camera',
       keepHeadLevel: 'Keep your head level',
       openEyes: 'Please open your eyes',
+      blink: 'Now blink once, please',
       findMoreLight: 'Find more light',
       tooBright: 'Too much light on your face: move away from the lamp or window',
       holdStill: 'Hold still',
@@ -122,6 +123,7 @@ export const en = {
       borderline_match: 'The face comparison was too close to the pass mark to decide.',
       not_live: 'The live check failed on the last attempt.',
       no_match: 'The face did not match the ID on the last attempt.',
+      no_blink: 'No blink was seen: a flat print or screen, or a visitor who did not blink when asked.',
       error: 'The check could not be completed (code {{code}}).',
     },
     reasons: {
@@ -191,6 +193,12 @@ export const en = {
     reviewMargin: 'Send scores this close to the pass mark to staff (% of the scale; 0: never)',
     sayNotVerified: 'Say “Not verified” after the last attempt (off: “Please see a member of staff”)',
     seatedVisitors: 'Seated visitors (camera mounted low): expect a face seen from below',
+    blinkCheck: 'Second liveness check: a blink (a print or screen cannot blink)',
+    blinkChecks: {
+      off: 'Off: the service’s check alone',
+      passive: 'Watch for a blink, never ask (no blink: staff decide)',
+      prompt: 'Ask for a blink if none was seen (recommended)',
+    },
   },
 };
 export type Messages = typeof en;

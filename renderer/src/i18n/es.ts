@@ -51,6 +51,7 @@ export const es: Messages = {
       lookStraight: 'Mire de frente a la cámara',
       keepHeadLevel: 'Mantenga la cabeza recta',
       openEyes: 'Abra los ojos, por favor',
+      blink: 'Ahora parpadee una vez, por favor',
       findMoreLight: 'Busque más luz',
       tooBright: 'Demasiada luz en la cara: aléjese de la lámpara o de la ventana',
       holdStill: 'No se mueva',
@@ -127,6 +128,7 @@ export const es: Messages = {
       borderline_match: 'La comparación de caras quedó demasiado cerca del umbral para decidir.',
       not_live: 'La comprobación en vivo falló en el último intento.',
       no_match: 'La cara no coincidió con el documento en el último intento.',
+      no_blink: 'No se vio ningún parpadeo: una foto o pantalla, o un visitante que no parpadeó cuando se le pidió.',
       error: 'No se pudo completar la comprobación (código {{code}}).',
     },
     reasons: {
@@ -196,5 +198,11 @@ export const es: Messages = {
     reviewMargin: 'Enviar al personal las puntuaciones así de cerca del umbral (% de la escala; 0: nunca)',
     sayNotVerified: 'Mostrar «No verificado» tras el último intento (si no: «Diríjase a un miembro del personal»)',
     seatedVisitors: 'Visitantes sentados (cámara montada baja): cara vista desde abajo',
+    blinkCheck: 'Segundo control de vida: un parpadeo (una foto o una pantalla no parpadean)',
+    blinkChecks: {
+      off: 'Desactivado: solo el control del servicio',
+      passive: 'Observar un parpadeo sin pedirlo (si no hay: decide el personal)',
+      prompt: 'Pedir un parpadeo si no se ha visto ninguno (recomendado)',
+    },
   },
 };

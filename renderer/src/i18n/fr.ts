@@ -51,6 +51,7 @@ export const fr: Messages = {
       lookStraight: 'Regardez droit vers la caméra',
       keepHeadLevel: 'Gardez la tête droite',
       openEyes: 'Ouvrez les yeux, s’il vous plaît',
+      blink: 'Clignez des yeux une fois, s’il vous plaît',
       findMoreLight: 'Cherchez plus de lumière',
       tooBright: 'Trop de lumière sur votre visage : éloignez-vous de la lampe ou de la fenêtre',
       holdStill: 'Ne bougez plus',
@@ -127,6 +128,7 @@ export const fr: Messages = {
       borderline_match: 'La comparaison des visages était trop proche du seuil pour trancher.',
       not_live: 'Le contrôle de présence a échoué au dernier essai.',
       no_match: 'Le visage ne correspondait pas à la pièce d’identité au dernier essai.',
+      no_blink: 'Aucun clignement vu : photo ou écran, ou visiteur qui n’a pas cligné quand on le lui a demandé.',
       error: 'La vérification n’a pas pu aboutir (code {{code}}).',
     },
     reasons: {
@@ -196,5 +198,11 @@ export const fr: Messages = {
     reviewMargin: 'Envoyer au personnel les scores aussi proches du seuil (% de l’échelle ; 0 : jamais)',
     sayNotVerified: 'Afficher « Non vérifiée » après le dernier essai (sinon : « Veuillez vous adresser au personnel »)',
     seatedVisitors: 'Visiteurs assis (caméra placée bas) : visage vu d’en dessous',
+    blinkCheck: 'Deuxième contrôle du vivant : un clignement (une photo ou un écran ne cligne pas)',
+    blinkChecks: {
+      off: 'Désactivé : le contrôle du service seul',
+      passive: 'Guetter un clignement sans le demander (sinon : le personnel décide)',
+      prompt: 'Demander un clignement si aucun n’a été vu (recommandé)',
+    },
   },
 };

@@ -51,6 +51,7 @@ export const pt: Messages = {
       lookStraight: 'Olhe de frente para a câmara',
       keepHeadLevel: 'Mantenha a cabeça direita',
       openEyes: 'Abra os olhos, por favor',
+      blink: 'Agora pisque os olhos uma vez, por favor',
       findMoreLight: 'Procure mais luz',
       tooBright: 'Demasiada luz no rosto: afaste-se do candeeiro ou da janela',
       holdStill: 'Não se mexa',
@@ -126,6 +127,7 @@ export const pt: Messages = {
       borderline_match: 'A comparação dos rostos ficou demasiado perto do limiar para decidir.',
       not_live: 'A prova de vida falhou na última tentativa.',
       no_match: 'O rosto não correspondeu ao documento na última tentativa.',
+      no_blink: 'Não se viu nenhum piscar: uma foto ou ecrã, ou um visitante que não piscou quando lhe foi pedido.',
       error: 'Não foi possível concluir a verificação (código {{code}}).',
     },
     reasons: {
@@ -195,5 +197,11 @@ export const pt: Messages = {
     reviewMargin: 'Enviar aos funcionários as pontuações tão perto do limiar (% da escala; 0: nunca)',
     sayNotVerified: 'Mostrar «Não verificado» após a última tentativa (senão: «Dirija-se a um funcionário»)',
     seatedVisitors: 'Visitantes sentados (câmara montada baixa): rosto visto de baixo',
+    blinkCheck: 'Segunda verificação de vida: um piscar de olhos (uma foto ou ecrã não pisca)',
+    blinkChecks: {
+      off: 'Desligado: só a verificação do serviço',
+      passive: 'Observar um piscar sem o pedir (sem piscar: decide o pessoal)',
+      prompt: 'Pedir um piscar se nenhum foi visto (recomendado)',
+    },
   },
 };

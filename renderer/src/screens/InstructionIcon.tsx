@@ -40,6 +40,8 @@ const ICONS: Record<Instruction, React.ReactNode> = {
   tooBright: sun,
   holdStill: check,
   good: check,
+  // A closed eye: lashes under a lid.
+  blink: <path d="M2 10c4 6 16 6 20 0M5 13.5 3.5 16M9.5 15.5 9 18M14.5 15.5 15 18M19 13.5l1.5 2.5" />,
 };
 
 export function InstructionIcon({ instruction }: { instruction: Instruction | null }) {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../i18n/format';
+import type { BlinkEvidence } from '../../../app/blink';
 import type { FaceMetrics } from '../../../app/faceRules';
 import { guideOval } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
@@ -33,19 +34,20 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
 
   // Auto-capture sends the sharpest compliant frame of the hold with its face's pupil distance
   // measured at full size; manual capture, the frame now with guidance's latest measure. Main
-  // scales either so the pupils are 90 px apart (app/captureGeometry.ts).
+  // scales either so the pupils are 90 px apart (app/captureGeometry.ts). Each says whether the
+  // face blinked (app/blink.ts): main's verdict needs it.
   const capture = useCallback(
-    (frame: HTMLCanvasElement | undefined, interpupillaryPx: number) => {
+    (frame: HTMLCanvasElement | undefined, interpupillaryPx: number, blink: BlinkEvidence) => {
       const source = frame ?? videoRef.current;
       if (!source || captured.current) return;
       captured.current = true;
-      void grabFrame(source, undefined, 'image/png').then((bytes) => livePhotoCaptured(bytes, interpupillaryPx));
+      void grabFrame(source, undefined, 'image/png').then((bytes) => livePhotoCaptured(bytes, interpupillaryPx, blink));
     },
     [videoRef, livePhotoCaptured],
   );
   const guidance = useGuidance(
     videoRef,
-    useCallback((frame: HTMLCanvasElement, face: FaceMetrics) => capture(frame, face.interpupillaryPx), [capture]),
+    useCallback((frame: HTMLCanvasElement, face: FaceMetrics, blink: BlinkEvidence) => capture(frame, face.interpupillaryPx, blink), [capture]),
   );
   const [notice, setNotice] = useState(retake !== undefined);
   useEffect(() => {
@@ -85,6 +87,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       data-instruction={guidance.instruction ?? ''}
       data-advising={guidance.advising}
       data-refused={guidance.refused}
+      data-blink={guidance.blinkWait ?? (guidance.blinkSeen ? 'seen' : '')}
       data-judged={guidance.judged}
       data-fps={guidance.fps}
       data-ipd={guidance.ipd}
@@ -118,7 +121,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       <div className="actions">
         {/* Always laid out, shown when allowed: its arrival must not move Cancel under a finger. */}
         <button
-          onClick={() => capture(undefined, guidance.ipd)}
+          onClick={() => capture(undefined, guidance.ipd, { seen: guidance.blinkSeen, prompted: false, waitedMs: 0 })}
           style={guidance.manualAllowed ? undefined : { visibility: 'hidden' }}
           aria-hidden={!guidance.manualAllowed}
         >

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BLINK_CHECKS, type BlinkCheck } from '../../../app/blink';
 import { AUDIT_RETENTION_FLOOR_DAYS, LANGUAGES, type CameraChoice, type Language } from '../../../app/settings';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
@@ -219,6 +220,16 @@ export function Staff() {
           value={settings.reviewMarginPercent}
           onSave={(reviewMarginPercent) => void saved({ reviewMarginPercent }).then(report)}
         />
+        <label>
+          {t('staff.blinkCheck')}
+          <select value={settings.blinkCheck} onChange={(e) => void saved({ blinkCheck: e.target.value as BlinkCheck }).then(report)}>
+            {BLINK_CHECKS.map((check) => (
+              <option key={check} value={check}>
+                {t(`staff.blinkChecks.${check}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <ToggleSetting
           label={t('staff.seatedVisitors')}
           checked={settings.seatedVisitors}

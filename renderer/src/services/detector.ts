@@ -147,7 +147,7 @@ export function createFrameDetector(maxSide: number) {
   let analysis: Float32Array | undefined;
   let frames = 0;
   let pupilsPerFaceWidth = 0;
-  let eyeOpenness: number | undefined;
+  let eyes: { eyeOpenness?: number | undefined; faceProportion?: number | undefined } = {};
   return {
     async detect(frame: CameraFrame): Promise<FaceMetrics[]> {
       const human = await detector();
@@ -160,15 +160,19 @@ export function createFrameDetector(maxSide: number) {
       const main = metrics[0];
       if (iris && main) {
         pupilsPerFaceWidth = main.interpupillaryPx / main.box.width;
-        eyeOpenness = main.eyeOpenness;
+        eyes = { eyeOpenness: main.eyeOpenness, faceProportion: main.faceProportion };
       }
       // Between iris frames the eyes' outlines are the mesh's own, coarser than the iris model's:
-      // their openness is the last iris frame's (a blink's closed eyes last several frames).
+      // their openness (and the face's proportions, measured from the eye corners) are the last
+      // iris frame's, so the blink watch compares like with like.
       if (!iris)
         for (const m of metrics) {
           m.interpupillaryPx = m.box.width * pupilsPerFaceWidth;
-          if (eyeOpenness === undefined) delete m.eyeOpenness;
-          else m.eyeOpenness = eyeOpenness;
+          for (const key of ['eyeOpenness', 'faceProportion'] as const) {
+            const carried = eyes[key];
+            if (carried === undefined) delete m[key];
+            else m[key] = carried;
+          }
         }
       return metrics.map((m) => scaleMetrics(m, 1 / factor));
     },

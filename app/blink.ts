@@ -1,0 +1,78 @@
+import type { FaceMetrics } from './faceRules';
+
+/**
+ * The kiosk's own second liveness signal: a blink. The service's passive model reads a picture's
+ * context (a bezel, a margin, a hand) and accepts a print or a screen that fills the view; a
+ * picture cannot close its eyes. Guidance watches the eyes on every frame from the moment a face
+ * is found; a visitor who has not blinked by the time the photo is chosen is asked to (or, on a
+ * station set to `passive`, watched a little longer without being asked). Chosen by measurement
+ * over flatness from motion (docs/accuracy.md, "The second signal: a blink").
+ */
+export const BLINK_CHECKS = ['off', 'passive', 'prompt'] as const;
+export type BlinkCheck = (typeof BLINK_CHECKS)[number];
+
+export const BLINK = {
+  /**
+   * An eye is closed when its opening (the mesh's eye aspect ratio over the face's proportions,
+   * faceRules.ts) falls under this share of the visitor's own open-eye baseline. Measured by
+   * `npm run bench:flatness -- --video <dir>` (2026-12-03, in-sample, 2-s windows at 15 frames per
+   * second as guidance sees them): no planar presentation (16 prints moved by hand, tilting and
+   * turning a few degrees) ever went under 0.896 of its baseline; real blinks read 0.22–0.60.
+   */
+  closedBelow: 0.75,
+  /** The baseline: the median opening over this much of the track before now. */
+  baselineMs: 1500,
+  /** A baseline needs this many measures (half a second at guidance's slowest rates). */
+  minBaselineSamples: 5,
+  /**
+   * The track breaks when the face centre jumps further than this many face widths between two
+   * frames, or the face is lost: a blink belongs to the face that was captured, never to one that
+   * took its place (a print swapped for a person).
+   */
+  maxJumpFaceWidths: 0.5,
+  /** How long the kiosk asks for a blink (`prompt`) or watches for one unasked (`passive`) after the photo is chosen. */
+  promptWaitMs: 6000,
+  passiveWaitMs: 3000,
+} as const;
+
+/** What the live step tells main with the capture: whether the captured face blinked, and what it took. */
+export interface BlinkEvidence {
+  seen: boolean;
+  /** The visitor was asked to blink (no blink had been seen when the photo was chosen). */
+  prompted: boolean;
+  /** How long the capture waited for the blink after the photo was chosen. */
+  waitedMs: number;
+}
+
+export interface BlinkWatch {
+  /** The track's recent eye openings, oldest first. */
+  samples: ReadonlyArray<{ t: number; opening: number }>;
+  /** When the track's face last blinked, or null. */
+  seenAt: number | null;
+  last: { x: number; y: number; width: number } | null;
+}
+
+export const startBlinkWatch = (): BlinkWatch => ({ samples: [], seenAt: null, last: null });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * One frame's main face into the watch. `broken`: the track restarted (the face lost or replaced),
+ * so nothing seen before belongs to the face now. `closed`: the eyes are shut on this frame (a
+ * blink in progress: not a frame to capture).
+ */
+export function observeBlink(watch: BlinkWatch, face: FaceMetrics | undefined, now: number): { watch: BlinkWatch; closed: boolean; broken: boolean } {
+  if (!face) return { watch: startBlinkWatch(), closed: false, broken: watch.last !== null };
+  const centre = { x: face.box.x + face.box.width / 2, y: face.box.y + face.box.height / 2, width: face.box.width };
+  const jumped = watch.last !== null && Math.hypot(centre.x - watch.last.x, centre.y - watch.last.y) > BLINK.maxJumpFaceWidths * watch.last.width;
+  const kept = jumped ? startBlinkWatch() : watch;
+  if (face.eyeOpenness === undefined || !face.faceProportion) return { watch: { ...kept, last: centre }, closed: false, broken: jumped };
+  const opening = face.eyeOpenness / face.faceProportion;
+  const recent = kept.samples.filter((s) => now - s.t <= BLINK.baselineMs);
+  const closed = recent.length >= BLINK.minBaselineSamples && opening < BLINK.closedBelow * median(recent.map((s) => s.opening));
+  return {
+    watch: { samples: [...recent, { t: now, opening }], seenAt: closed ? now : kept.seenAt, last: centre },
+    closed,
+    broken: jumped,
+  };
+}

@@ -240,11 +240,14 @@ describe('settings and credentials through IPC', () => {
   });
 });
 
+/** What the live step says of a capture whose face blinked (app/blink.ts). */
+const BLINKED = { seen: true, prompted: false, waitedMs: 0 };
+
 describe('verification.run', () => {
-  async function withPhotos() {
+  async function withPhotos(blink: typeof BLINKED | null = BLINKED) {
     const main = await configured();
     expect(await main.call('verification.setIdPhoto', await makeJpeg(600, 800))).toMatchObject({ ok: true, data: { width: 600, height: 800 } });
-    expect(await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) })).toMatchObject({
+    expect(await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), ...(blink ? { blink } : {}) })).toMatchObject({
       ok: true,
       data: { width: 1920, height: 1080 },
     });
@@ -261,6 +264,31 @@ describe('verification.run', () => {
       ['liveness', []],
       ['match', []],
     ]);
+  });
+
+  it('holds a capture without a blink for staff even when both scores pass, and records why; off, the same capture is verified', async () => {
+    const main = await withPhotos(null);
+    const held = await main.call('verification.run', { attempt: 1 });
+    expect(held).toMatchObject({ ok: true, data: { decision: 'review', staffReview: true, liveness: { pass: true }, match: { pass: true } } });
+    await main.asStaff();
+    expect(await main.call('review.get')).toMatchObject({ ok: true, data: { pending: { why: 'no_blink' } } });
+    await main.call('settings.update', { blinkCheck: 'off' });
+    expect(await main.call('verification.run', { attempt: 2 })).toMatchObject({ ok: true, data: { decision: 'verified' } });
+    const audit = await main.call('audit.list', {});
+    expect(audit.ok && audit.data.records.map((r) => [r.decision, r.rejectionCode, r.blink])).toEqual([
+      ['verified', null, null],
+      ['review', 'no_blink', null],
+    ]);
+  });
+
+  it('records the live step’s blink in the audit log, and refuses evidence that is not its shape', async () => {
+    const main = await withPhotos({ seen: true, prompted: true, waitedMs: 1400 });
+    expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'verified' } });
+    await main.asStaff();
+    const audit = await main.call('audit.list', {});
+    expect(audit.ok && audit.data.records[0]!.blink).toBe('prompted');
+    const forged = await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: { seen: 'yes' } as never });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
   });
 
   it('does not call match when liveness fails', async () => {
@@ -339,7 +367,7 @@ describe('verification.run', () => {
       // A new visit: Finish, Start, the same or another ID photo, a new capture.
       await main.call('verification.reset');
       await main.call('verification.setIdPhoto', await id());
-      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
+      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
       return main.call('verification.run', { attempt: 1 });
     };
     for (let i = 0; i < 3; i++) await expect(visit(firstId)).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified' } });
@@ -354,7 +382,7 @@ describe('verification.run', () => {
     // A restart keeps the lock; staff's PIN lifts it.
     const restarted = await hostMain({ dataDir: main.dataDir });
     await restarted.call('verification.setIdPhoto', await makeJpeg(700, 800));
-    await restarted.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
+    await restarted.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
     await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'station_locked' } });
     await expect(restarted.call('staff.unlock', { pin: '246810' })).resolves.toMatchObject({ ok: true });
     server.state.livenessResult = { result: '0.9', pass: true };
@@ -374,7 +402,7 @@ describe('verification.run', () => {
     });
     const check = async (attempt: number) => {
       await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
-      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080) });
+      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
       return main.call('verification.run', { attempt });
     };
     await check(1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BLINK, observeBlink, startBlinkWatch, type BlinkWatch } from './blink';
+import { BLINK, blinkWaitStep, observeBlink, startBlinkWait, startBlinkWatch, type BlinkWatch } from './blink';
 import type { FaceMetrics } from './faceRules';
 
 /** A seeded generator: the same noise on every run. */
@@ -67,7 +67,11 @@ describe('the blink watch', () => {
   it('forgets a blink when the face is lost or replaced: it must belong to the face captured', () => {
     const blinked = run([...Array.from({ length: 10 }, () => face()), face({ eyeOpenness: 0.1 })]).watch;
     expect(blinked.seenAt).not.toBeNull();
-    const lost = observeBlink(blinked, undefined, 2000);
+    // One frame without a face is a detector's miss; two in a row, the face is gone.
+    const missed = observeBlink(blinked, undefined, 2000);
+    expect(missed.broken).toBe(false);
+    expect(observeBlink(missed.watch, face(), 2066).watch.seenAt).toBe(blinked.seenAt);
+    const lost = observeBlink(missed.watch, undefined, 2066);
     expect(lost.broken).toBe(true);
     expect(lost.watch.seenAt).toBeNull();
     // A face half its width away from the last frame's is another presentation.
@@ -83,5 +87,26 @@ describe('the blink watch', () => {
   it('keeps no more than the baseline’s time of measures', () => {
     const { watch } = run(Array.from({ length: 300 }, () => face()));
     expect(watch.samples.length).toBeLessThanOrEqual(Math.ceil((BLINK.baselineMs * 15) / 1000) + 1);
+  });
+});
+
+describe('the wait for a blink after the photo is chosen', () => {
+  const blinked = { ...startBlinkWatch(), seenAt: 500 };
+  it('does not wait when the check is off or the face already blinked; asks 6 s, or watches 3 s unasked', () => {
+    expect(startBlinkWait('off', startBlinkWatch(), 0)).toBeNull();
+    expect(startBlinkWait('prompt', blinked, 0)).toBeNull();
+    expect(startBlinkWait('prompt', startBlinkWatch(), 1000)).toEqual({ since: 1000, prompted: true, limitMs: BLINK.promptWaitMs });
+    expect(startBlinkWait('passive', startBlinkWatch(), 1000)).toEqual({ since: 1000, prompted: false, limitMs: BLINK.passiveWaitMs });
+  });
+
+  it('sends once the face blinks, sends without a blink when the time is up, and starts over when the face is lost', () => {
+    const wait = startBlinkWait('prompt', startBlinkWatch(), 1000)!;
+    expect(blinkWaitStep(wait, { watch: startBlinkWatch(), broken: false }, 3000)).toEqual({ kind: 'wait' });
+    expect(blinkWaitStep(wait, { watch: blinked, broken: false }, 2400)).toEqual({ kind: 'send', evidence: { seen: true, prompted: true, waitedMs: 1400 } });
+    expect(blinkWaitStep(wait, { watch: startBlinkWatch(), broken: false }, 7000)).toEqual({
+      kind: 'send',
+      evidence: { seen: false, prompted: true, waitedMs: 6000 },
+    });
+    expect(blinkWaitStep(wait, { watch: blinked, broken: true }, 2400)).toEqual({ kind: 'restart' });
   });
 });

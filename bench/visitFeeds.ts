@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { distanceRange } from '../app/captureGeometry';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
+import { handHeldPrint, rawOf } from '../harness/planarPresentation';
 import { median } from './metrics';
 import { splitMjpeg } from './mjpeg';
 
@@ -106,4 +107,37 @@ export async function makeVisitFeed(video: string, outDir: string, target = MIDD
     scale: Number(scale.toFixed(3)),
     measuredIpd: Number(median(measured.map((m) => m.face.interpupillaryPx)).toFixed(1)),
   };
+}
+
+/**
+ * Presentation attacks as whole visits: one frame of a kiosk-distance feed (1 s in) printed and
+ * held up by hand (harness/planarPresentation.ts), 4 s looped at 30 frames per second: `full`
+ * fills the view as the feed did (no edge, margin or hand shows), `margin` is the print with a
+ * white border on a wall, held a little further away (pupils at 0.8 of the feed's).
+ */
+export async function makePrintFeeds(feed: string, outDir: string) {
+  const frames = splitMjpeg(await readFile(feed));
+  const picture = frames[Math.min(30, frames.length - 1)]!;
+  const config = engineConfig(['detector', 'mesh', 'iris']);
+  const face = (await analyze(await loadHuman(config), config, picture, {})).faces[0];
+  if (!face) throw new Error(`${feed}: no face in the frame to print`);
+  await mkdir(outDir, { recursive: true });
+  const made: string[] = [];
+  for (const [kind, margin, ipd] of [
+    ['full', false, face.interpupillaryPx],
+    ['margin', true, 0.8 * face.interpupillaryPx],
+  ] as const) {
+    const print = await handHeldPrint(await rawOf(picture, margin), {
+      seconds: 4,
+      fps: 30,
+      seed: made.length + 1,
+      pictureIpd: face.interpupillaryPx,
+      ipd,
+      background: margin ? 'wall' : 'edge',
+    });
+    const path = join(outDir, `${basename(feed, '.mjpeg')}_print_${kind}.mjpeg`);
+    await writeFile(path, Buffer.concat(print));
+    made.push(path);
+  }
+  return made;
 }

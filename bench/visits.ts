@@ -1,5 +1,5 @@
 /**
- * `npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]`
+ * `npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--blink-check off|passive|prompt] [--json]`
  *
  * Whole visits on a video feed: the built kiosk in headless Chromium with the feed as its camera
  * (Chromium's fake device, looping the file) and the built-in engine at its default operating
@@ -12,7 +12,13 @@
  * video, a kiosk-distance feed `<name>_ipdN.mjpeg` (scaled and padded to 1280×720 so the pupils of
  * its frontal frames are N px apart; by default the middle of guidance's distance range) and an ID
  * portrait `<name>_id.jpg` (the most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
+ *
+ * `npm run bench:visits -- --make-print <feed.mjpeg> --out <dir>` makes two presentation attacks
+ * from a kiosk-distance feed: one of its frames printed and moved by hand, filling the view
+ * (`<feed>_print_full.mjpeg`) or with a margin on a wall (`<feed>_print_margin.mjpeg`); play them
+ * with the feed's own ID portrait so the attack is a whole visit.
  */
+import Database from 'better-sqlite3';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -21,9 +27,10 @@ import { startEngine } from '../engine/engine';
 import { createKeytarStore } from '../main/credentials/keychain';
 import { createEmbeddedEngine } from '../main/engine/embeddedEngine';
 import { silentLogger } from '../main/log';
-import { importIdPhoto, kioskWithMain, startVisit } from '../harness/mainHost';
+import { BLINK_CHECKS, type BlinkCheck } from '../app/blink';
+import { importIdPhoto, kioskWithMain, startVisit, type MainHost } from '../harness/mainHost';
 import { quantiles } from './metrics';
-import { makeVisitFeed } from './visitFeeds';
+import { makePrintFeeds, makeVisitFeed } from './visitFeeds';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +41,8 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '30' },
     json: { type: 'boolean', default: false },
     'make-feed': { type: 'string' },
+    'make-print': { type: 'string' },
+    'blink-check': { type: 'string' },
     out: { type: 'string' },
     ipd: { type: 'string' },
   },
@@ -45,21 +54,37 @@ if (values['make-feed']) {
   console.log(JSON.stringify(made, null, 2));
   process.exit(0);
 }
+if (values['make-print']) {
+  if (!values.out) throw new Error('--make-print needs --out <dir>');
+  console.log(JSON.stringify(await makePrintFeeds(values['make-print'], values.out), null, 2));
+  process.exit(0);
+}
 if (!values.feed?.length || !values.id) {
   console.error(
-    'Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]',
+    'Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]\n       npm run bench:visits -- --make-print <feed.mjpeg> --out <dir>',
   );
   process.exit(2);
 }
 
 export interface Visit {
   feed: string;
+  /** Main's decision per check as its audit log recorded it (decision, reason, blink). */
+  checks: string[];
   /** From the first instruction on screen to the capture (the live step ending), per attempt; null: none. */
   autoCaptureMs: number | null;
   /** The final screen's kind: verified, not_verified, ask_staff, timeout, error:<code>. */
   outcome: string;
   /** Each attempt's screen after the capture, and why: not_live, no_match, or the service's code for a retake or an error. */
-  attempts: Array<{ outcome: string; reason: string | null; captureMs: number | null; manual: boolean }>;
+  attempts: Array<{
+    outcome: string;
+    reason: string | null;
+    captureMs: number | null;
+    manual: boolean;
+    /** The blink check at the capture (app/blink.ts): `seen` before the photo was chosen, `prompt` or `passive` when it waited, '' when off. */
+    blink: string;
+    /** How long the capture waited for a blink after the photo was chosen (part of captureMs). */
+    blinkWaitMs: number;
+  }>;
   instructionChanges: number;
   instructions: Array<{ instruction: string; heldMs: number }>;
   fps: { median: number; p10: number };
@@ -82,19 +107,25 @@ interface LogEntry {
   refused: string;
   /** Every frame's own judgment so far, counted (useGuidance.ts). */
   judged: string;
+  /** The blink check's state (LiveStep.tsx data-blink). */
+  blink: string;
 }
 
 /** Each live step in the log: from its first instruction on screen to the screen after it. */
 function liveSegments(log: readonly LogEntry[]) {
-  const segments: Array<{ first: number | null; end: number | null; captureMs: number | null }> = [];
+  const segments: Array<{ first: number | null; end: number | null; captureMs: number | null; blink: string; waitFrom: number | null; blinkWaitMs: number }> =
+    [];
   let current: (typeof segments)[number] | null = null;
   for (const e of log) {
     if (e.screen === 'live') {
-      if (!current) segments.push((current = { first: null, end: null, captureMs: null }));
+      if (!current) segments.push((current = { first: null, end: null, captureMs: null, blink: '', waitFrom: null, blinkWaitMs: 0 }));
       if (current.first === null && e.instruction) current.first = e.t;
+      if (e.blink) current.blink = e.blink;
+      if ((e.blink === 'prompt' || e.blink === 'passive') && current.waitFrom === null) current.waitFrom = e.t;
     } else if (current) {
       current.end = e.t;
       if (current.first !== null) current.captureMs = current.end - current.first;
+      if (current.waitFrom !== null) current.blinkWaitMs = current.end - current.waitFrom;
       current = null;
     }
   }
@@ -107,7 +138,21 @@ await embedded.backend();
 
 async function visit(feed: string): Promise<Visit> {
   // Chromium opens the file from its own working directory: give it an absolute path.
-  const { kiosk } = await kioskWithMain({ fakeCamera: resolve(feed), localBackend: embedded.backend });
+  const check = values['blink-check'];
+  if (check !== undefined && !(BLINK_CHECKS as readonly string[]).includes(check)) throw new Error(`--blink-check is one of ${BLINK_CHECKS.join(', ')}`);
+  const { kiosk, main } = await kioskWithMain({
+    fakeCamera: resolve(feed),
+    localBackend: embedded.backend,
+    ...(check
+      ? {
+          setup: async (m: MainHost) => {
+            await m.asStaff();
+            await m.call('settings.update', { blinkCheck: check as BlinkCheck });
+            await m.call('staff.lock');
+          },
+        }
+      : {}),
+  });
   const page = kiosk.page;
   try {
     // Every change of the screen, its settled instruction and its fps, with its time, kept in the page
@@ -116,9 +161,9 @@ async function visit(feed: string): Promise<Visit> {
       const log = (window.visitLog = []);
       const record = () => {
         const main = document.querySelector('main');
-        log.push({ t: performance.now(), instruction: main?.getAttribute('data-instruction') ?? null, fps: Number(main?.getAttribute('data-fps') ?? 0), ipd: Number(main?.getAttribute('data-ipd') ?? 0), screen: main?.getAttribute('data-screen') ?? null, refused: main?.getAttribute('data-refused') ?? '', judged: main?.getAttribute('data-judged') ?? '' });
+        log.push({ t: performance.now(), instruction: main?.getAttribute('data-instruction') ?? null, fps: Number(main?.getAttribute('data-fps') ?? 0), ipd: Number(main?.getAttribute('data-ipd') ?? 0), screen: main?.getAttribute('data-screen') ?? null, refused: main?.getAttribute('data-refused') ?? '', judged: main?.getAttribute('data-judged') ?? '', blink: main?.getAttribute('data-blink') ?? '' });
       };
-      new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen', 'data-refused', 'data-judged'] });
+      new MutationObserver(record).observe(document.body, { subtree: true, attributes: true, childList: true, attributeFilter: ['data-instruction', 'data-fps', 'data-ipd', 'data-screen', 'data-refused', 'data-judged', 'data-blink'] });
     })()`);
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
     await startVisit(page);
@@ -155,9 +200,11 @@ async function visit(feed: string): Promise<Visit> {
         }
         await page.waitForTimeout(100);
       }
-      const captureMs = liveSegments(await visitLog())[attempt - 1]?.captureMs ?? null;
+      const segment = liveSegments(await visitLog())[attempt - 1];
+      const captureMs = segment?.captureMs ?? null;
+      const blink = { blink: segment?.blink ?? '', blinkWaitMs: segment?.blinkWaitMs ?? 0 };
       if ((await page.locator('main').getAttribute('data-screen')) === 'live') {
-        attempts.push({ outcome: 'timeout', reason: null, captureMs: null, manual });
+        attempts.push({ outcome: 'timeout', reason: null, captureMs: null, manual, ...blink });
         outcome = 'timeout';
         break;
       }
@@ -166,7 +213,7 @@ async function visit(feed: string): Promise<Visit> {
       const screen = await page.locator('main').getAttribute('data-screen');
       const kind = screen === 'result' ? ((await page.locator('main').getAttribute('data-outcome')) ?? 'unknown') : screen === 'live' ? 'retake' : 'ask_staff';
       const reason = await page.locator('main').getAttribute(screen === 'live' ? 'data-retake' : 'data-reason');
-      attempts.push({ outcome: kind, reason, captureMs: manual ? null : captureMs, manual });
+      attempts.push({ outcome: kind, reason, captureMs: manual ? null : captureMs, manual, ...blink });
       outcome = kind;
       if (screen === 'live') continue;
       if (screen !== 'result') break;
@@ -184,9 +231,16 @@ async function visit(feed: string): Promise<Visit> {
       else shown.push({ instruction: e.instruction, heldMs: held });
     });
     const live = log.filter((e) => e.screen === 'live');
+    // What main decided per check, with the blink check's word, from the station's own audit log.
+    const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
+    const checks = (db.prepare('SELECT decision, rejectionCode, blink FROM verification ORDER BY id').all() as Array<Record<string, string | null>>).map(
+      (r) => `${r.decision}${r.rejectionCode ? ` (${r.rejectionCode})` : ''} blink=${r.blink ?? 'off'}`,
+    );
+    db.close();
     const fps = quantiles(live.map((e) => e.fps).filter((f) => f > 0));
     return {
       feed: basename(feed),
+      checks,
       autoCaptureMs: attempts.find((a) => a.captureMs !== null)?.captureMs ?? null,
       outcome,
       attempts,
@@ -218,6 +272,7 @@ async function safeVisit(feed: string): Promise<Visit> {
     const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
     return {
       feed: basename(feed),
+      checks: [],
       autoCaptureMs: null,
       outcome: `harness_error: ${message}`,
       attempts: [],
@@ -240,11 +295,16 @@ if (values.json) {
 } else {
   console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ID ${basename(values.id)}\n`);
   console.log(
-    '| feed | auto-capture | attempts | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | re-check refusals | instructions shown (held) |',
+    '| feed | auto-capture | attempts | checks (audit log) | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | re-check refusals | instructions shown (held) |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const captured = visits.map((v) => v.autoCaptureMs).filter((ms): ms is number => ms !== null);
   const times = quantiles(captured);
+  const firsts = visits.map((v) => v.attempts[0]).filter((a) => a !== undefined && a.captureMs !== null);
+  const waits = quantiles(firsts.map((a) => a!.blinkWaitMs));
+  console.log(
+    `Blink check, first attempts: ${firsts.filter((a) => a!.blink === 'seen').length} of ${firsts.length} blinked before the photo was chosen; the wait for a blink added median ${(waits.median / 1000).toFixed(1)} s, worst ${(waits.max / 1000).toFixed(1)} s\n`,
+  );
   console.log(
     `Auto-capture: ${captured.length} of ${visits.length} visits; time to capture median ${(times.median / 1000).toFixed(1)} s, worst ${(times.max / 1000).toFixed(1)} s; instruction changes at most ${Math.max(0, ...visits.map((v) => v.instructionChanges))}\n`,
   );
@@ -252,7 +312,7 @@ if (values.json) {
     const capture = v.autoCaptureMs === null ? 'none' : `${(v.autoCaptureMs / 1000).toFixed(1)} s`;
     const steps = v.instructions.map((i) => `${i.instruction} ${(i.heldMs / 1000).toFixed(1)} s`).join(' → ');
     console.log(
-      `| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}`).join(', ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${v.refused || 0} | ${steps} |`,
+      `| ${v.feed} | ${capture} | ${v.attempts.map((a) => `${a.outcome}${a.reason ? ` (${a.reason})` : ''}${a.manual ? ' (manual)' : ''}${a.blink ? ` [blink: ${a.blink}${a.blinkWaitMs ? ` ${(a.blinkWaitMs / 1000).toFixed(1)} s` : ''}]` : ''}`).join(', ')} | ${v.checks.join('; ')} | ${v.outcome} | ${v.instructionChanges} | ${v.fps.median} / ${v.fps.p10} | ${v.ipd} | ${v.refused || 0} | ${steps} |`,
     );
   }
 }

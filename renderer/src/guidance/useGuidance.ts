@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type RefObject } from 'react';
-import { BLINK, observeBlink, startBlinkWatch, type BlinkEvidence } from '../../../app/blink';
+import { blinkAtCapture, blinkWaitStep, observeBlink, startBlinkWait, startBlinkWatch, type BlinkEvidence, type BlinkWait } from '../../../app/blink';
 import type { FaceMetrics } from '../../../app/faceRules';
 import { advanceHold, captureRefusal, judgeFrame, settleInstruction, startHold, type Instruction, type ShownInstruction } from '../../../app/guidance';
 import { GUIDANCE_SIDE, createFrameDetector, detectFaces, detectorBackend } from '../services/detector';
@@ -90,7 +90,7 @@ export function useGuidance(
     const detector = createFrameDetector(GUIDANCE_SIDE);
     let blinks = startBlinkWatch();
     /** The photo is chosen (`chosen`, its face measured at full size) and a blink is awaited. */
-    let waiting: { since: number; face: FaceMetrics; prompted: boolean; limitMs: number } | null = null;
+    let waiting: (BlinkWait & { face: FaceMetrics }) | null = null;
 
     const tick = async () => {
       const video = videoRef.current;
@@ -114,15 +114,15 @@ export function useGuidance(
         const eyes = observeBlink(blinks, faces[0], now);
         blinks = eyes.watch;
         if (waiting) {
-          const waitedMs = now - waiting.since;
-          if (eyes.broken) {
+          const next = blinkWaitStep(waiting, eyes, now);
+          if (next.kind === 'restart') {
             // The captured face left or another took its place: its photo is not this face's.
             waiting = null;
             chosen!.width = 0;
             hold = startHold(hold.startedAt);
-          } else if (blinks.seenAt !== null || waitedMs >= waiting.limitMs) {
+          } else if (next.kind === 'send') {
             stopped = true;
-            captureRef.current(chosen!, waiting.face, { seen: blinks.seenAt !== null, prompted: waiting.prompted, waitedMs: Math.round(waitedMs) });
+            captureRef.current(chosen!, waiting.face, next.evidence);
             return;
           } else {
             setState((s) => ({
@@ -141,8 +141,9 @@ export function useGuidance(
         const advised = !latest.blocking && latest.instruction !== 'good';
         const kind = latest.blocking || latest.instruction === 'good' ? latest.instruction : `${latest.instruction}(advice)`;
         judged.set(kind, (judged.get(kind) ?? 0) + 1);
-        // A frame with the eyes shut mid-blink is not one to capture.
-        const step = advanceHold(hold, { compliant: !latest.blocking && !eyes.closed, advised, sharpness: stats.sharpness }, now);
+        // A frame with the eyes shut mid-blink still counts for the hold (a blink is no reason to
+        // start it again) but is never the one kept: any open-eyed frame is sharper than it.
+        const step = advanceHold(hold, { compliant: !latest.blocking, advised, sharpness: eyes.closed ? -1 : stats.sharpness }, now);
         hold = step.state;
         if (step.isBest) [best, frame] = [frame, best];
         frameTimes.push(now);
@@ -172,15 +173,14 @@ export function useGuidance(
           if (stopped) return;
           const refusal = captureRefusal(size, face);
           if (face && !refusal) {
-            const check = blinkCheckRef.current;
-            if (check === 'off' || blinks.seenAt !== null) {
+            // No blink yet: ask for one (or, `passive`, watch a little longer) before the photo goes.
+            const wait = startBlinkWait(blinkCheckRef.current, blinks, performance.now());
+            if (!wait) {
               stopped = true;
-              captureRef.current(chosen, face, { seen: blinks.seenAt !== null, prompted: false, waitedMs: 0 });
+              captureRef.current(chosen, face, blinkAtCapture(blinks));
               return;
             }
-            // No blink yet: ask for one (or, `passive`, watch a little longer) before the photo goes.
-            const prompted = check === 'prompt';
-            waiting = { since: performance.now(), face, prompted, limitMs: prompted ? BLINK.promptWaitMs : BLINK.passiveWaitMs };
+            waiting = { ...wait, face };
             requestAnimationFrame(() => void tick());
             return;
           }

@@ -42,7 +42,7 @@ const n = Number(values.verifications);
 for (let i = 0; i < n; i++) {
   const t = performance.now();
   await handlers['verification.setIdPhoto'](new Uint8Array(idPhoto));
-  await handlers['verification.setLivePhoto']({ image: new Uint8Array(live) });
+  await handlers['verification.setLivePhoto']({ image: new Uint8Array(live), blink: { seen: true, prompted: false, waitedMs: 0 } });
   const outcome = await handlers['verification.run']({ attempt: 1 }).catch(() => null);
   if (outcome?.decision !== 'verified') failures += 1;
   await handlers['verification.reset'](undefined);

@@ -133,6 +133,7 @@ describe('the verification flow', () => {
     // The photo is chosen, then the visitor is asked to blink; a print cannot.
     await page.locator('main[data-blink="prompt"]').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.instruction').textContent()).toContain('Now blink once, please');
+    await shot(page, '18-live-blink');
     await screen(page, 'askStaff');
     expect(await page.locator('main').getAttribute('data-review')).toBe('true');
     await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Please see a member of staff');

@@ -18,12 +18,14 @@ afterAll(async () => {
 });
 
 describe('the built-in engine as the default backend', () => {
-  it('verifies a visitor end to end with nothing configured', async () => {
+  it('verifies a visitor end to end on a freshly provisioned station: the built-in engine, no service or password configured', async () => {
     await store.delete(EMBEDDED_ACCOUNT);
     const main = await hostMain({ localBackend: embedded.backend });
     expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { backend: { kind: 'local' }, passwordStored: true } });
     expect(await main.call('verification.setIdPhoto', await faceCrop('C', { margin: 0.5 }))).toMatchObject({ ok: true });
-    expect(await main.call('verification.setLivePhoto', { image: await livenessCapture('C') })).toMatchObject({ ok: true });
+    // The capture as the live step sends it: its face blinked (app/blink.ts).
+    const blink = { seen: true, prompted: false, waitedMs: 0 };
+    expect(await main.call('verification.setLivePhoto', { image: await livenessCapture('C'), blink })).toMatchObject({ ok: true });
     const result = await main.call('verification.run', { attempt: 1 });
     expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { pass: true } } });
     expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);

@@ -12,6 +12,8 @@ export interface EngineOptions {
   /** 0 picks a free port. */
   port?: number;
   tokenTtlSeconds?: number;
+  /** The tokens' clock (tests step it instead of waiting out a token's life). */
+  now?: () => number;
   debugDir: string;
   workers?: number;
   /**
@@ -62,7 +64,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   pruneDaily.unref();
   const app = await buildServer({
     users: createUserDirectory(options.users),
-    tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600 }),
+    tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600, ...(options.now ? { now: options.now } : {}) }),
     pool,
     debugStore,
     ...(options.livenessPass !== undefined ? { livenessPass: options.livenessPass } : {}),

@@ -48,11 +48,11 @@ beforeAll(async () => {
   // A dim office: the same visitor with a mean face luma of ~45 (issue 15's real office measured ~42).
   cameras.dim = await writeMjpeg(join(dir, 'dim.mjpeg'), await blinkingFrames(KIOSK_IPD, { light: 0.6 }));
   // A print of the visitor's photo held up by hand so that it fills the view (no margin, no hand,
-  // no edge for the passive model to read): 4 s of a plane turning, tilting and drifting, looped.
+  // no edge for the passive model to read): 2 s of a plane turning, tilting and drifting, looped.
   const print = await cameraFrame('C', KIOSK_IPD);
   cameras.print = await writeMjpeg(
     join(dir, 'print.mjpeg'),
-    await handHeldPrint(await rawOf(print, false), { seconds: 4, fps: 30, seed: 3, pictureIpd: KIOSK_IPD, ipd: KIOSK_IPD, background: 'edge' }),
+    await handHeldPrint(await rawOf(print, false), { seconds: 2, fps: 30, seed: 3, pictureIpd: KIOSK_IPD, ipd: KIOSK_IPD, background: 'edge' }),
   );
   // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
   // Too far to be captured: the live screen stays up while its layout is measured.

@@ -97,6 +97,8 @@ export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).ex
   passwordStored: z.boolean(),
   /** Set up by IT (provisioning): a station that is not verifies nobody. */
   provisioned: z.boolean(),
+  /** Why the provisioning file found at this start was refused (unsigned, an old serial, another key…), or null. */
+  provisioningRefused: z.string().nullable(),
   /** Until when staff-only requests are allowed (ISO time), or null when locked. */
   staffUnlockedUntil: z.string().nullable(),
 });

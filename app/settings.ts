@@ -66,6 +66,10 @@ export const SettingsSchema = z.object({
   sayNotVerified: z.boolean().default(false),
   /** The names staff pick at unlock, so each review records who decided; empty: recorded as "staff". */
   staffNames: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
+  /** IT's provisioning key (base64 Ed25519 SPKI DER): a set-up station applies only provisioning files it signed (main/settings/provisioning.ts). */
+  itPublicKey: z.string().max(200).nullable().default(null),
+  /** The serial of the last signed provisioning file applied: an older or equal one is refused. */
+  provisioningSerial: z.number().int().min(0).default(0),
   /** scrypt hash of the staff PIN; null until staff choose one. Never sent to the renderer. */
   staffPinHash: z.string().nullable().default(null),
 });

@@ -23,6 +23,7 @@ export type AuditFilter = z.input<typeof AuditFilterSchema>;
 
 export type StaffAction =
   | 'station.provisioned'
+  | 'provisioning.refused'
   | 'consent.agreed'
   | 'consent.declined'
   | 'settings.updated'

@@ -7,7 +7,7 @@ import { keychainAccount, requiredPassword, type CredentialStore } from '../cred
 import { readSettings } from '../settings/settingsFile';
 import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
-import { provision } from './provision';
+import { provision, provisioningKey } from './provision';
 
 export const EXIT = { pass: 0, fail: 1, rejected: 2, connection: 3 } as const;
 
@@ -20,7 +20,12 @@ Commands:
   set-password               read a password from standard input into the OS keychain
   provision                  set this station up (IT): the staff PIN from standard input, and
                              --backend local | --backend URL --user ID, [--station NAME];
-                             --out FILE writes a provisioning file for an installer or MDM instead
+                             --out FILE writes a provisioning file for an installer or MDM instead,
+                             signed with --sign KEY [--serial N] (a set-up station applies only
+                             a file signed by the key it trusts, with a newer serial);
+                             --trust-key PUB makes the station trust IT's public key;
+                             on a set-up station: the current PIN, then the new one, on two lines
+  provisioning-key --out DIR a new IT key pair for signing provisioning files
 
 Options:
   --url URL       service base URL (default: the kiosk's settings)
@@ -42,7 +47,15 @@ export interface CliDeps {
   fetch?: typeof fetch;
 }
 
-const INPUT_ERRORS = new Set<ErrorCode>(['face_rejected', 'image_invalid', 'image_too_small', 'image_too_large', 'settings_invalid', 'invalid_request']);
+const INPUT_ERRORS = new Set<ErrorCode>([
+  'pin_rejected',
+  'face_rejected',
+  'image_invalid',
+  'image_too_small',
+  'image_too_large',
+  'settings_invalid',
+  'invalid_request',
+]);
 
 export function exitCodeFor(code: ErrorCode): number {
   return INPUT_ERRORS.has(code) ? EXIT.rejected : EXIT.connection;
@@ -70,6 +83,9 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         station: { type: 'string' },
         out: { type: 'string' },
         'if-not-set-up': { type: 'boolean', default: false },
+        sign: { type: 'string' },
+        serial: { type: 'string' },
+        'trust-key': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -79,15 +95,21 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.stdout(`${USAGE}\n`);
       return values.help ? EXIT.pass : EXIT.rejected;
     }
-    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0 };
+    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0, 'provisioning-key': 0 };
     if (!(command in expected)) throw new KioskError('invalid_request', `Unknown command "${command}".\n${USAGE}`);
     if (files.length !== expected[command]) {
       throw new KioskError('invalid_request', `"${command}" takes ${expected[command]} file argument(s).\n${USAGE}`);
     }
 
+    if (command === 'provisioning-key') {
+      const done = await provisioningKey(values.out);
+      print(done.data, done.text);
+      return EXIT.pass;
+    }
     if (command === 'provision') {
-      const { backend, user, station, out } = values;
-      const done = await provision({ backend, user, station, out, ifNotSetUp: values['if-not-set-up'] }, await deps.readStdin(), deps.dataDir);
+      const { backend, user, station, out, sign, serial } = values;
+      const options = { backend, user, station, out, sign, serial, trustKey: values['trust-key'], ifNotSetUp: values['if-not-set-up'] };
+      const done = await provision(options, await deps.readStdin(), deps.dataDir);
       print(done.data, done.text);
       return EXIT.pass;
     }

@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StaffPinSchema } from '../../app/contract';
 import { KioskError } from '../../app/errors';
-import { hashPassword } from '../../engine/http/users';
+import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { openAuditLog } from '../audit/auditLog';
 import { readSettings, writeSettings } from '../settings/settingsFile';
 import { describeIssues } from '../storage/stateFile';
+import { newItKeyPair, signText, storedPublicKey } from '../settings/itKey';
 import { ProvisioningSchema, isSetUp, provisioned, type Provisioning } from '../settings/provisioning';
 
 export interface ProvisionOptions {
@@ -13,6 +14,12 @@ export interface ProvisionOptions {
   user: string | undefined;
   station: string | undefined;
   out: string | undefined;
+  /** IT's private key (PEM): `--out` writes a signed file, which a set-up station accepts. */
+  sign?: string | undefined;
+  /** The signed file's serial (default: seconds since 1970, so a newer file has a larger one). */
+  serial?: string | undefined;
+  /** IT's public key (PEM) for the station to trust from now on. */
+  trustKey?: string | undefined;
   /** Leave a station that is already set up as it is (scripts/setup.sh's development station). */
   ifNotSetUp?: boolean;
 }
@@ -20,17 +27,43 @@ export interface ProvisionOptions {
 /**
  * `provision`: IT sets a station up, with the staff PIN read from standard input (never a flag,
  * which would land in the shell history). Writes this machine's settings, or with `--out` a
- * provisioning file for an installer or MDM to drop into the data folder.
+ * provisioning file for an installer or MDM to drop into the data folder (signed with `--sign`:
+ * the only kind a set-up station applies). Re-provisioning this machine once it is set up takes
+ * its current PIN first: two lines on standard input, the current PIN then the new one.
  */
-export async function provision(options: ProvisionOptions, pinText: string, dataDir: string): Promise<{ text: string; data: Record<string, unknown> }> {
-  const pin = pinText.replace(/\r?\n$/, '');
-  if (!StaffPinSchema.safeParse(pin).success) throw new KioskError('invalid_request', 'Give the staff PIN (6 to 12 digits) on standard input.');
+export async function provision(
+  options: ProvisionOptions,
+  pinText: string,
+  dataDir: string,
+  now = Date.now,
+): Promise<{ text: string; data: Record<string, unknown> }> {
+  const current = options.out ? null : await readSettings(dataDir);
+  const setUp = current !== null && isSetUp(current);
+  if (setUp && options.ifNotSetUp) return { text: 'This station is already set up; nothing changed.', data: { unchanged: true } };
+  const lines = pinText.split(/\r?\n/).filter((line) => line.length > 0);
+  const [currentPin, pin] = setUp ? [lines[0], lines[1]] : [undefined, lines[0]];
+  if (!StaffPinSchema.safeParse(pin).success) {
+    throw new KioskError(
+      'invalid_request',
+      setUp
+        ? 'This station is set up: give its current staff PIN, then the new one (6 to 12 digits), on two lines of standard input.'
+        : 'Give the staff PIN (6 to 12 digits) on standard input.',
+    );
+  }
+  if (setUp && !(await verifyPassword(currentPin ?? '', current.settings.staffPinHash!))) {
+    throw new KioskError('pin_rejected', "That is not this station's current staff PIN: nothing changed.");
+  }
   if (!options.backend) throw new KioskError('invalid_request', 'Name the backend: --backend local, or --backend <service URL> --user <id>.');
   const backend = options.backend === 'local' ? { kind: 'local' } : { kind: 'remote', url: options.backend, userId: options.user };
+  const signingKey = options.sign === undefined ? undefined : await readKey(options.sign);
+  const trusted = options.trustKey ?? (signingKey === undefined ? undefined : options.sign);
+  const serial = options.serial === undefined ? Math.floor(now() / 1000) : Number(options.serial);
   const parsed = ProvisioningSchema.safeParse({
     backend,
-    staffPinHash: await hashPassword(pin),
+    staffPinHash: await hashPassword(pin!),
     ...(options.station === undefined ? {} : { stationName: options.station }),
+    ...(trusted === undefined ? {} : { itPublicKey: storedPublicKey(await readKey(trusted)) }),
+    ...(signingKey === undefined ? {} : { serial }),
   });
   if (!parsed.success) {
     throw new KioskError('settings_invalid', describeIssues(parsed.error));
@@ -38,15 +71,17 @@ export async function provision(options: ProvisionOptions, pinText: string, data
   const where = describe(parsed.data);
   if (options.out) {
     // A file for another machine: this machine's settings are not read, let alone touched.
-    await writeFile(options.out, `${JSON.stringify(parsed.data, null, 2)}\n`, { mode: 0o600 });
+    const text = JSON.stringify(parsed.data);
+    const file = signingKey === undefined ? parsed.data : { signed: text, signature: signText(text, signingKey) };
+    await writeFile(options.out, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
+    const kind =
+      signingKey === undefined ? 'an unsigned provisioning file (only a station not yet set up applies it)' : `a signed provisioning file (serial ${serial})`;
     return {
-      text: `Wrote a provisioning file for ${where} to ${options.out}: drop it into the kiosk's data folder as provisioning.json.`,
-      data: { out: options.out },
+      text: `Wrote ${kind} for ${where} to ${options.out}: drop it into the kiosk's data folder as provisioning.json.`,
+      data: { out: options.out, signed: signingKey !== undefined },
     };
   }
-  const current = await readSettings(dataDir);
-  if (options.ifNotSetUp && isSetUp(current)) return { text: 'This station is already set up; nothing changed.', data: { unchanged: true } };
-  const settings = provisioned(current.settings, parsed.data);
+  const settings = provisioned(current!.settings, parsed.data);
   await writeSettings(dataDir, settings);
   const audit = openAuditLog(join(dataDir, 'audit.sqlite'));
   try {
@@ -56,5 +91,25 @@ export async function provision(options: ProvisionOptions, pinText: string, data
   }
   return { text: `This station is set up for ${where}. Restart the kiosk to use it.`, data: { dataDir } };
 }
+
+/** `provisioning-key`: a new IT key pair in `dir`, the private key readable by its owner only. */
+export async function provisioningKey(dir: string | undefined): Promise<{ text: string; data: Record<string, unknown> }> {
+  if (!dir) throw new KioskError('invalid_request', 'Name the folder for the key pair: --out DIR.');
+  const { privatePem, publicPem } = newItKeyPair();
+  const privatePath = join(dir, 'it-provisioning.key');
+  const publicPath = join(dir, 'it-provisioning.pub');
+  // wx: never overwrite a key IT already uses.
+  await writeFile(privatePath, privatePem, { mode: 0o600, flag: 'wx' });
+  await writeFile(publicPath, publicPem, { flag: 'wx' });
+  return {
+    text: `Wrote IT's provisioning key pair: ${privatePath} (keep it offline; sign with provision --out FILE --sign it) and ${publicPath} (a station trusts it with provision --trust-key).`,
+    data: { privateKey: privatePath, publicKey: publicPath },
+  };
+}
+
+const readKey = (path: string) =>
+  readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw new KioskError('invalid_request', `Cannot read the key file ${path} (${error.code ?? 'unknown'}).`);
+  });
 
 const describe = (p: Provisioning) => (p.backend.kind === 'local' ? 'the built-in engine' : `${p.backend.url} as ${p.backend.userId}`);

@@ -20,7 +20,13 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     };
   const view = async () => {
     const { staffPinHash: _neverSent, ...visible } = settings();
-    return { ...visible, passwordStored: await backend.passwordStored(), provisioned: station.setUp, staffUnlockedUntil: staff.unlockedUntil() };
+    return {
+      ...visible,
+      passwordStored: await backend.passwordStored(),
+      provisioned: station.setUp,
+      provisioningRefused: station.provisioningRefused,
+      staffUnlockedUntil: staff.unlockedUntil(),
+    };
   };
 
   return {

@@ -19,7 +19,7 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
   if (initial.status === 'corrupt') logger.log('error', 'settings.corrupt', { keptAs: initial.keptAs, reason: initial.reason });
   const provisioning = await applyProvisioningFile(dataDir, initial);
   if (provisioning.status === 'applied') initial = { status: 'ok', settings: provisioning.settings };
-  if (provisioning.status === 'rejected') logger.log('error', 'provisioning.rejected', { keptAs: provisioning.keptAs, reason: provisioning.reason });
+  if (provisioning.status === 'rejected') logger.log('error', 'provisioning.rejected', { reason: provisioning.reason });
   // Fails closed: a station with no (readable) settings or no staff PIN verifies nobody, and the
   // first person at the screen cannot choose the PIN. Only IT's provisioning sets it up.
   const setUp = isSetUp(initial);
@@ -50,12 +50,16 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
 
   return {
     setUp,
+    /** Why the provisioning file found at this start was refused (shown to staff), or null. */
+    provisioningRefused: provisioning.status === 'rejected' ? provisioning.reason : null,
     current: () => settings,
     save,
     /** Starts recording to the audit trail (opened with these settings) and the debug timer. */
     start(recordAction: Note): void {
       note = recordAction;
-      if (provisioning.status === 'applied') note('station.provisioned', { backend: settings.backend.kind, source: 'provisioning file' });
+      if (provisioning.status === 'applied')
+        note('station.provisioned', { backend: settings.backend.kind, source: provisioning.signed ? 'signed provisioning file' : 'provisioning file' });
+      if (provisioning.status === 'rejected') note('provisioning.refused', { reason: provisioning.reason }, 'warn');
       scheduleDebugOff();
     },
     /** A staff change: saved, recorded, and debug given its end (DEBUG_DEFAULT_HOURS unless staff chose). */

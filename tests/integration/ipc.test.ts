@@ -72,19 +72,19 @@ describe('a station IT has not set up (fails closed)', () => {
     });
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
     const files = await readdir(dataDir);
-    expect(files).not.toContain('provisioning.json');
-    expect(files.filter((f) => f.startsWith('provisioning.json.applied-'))).toHaveLength(1);
+    // Applied, then deleted: a copy beside the settings would be a PIN hash to crack and a file to replay.
+    expect(files.filter((f) => f.startsWith('provisioning'))).toEqual([]);
     const db = new Database(join(dataDir, 'audit.sqlite'), { readonly: true });
     expect(db.prepare("SELECT detail FROM staff_action WHERE action = 'station.provisioned'").all()).toEqual([{ detail: expect.stringContaining('remote') }]);
     db.close();
   });
 
-  it('refuses a provisioning file that does not validate, keeps it aside and changes nothing', async () => {
+  it('refuses a provisioning file that does not validate, deletes it and changes nothing', async () => {
     const dataDir = await mkdtemp(`${tmpdir()}/kiosk-provision-`);
     await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify({ backend: { kind: 'local' }, staffPinHash: '123456' }));
     const main = await hostMain({ dataDir });
     await refusesEveryone(main);
-    expect((await readdir(dataDir)).filter((f) => f.startsWith('provisioning.json.rejected-'))).toHaveLength(1);
+    expect((await readdir(dataDir)).filter((f) => f.startsWith('provisioning'))).toEqual([]);
     expect(main.logs.find((l) => l.includes('provisioning.rejected'))).toContain('scrypt');
   });
 });

@@ -198,6 +198,7 @@ export const de: Messages = {
     reviewMargin: 'Werte so nah an der Schwelle an das Personal geben (% der Skala; 0: nie)',
     sayNotVerified: 'Nach dem letzten Versuch „Nicht bestätigt“ anzeigen (sonst: „Bitte wenden Sie sich an das Personal“)',
     seatedVisitors: 'Sitzende Personen (Kamera tief montiert): Gesicht von unten gesehen',
+    provisioningRefused: 'Beim Start wurde eine Provisionierungsdatei gefunden und abgelehnt ({{reason}}); nichts wurde geändert. Informieren Sie die IT.',
     blinkCheck: 'Zweite Lebendprüfung: ein Blinzeln (ein Foto oder Bildschirm blinzelt nicht)',
     blinkChecks: {
       off: 'Aus: nur die Prüfung des Dienstes',

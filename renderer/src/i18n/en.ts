@@ -193,6 +193,7 @@ export const en = {
     reviewMargin: 'Send scores this close to the pass mark to staff (% of the scale; 0: never)',
     sayNotVerified: 'Say “Not verified” after the last attempt (off: “Please see a member of staff”)',
     seatedVisitors: 'Seated visitors (camera mounted low): expect a face seen from below',
+    provisioningRefused: 'A provisioning file was found at start and refused ({{reason}}); nothing changed. Tell IT.',
     blinkCheck: 'Second liveness check: a blink (a print or screen cannot blink)',
     blinkChecks: {
       off: 'Off: the service’s check alone',

@@ -198,6 +198,7 @@ export const es: Messages = {
     reviewMargin: 'Enviar al personal las puntuaciones así de cerca del umbral (% de la escala; 0: nunca)',
     sayNotVerified: 'Mostrar «No verificado» tras el último intento (si no: «Diríjase a un miembro del personal»)',
     seatedVisitors: 'Visitantes sentados (cámara montada baja): cara vista desde abajo',
+    provisioningRefused: 'Se encontró un archivo de aprovisionamiento al iniciar y se rechazó ({{reason}}); no cambió nada. Avise a informática.',
     blinkCheck: 'Segundo control de vida: un parpadeo (una foto o una pantalla no parpadean)',
     blinkChecks: {
       off: 'Desactivado: solo el control del servicio',

@@ -198,6 +198,7 @@ export const fr: Messages = {
     reviewMargin: 'Envoyer au personnel les scores aussi proches du seuil (% de l’échelle ; 0 : jamais)',
     sayNotVerified: 'Afficher « Non vérifiée » après le dernier essai (sinon : « Veuillez vous adresser au personnel »)',
     seatedVisitors: 'Visiteurs assis (caméra placée bas) : visage vu d’en dessous',
+    provisioningRefused: 'Un fichier de provisionnement trouvé au démarrage a été refusé ({{reason}}) ; rien n’a changé. Prévenez l’informatique.',
     blinkCheck: 'Deuxième contrôle du vivant : un clignement (une photo ou un écran ne cligne pas)',
     blinkChecks: {
       off: 'Désactivé : le contrôle du service seul',

@@ -197,6 +197,7 @@ export const pt: Messages = {
     reviewMargin: 'Enviar aos funcionários as pontuações tão perto do limiar (% da escala; 0: nunca)',
     sayNotVerified: 'Mostrar «Não verificado» após a última tentativa (senão: «Dirija-se a um funcionário»)',
     seatedVisitors: 'Visitantes sentados (câmara montada baixa): rosto visto de baixo',
+    provisioningRefused: 'Foi encontrado ao iniciar um ficheiro de provisionamento, que foi recusado ({{reason}}); nada mudou. Avise a informática.',
     blinkCheck: 'Segunda verificação de vida: um piscar de olhos (uma foto ou ecrã não pisca)',
     blinkChecks: {
       off: 'Desligado: só a verificação do serviço',

@@ -107,6 +107,11 @@ export function Staff() {
   return (
     <main className="screen staff" data-screen="staffSettings">
       <h1>{t('staff.title')}</h1>
+      {settings.provisioningRefused && (
+        <p className="warning" role="alert">
+          {t('staff.provisioningRefused', { reason: settings.provisioningRefused })}
+        </p>
+      )}
       {duringVisit && <ReviewPanel />}
       <fieldset>
         <legend>{t('staff.backend')}</legend>

@@ -8,6 +8,7 @@ import { readSettings } from '../settings/settingsFile';
 import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
 import { provision, provisioningKey } from './provision';
+import { stationStatus } from './status';
 
 export const EXIT = { pass: 0, fail: 1, rejected: 2, connection: 3 } as const;
 
@@ -26,6 +27,9 @@ Commands:
                              --trust-key PUB makes the station trust IT's public key;
                              on a set-up station: the current PIN, then the new one, on two lines
   provisioning-key --out DIR a new IT key pair for signing provisioning files
+  status                     the station as the kiosk would load it (set up, backend, debug,
+                             lockouts, a provisioning file waiting and whether it would be
+                             applied); changes nothing
 
 Options:
   --url URL       service base URL (default: the kiosk's settings)
@@ -95,12 +99,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.stdout(`${USAGE}\n`);
       return values.help ? EXIT.pass : EXIT.rejected;
     }
-    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0, 'provisioning-key': 0 };
+    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0, 'provisioning-key': 0, status: 0 };
     if (!(command in expected)) throw new KioskError('invalid_request', `Unknown command "${command}".\n${USAGE}`);
     if (files.length !== expected[command]) {
       throw new KioskError('invalid_request', `"${command}" takes ${expected[command]} file argument(s).\n${USAGE}`);
     }
 
+    if (command === 'status') {
+      const done = await stationStatus(deps.dataDir);
+      print(done.data, done.text);
+      return EXIT.pass;
+    }
     if (command === 'provisioning-key') {
       const done = await provisioningKey(values.out);
       print(done.data, done.text);

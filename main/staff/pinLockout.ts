@@ -16,6 +16,14 @@ const StateSchema = z.object({ failures: z.number().int().min(0), lockouts: z.nu
 type State = z.infer<typeof StateSchema>;
 const CLEAR: State = { failures: 0, lockouts: 0, lockedUntil: 0 };
 
+/** The lockout as a start would find it, read only (`npm run cli -- status`): when it ends, or null; an unreadable file starts locked. */
+export async function peekPinLockout(dataDir: string, now: () => number): Promise<{ lockedUntil: number | null; unreadable: boolean }> {
+  const read = await readJsonFile(join(dataDir, FILE), StateSchema);
+  if (read.status === 'invalid') return { lockedUntil: now() + PIN_LOCKOUT.firstLockMs, unreadable: true };
+  const until = read.status === 'ok' ? read.value.lockedUntil : 0;
+  return { lockedUntil: until > now() ? until : null, unreadable: false };
+}
+
 export async function openPinLockout(dataDir: string, now: () => number) {
   const read = await readJsonFile(join(dataDir, FILE), StateSchema);
   const unreadable = read.status === 'invalid';

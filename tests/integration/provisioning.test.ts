@@ -124,3 +124,37 @@ describe("IT's tools: a key pair, signed files, and the CLI on a set-up station"
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
   });
 });
+
+describe('npm run cli -- status', () => {
+  it('tells IT how the station would start, and whether a waiting file would be applied, changing nothing', async () => {
+    const fresh = await runCli(['status', '--json']);
+    expect(JSON.parse(fresh.stdout)).toMatchObject({ ok: true, data: { setUp: false, settingsFile: 'missing', provisioningFile: null } });
+
+    const dataDir = await setUpStation();
+    await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify(await provisioning()));
+    await writeFile(join(dataDir, 'staff-pin-lockout.json'), '{ not json');
+    const before = await readdir(dataDir);
+    const run = await runCli(['status', '--json'], { dataDir });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ok: true,
+      data: {
+        setUp: true,
+        stationName: 'Desk 1',
+        trustsItKey: true,
+        provisioningSerial: 100,
+        pinLockedUntil: expect.any(String),
+        stationLocked: false,
+        provisioningFile: { wouldApply: false, reason: expect.stringMatching(/not signed/) },
+      },
+    });
+    // Nothing applied, deleted or rewritten.
+    expect(await readdir(dataDir)).toEqual(before);
+    expect(await readFile(join(dataDir, 'staff-pin-lockout.json'), 'utf8')).toBe('{ not json');
+
+    await writeFile(join(dataDir, 'provisioning.json'), JSON.stringify(signed(await provisioning({ serial: 101 }))));
+    const text = await runCli(['status'], { dataDir });
+    expect(text.stdout).toContain('a file is waiting and would be applied');
+    expect(text.stdout).toContain('Staff PIN: locked until');
+  });
+});

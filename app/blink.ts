@@ -15,9 +15,10 @@ export const BLINK = {
   /**
    * An eye is closed when its opening (the mesh's eye aspect ratio over the face's proportions,
    * faceRules.ts) falls under this share of the visitor's own open-eye baseline. Measured by
-   * `npm run bench:flatness -- --video <dir>` (2026-12-03, in-sample, 2-s windows at 15 frames per
-   * second as guidance sees them): no planar presentation (16 prints moved by hand, tilting and
-   * turning a few degrees) ever went under 0.896 of its baseline; real blinks read 0.22–0.60.
+   * `npm run bench:second-signal -- --video <dir>` (2026-12-03, in-sample, 2-s windows at 15
+   * frames per second as guidance sees them): no planar presentation (16 prints moved by hand for
+   * 8 s, tilting and turning a few degrees) ever went under 0.875 of its baseline; real blinks
+   * read 0.22–0.60.
    */
   closedBelow: 0.75,
   /** The baseline: the median opening over this much of the track before now. */

@@ -1,5 +1,7 @@
 /**
- * A second liveness signal from motion: is the face in front of the camera flat? A print or a
+ * A candidate second liveness signal, measured and not used by the kiosk (docs/accuracy.md, "Why a
+ * blink, and not flatness from motion"; bench/secondSignal.ts compares it with the blink):
+ * is the face in front of the camera flat? A print or a
  * screen moved by hand is a plane, and the image of a plane under any camera motion is a single
  * homography of another view of it; a real head (even one that barely moves) is not a plane:
  * nose, eyes, cheeks and the face's outline sit at different depths, and expression and blinks

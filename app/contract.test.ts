@@ -28,6 +28,7 @@ describe('contract', () => {
       ...DEFAULT_SETTINGS,
       passwordStored: true,
       provisioned: true,
+      provisioningRefused: null,
       staffUnlockedUntil: null,
       password: 'x',
       staffPinHash: 'scrypt$x',

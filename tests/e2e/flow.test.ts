@@ -409,7 +409,7 @@ describe('privacy and language', () => {
     expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
   });
 
-  it('opens the file dialog for an ID import only after the staff PIN', async () => {
+  it('opens the file dialog for an ID import only after the staff PIN, one dialog per PIN', async () => {
     const { page } = await kioskWith(cameras.empty!);
     await startVisit(page);
     await screen(page, 'id');
@@ -422,6 +422,18 @@ describe('privacy and language', () => {
     // No file input exists to open a dialog with, and none was opened.
     expect(await page.locator('input[type=file]').count()).toBe(0);
     expect(dialogs).toBe(0);
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    // Staff open the dialog and walk away from it: the visitor finds no way to open another.
+    const walkedAway = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Choose the file' }).click();
+    await walkedAway;
+    expect(dialogs).toBe(1);
+    expect(await page.getByRole('button', { name: 'Choose the file' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Import a file (staff)' }).click();
+    await page.getByLabel('Enter the staff PIN').waitFor();
+    expect(dialogs).toBe(1);
+    // One more PIN, one more dialog, and the file is used.
     await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
     await page.getByRole('button', { name: 'Unlock' }).click();
     const chooser = page.waitForEvent('filechooser');

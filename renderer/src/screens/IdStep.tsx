@@ -14,8 +14,10 @@ export function IdStep() {
   const fileRef = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  // Importing opens the OS file dialog, a way out of kiosk mode: only after the staff PIN.
-  const [importing, setImporting] = useState<'no' | 'pin' | 'file'>('no');
+  // Importing opens the OS file dialog, a way out of kiosk mode: only after the staff PIN, and
+  // one PIN opens one dialog (`open`: the dialog was opened; cancelled or not, the next one needs
+  // the PIN again, so a visitor cannot reopen a dialog staff walked away from).
+  const [importing, setImporting] = useState<'no' | 'pin' | 'file' | 'open'>('no');
   const idPhotoCaptured = useVerification((s) => s.idPhotoCaptured);
   const locked = useStaff((s) => s.locked);
   const visitEnded = useVerification((s) => s.visitEnded);
@@ -49,7 +51,13 @@ export function IdStep() {
           {t('id.capture')}
         </button>
         {importing === 'file' ? (
-          <button disabled={busy} onClick={() => fileRef.current?.click()}>
+          <button
+            disabled={busy}
+            onClick={() => {
+              fileRef.current?.click();
+              setImporting('open');
+            }}
+          >
             {t('id.chooseFile')}
           </button>
         ) : (
@@ -60,7 +68,7 @@ export function IdStep() {
         <button className="quiet" onClick={() => void visitEnded('cancel')}>
           {t('common.cancel')}
         </button>
-        {importing === 'file' && (
+        {(importing === 'file' || importing === 'open') && (
           <input
             ref={fileRef}
             type="file"

@@ -21,6 +21,9 @@ afterEach(async () => {
   await server.close();
 });
 
+/** What the live step says of a capture whose face blinked (app/blink.ts). */
+const BLINKED = { seen: true, prompted: false, waitedMs: 0 };
+
 async function configured() {
   const main = await hostMain();
   await main.asStaff();
@@ -161,6 +164,19 @@ describe('the staff PIN', () => {
     expect(restarted.logs.some((l) => l.includes('staff.pin_lockout_unreadable'))).toBe(true);
   });
 
+  it('stops checking when the station-lock record cannot be read, until staff unlock', async () => {
+    const main = await hostMain();
+    await writeFile(join(main.dataDir, 'station-lock.json'), '{ not json');
+    const restarted = await hostMain({ dataDir: main.dataDir });
+    await restarted.call('verification.setIdPhoto', await makeJpeg(600, 800));
+    await restarted.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
+    await expect(restarted.call('verification.run', { attempt: 1 })).resolves.toMatchObject({ ok: false, error: { code: 'station_locked' } });
+    // Staff at the station unlock it: checks run again (here to a backend that is not there).
+    await restarted.asStaff();
+    const after = await restarted.call('verification.run', { attempt: 1 });
+    expect(after.ok || after.error.code).not.toBe('station_locked');
+  });
+
   it('records staff actions in the audit database, with no secret, and keeps at least 30 days', async () => {
     let quit = 0;
     const main = await hostMain({ quit: () => (quit += 1) });
@@ -239,9 +255,6 @@ describe('settings and credentials through IPC', () => {
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'settings_invalid' } });
   });
 });
-
-/** What the live step says of a capture whose face blinked (app/blink.ts). */
-const BLINKED = { seen: true, prompted: false, waitedMs: 0 };
 
 describe('verification.run', () => {
   async function withPhotos(blink: typeof BLINKED | null = BLINKED) {

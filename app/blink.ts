@@ -1,4 +1,5 @@
 import type { FaceMetrics } from './faceRules';
+import { median } from './median';
 
 /**
  * The kiosk's own second liveness signal: a blink. The service's passive model reads a picture's
@@ -61,8 +62,6 @@ export interface BlinkWatch {
 }
 
 export const startBlinkWatch = (): BlinkWatch => ({ samples: [], seenAt: null, last: null, missing: 0 });
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * One frame's main face into the watch. `broken`: the track restarted (the face lost or replaced),

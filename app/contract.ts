@@ -85,7 +85,6 @@ export const AuditQuerySchema = z.object({
   to: z.string().datetime().optional(),
 });
 
-/** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
 /** The live step's blink watch for the capture it sends (app/blink.ts). */
 export const BlinkEvidenceSchema = z.object({
   seen: z.boolean(),
@@ -93,6 +92,7 @@ export const BlinkEvidenceSchema = z.object({
   waitedMs: z.number().int().min(0).max(60_000),
 }) satisfies z.ZodType<BlinkEvidence>;
 
+/** Settings as the renderer sees them: never the password or the PIN hash, only whether they exist. */
 export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).extend({
   passwordStored: z.boolean(),
   /** Set up by IT (provisioning): a station that is not verifies nobody. */

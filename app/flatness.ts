@@ -10,6 +10,8 @@
  * far the face moved, is the evidence.
  */
 
+import { median } from './median';
+
 export type Point = readonly [number, number];
 type Matrix3 = [number, number, number, number, number, number, number, number, number];
 
@@ -156,6 +158,5 @@ export function flatnessEvidence(track: ReadonlyArray<readonly Point[]>, interpu
       residuals.push(residual(h, first, points) / interpupillaryPx);
     }
   }
-  const median = (v: number[]) => (v.length ? [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]! : 0);
   return { frames: track.length, motion: median(motions), nonPlanar: median(residuals) };
 }

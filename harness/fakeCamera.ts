@@ -118,11 +118,8 @@ export async function writeMjpeg(path: string, frames: Buffer | readonly Buffer[
 export const blinking = (open: Buffer, closed: Buffer): Buffer[] => [...Array.from({ length: 36 }, () => open), ...Array.from({ length: 9 }, () => closed)];
 
 /** Person C at `ipd`, blinking (`blinking`): what every e2e visit that should be verified sees. */
-export async function blinkingFrames(ipd: number, options: { light?: number; frame?: (f: Buffer) => Promise<Buffer> } = {}): Promise<Buffer[]> {
-  const frame = options.frame ?? (async (f: Buffer) => f);
-  const open = await frame(await cameraFrame('C', ipd, { ...(options.light ? { light: options.light } : {}) }));
-  const closed = await frame(await cameraFrame('C', ipd, { ...(options.light ? { light: options.light } : {}), eyesClosed: true }));
-  return blinking(open, closed);
+export async function blinkingFrames(ipd: number, options: { light?: number } = {}): Promise<Buffer[]> {
+  return blinking(await cameraFrame('C', ipd, options), await cameraFrame('C', ipd, { ...options, eyesClosed: true }));
 }
 
 /** The visitor further away: a frame shrunk to `factor` in the middle of a plain wall. */

@@ -2,8 +2,9 @@
  * Presentation attacks made here: a picture printed (or shown on a screen) and held in front of
  * a pinhole camera by hand. Every camera frame is the picture on a plane at a pose, so the
  * presentation moves as a print does (a few degrees of turn and tilt and a drift at hand
- * frequencies) and never blinks. Used by the second-signal bench (bench/flatness.ts) and the e2e
- * visit that must never be "Verified" (tests/e2e/presentation.test.ts).
+ * frequencies) and never blinks. Used by the second-signal bench (bench/secondSignal.ts), the
+ * visits harness's attack feeds (bench/visitFeeds.ts) and the e2e print that must never be
+ * "Verified" (tests/e2e/flow.test.ts).
  */
 import sharp from 'sharp';
 

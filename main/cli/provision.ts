@@ -7,7 +7,7 @@ import { openAuditLog } from '../audit/auditLog';
 import { readSettings, writeSettings } from '../settings/settingsFile';
 import { describeIssues } from '../storage/stateFile';
 import { newItKeyPair, signText, storedPublicKey } from '../settings/itKey';
-import { ProvisioningSchema, isSetUp, provisioned, type Provisioning } from '../settings/provisioning';
+import { ProvisioningSchema, describeBackend, isSetUp, provisioned } from '../settings/provisioning';
 
 export interface ProvisionOptions {
   backend: string | undefined;
@@ -68,7 +68,7 @@ export async function provision(
   if (!parsed.success) {
     throw new KioskError('settings_invalid', describeIssues(parsed.error));
   }
-  const where = describe(parsed.data);
+  const where = describeBackend(parsed.data.backend);
   if (options.out) {
     // A file for another machine: this machine's settings are not read, let alone touched.
     const text = JSON.stringify(parsed.data);
@@ -111,5 +111,3 @@ const readKey = (path: string) =>
   readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new KioskError('invalid_request', `Cannot read the key file ${path} (${error.code ?? 'unknown'}).`);
   });
-
-const describe = (p: Provisioning) => (p.backend.kind === 'local' ? 'the built-in engine' : `${p.backend.url} as ${p.backend.userId}`);

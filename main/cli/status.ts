@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DEFAULT_SETTINGS, SettingsSchema, debugActive } from '../../app/settings';
 import { peekPinLockout } from '../staff/pinLockout';
 import { SETTINGS_FILE, type SettingsRead } from '../settings/settingsFile';
-import { isSetUp, judgeProvisioningFile } from '../settings/provisioning';
+import { describeBackend, isSetUp, judgeProvisioningFile } from '../settings/provisioning';
 import { readJsonFile } from '../storage/stateFile';
 import { peekStationLocked } from '../verification/attemptLimits';
 
@@ -34,9 +34,10 @@ export async function stationStatus(dataDir: string, now = Date.now): Promise<{ 
           ? { wouldApply: true, signed: waiting.signed }
           : { wouldApply: false, reason: waiting.reason },
   };
-  const where = settings.backend.kind === 'local' ? 'the built-in engine' : `${settings.backend.url} as ${settings.backend.userId}`;
   const lines = [
-    data.setUp ? `Set up: "${settings.stationName || '(no name)'}" on ${where}.` : 'Not set up: this station verifies nobody until IT provisions it.',
+    data.setUp
+      ? `Set up: "${settings.stationName || '(no name)'}" on ${describeBackend(settings.backend)}.`
+      : 'Not set up: this station verifies nobody until IT provisions it.',
     `Settings file: ${data.settingsFile}.`,
     `Debug: ${data.debugUntil ? `on until ${data.debugUntil}` : 'off'}.`,
     `Staff PIN: ${data.pinLockedUntil ? `locked until ${data.pinLockedUntil}${lockout.unreadable ? ' (its lockout record is unreadable)' : ''}` : 'not locked'}.`,

@@ -46,6 +46,9 @@ export type Provisioning = z.infer<typeof ProvisioningSchema>;
 /** A signed provisioning file: the provisioning's JSON text exactly as signed, and IT's Ed25519 signature of it. */
 export const SignedProvisioningSchema = z.object({ signed: z.string().max(20_000), signature: z.string().max(200) }).strict();
 
+/** A backend in words, for IT's command line. */
+export const describeBackend = (backend: Settings['backend']) => (backend.kind === 'local' ? 'the built-in engine' : `${backend.url} as ${backend.userId}`);
+
 /** Set up: a settings file that reads cleanly and holds a staff PIN. Missing or corrupt is not. */
 export const isSetUp = (read: SettingsRead): boolean => read.status === 'ok' && read.settings.staffPinHash !== null;
 

@@ -16,18 +16,23 @@ const StateSchema = z.object({ failures: z.number().int().min(0), lockouts: z.nu
 type State = z.infer<typeof StateSchema>;
 const CLEAR: State = { failures: 0, lockouts: 0, lockedUntil: 0 };
 
-/** The lockout as a start would find it, read only (`npm run cli -- status`): when it ends, or null; an unreadable file starts locked. */
-export async function peekPinLockout(dataDir: string, now: () => number): Promise<{ lockedUntil: number | null; unreadable: boolean }> {
+/** The state a start finds: the file's, none when it is missing, and locked when it cannot be read (fail closed). */
+async function startState(dataDir: string, now: () => number): Promise<{ state: State; unreadable: boolean }> {
   const read = await readJsonFile(join(dataDir, FILE), StateSchema);
-  if (read.status === 'invalid') return { lockedUntil: now() + PIN_LOCKOUT.firstLockMs, unreadable: true };
-  const until = read.status === 'ok' ? read.value.lockedUntil : 0;
-  return { lockedUntil: until > now() ? until : null, unreadable: false };
+  if (read.status === 'invalid') return { state: { failures: 0, lockouts: 1, lockedUntil: now() + PIN_LOCKOUT.firstLockMs }, unreadable: true };
+  return { state: read.status === 'ok' ? read.value : CLEAR, unreadable: false };
+}
+
+/** The lockout as a start would find it, read only (`npm run cli -- status`): when it ends, or null. */
+export async function peekPinLockout(dataDir: string, now: () => number): Promise<{ lockedUntil: number | null; unreadable: boolean }> {
+  const { state, unreadable } = await startState(dataDir, now);
+  return { lockedUntil: state.lockedUntil > now() ? state.lockedUntil : null, unreadable };
 }
 
 export async function openPinLockout(dataDir: string, now: () => number) {
-  const read = await readJsonFile(join(dataDir, FILE), StateSchema);
-  const unreadable = read.status === 'invalid';
-  let state: State = read.status === 'ok' ? read.value : unreadable ? { failures: 0, lockouts: 1, lockedUntil: now() + PIN_LOCKOUT.firstLockMs } : CLEAR;
+  const start = await startState(dataDir, now);
+  const { unreadable } = start;
+  let state: State = start.state;
   const save = (next: State) => {
     state = next;
     return writeFileAtomic(dataDir, FILE, JSON.stringify(next));

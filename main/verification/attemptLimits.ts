@@ -21,16 +21,17 @@ const FILE = 'station-lock.json';
 /** The key an ID photo is counted under: a hash, never the picture. */
 export const idPhotoKey = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** Whether a start would find the station locked by repeated unsuccessful checks, read only (`npm run cli -- status`). */
+/**
+ * Whether a start finds the station locked by repeated unsuccessful checks (also read alone by
+ * `npm run cli -- status`). Missing: never locked. Unreadable: locked (fail closed).
+ */
 export async function peekStationLocked(dataDir: string): Promise<boolean> {
   const read = await readJsonFile(join(dataDir, FILE), z.object({ locked: z.boolean() }));
   return read.status === 'ok' ? read.value.locked : read.status === 'invalid';
 }
 
 export async function openAttemptLimits(dataDir: string, now: () => number) {
-  // Missing: never locked. Unreadable: locked (fail closed).
-  const read = await readJsonFile(join(dataDir, FILE), z.object({ locked: z.boolean() }));
-  let locked = read.status === 'ok' ? read.value.locked : read.status === 'invalid';
+  let locked = await peekStationLocked(dataDir);
   let failures: Array<{ at: number; idKey: string }> = [];
   const recent = () => (failures = failures.filter((f) => now() - f.at < ATTEMPT_LIMITS.windowMs));
   const persist = () => writeFileAtomic(dataDir, FILE, JSON.stringify({ locked }));

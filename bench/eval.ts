@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]`
+ * `npm run eval -- --documents DIR [--json]` or `npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]`
  *
  * Runs a data set through any Biointellic URL (the built-in engine when no --url is given) and
  * prints match accuracy (FMR/FNMR at PASS ≥ 48, ROC AUC, failures to acquire) and presentation-
@@ -14,10 +14,13 @@
  * fusion: the evidence for what `result` is. --as-is scores MiniFASNet in process on every
  * presentation as it is, with no scaling and no face rules: the reference pipeline's protocol,
  * to compare with its published figures (../shared/models/minifasnet/README.md).
+ * --documents reads every image in DIR as the ID step would (evalDocuments.ts): document found
+ * (corners), portrait size, the MRZ with every field and its check digits, expired or not; with
+ * --json one JSON object per image, per line.
  * --lfw runs LFW's protocol on the built-in engine's analysis (evalLfw.ts): 10-fold accuracy, ROC
  * AUC, FNMR at FMR 1 % and 0.1 %, the rates at PASS ≥ 48 and failures to acquire.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KioskError } from '../app/errors';
@@ -30,6 +33,7 @@ import { normalizeForMatch } from '../main/imaging/normalize';
 import { LIVENESS_PASS, parseLivenessPass } from '../engine/analysis/scores';
 import { figures, livenessReport, loadPresentations, scoreAsIs, scorePresentations, signalScorers } from './evalLiveness';
 import { evalLfw, type Degrade } from './evalLfw';
+import { createDocumentReader, type DocumentConclusion } from './evalDocuments';
 import { readCsv } from './csv';
 import { atThreshold, countBy, quantiles, rocAuc, thresholdForFalseAccept } from './metrics';
 
@@ -46,17 +50,18 @@ const { values } = parseArgs({
     degrade: { type: 'string' },
     url: { type: 'string' },
     user: { type: 'string' },
+    documents: { type: 'string' },
     json: { type: 'boolean', default: false },
     concurrency: { type: 'string', default: '2' },
   },
 });
 if (
-  (!values.pairs && !values.spoof && !values.lfw) ||
+  (!values.pairs && !values.spoof && !values.lfw && !values.documents) ||
   (values.lfw && !values['lfw-pairs']?.length) ||
   (values.degrade && !['id', 'grey'].includes(values.degrade))
 ) {
   console.error(
-    'Usage: npm run eval -- [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]',
+    'Usage: npm run eval -- --documents DIR [--json] | [--pairs DIR] [--spoof DIR [--video DIR] [--signals | --as-is]] [--lfw DIR --lfw-pairs FILE… [--degrade id|grey]] [--url URL --user U] [--json]',
   );
   process.exit(2);
 }
@@ -141,6 +146,7 @@ async function evalSpoof(client: BiointellicClient, dir: string, threshold: numb
 const livenessPass = parseLivenessPass(values['liveness-pass']);
 
 async function main() {
+  if (values.documents) return evalDocumentsDir(values.documents, values.json);
   let url = values.url;
   let userId = values.user ?? 'eval';
   let password: () => Promise<string>;
@@ -182,6 +188,36 @@ async function main() {
   await stop();
   if (values.json) console.log(JSON.stringify(report, null, 2));
   else printReport(report);
+}
+
+const IMAGE = /\.(jpe?g|png|webp)$/i;
+
+async function evalDocumentsDir(dir: string, json: boolean) {
+  const reader = await createDocumentReader();
+  const files = (await readdir(dir)).filter((f) => IMAGE.test(f)).sort();
+  const all: DocumentConclusion[] = [];
+  for (const file of files) {
+    // A picture given here is a scan or a photo staff import: with no edge found, the whole picture is the document.
+    const conclusion = await reader.conclude(file, await readFile(join(dir, file)), { wholeImage: true });
+    all.push(conclusion);
+    if (json) console.log(JSON.stringify(conclusion));
+    else printDocument(conclusion);
+  }
+  await reader.close();
+  if (!json) {
+    const count = (f: (c: DocumentConclusion) => boolean) => `${all.filter(f).length}/${all.length}`;
+    console.log(
+      `\nfound ${count((c) => c.documentFound)}, portrait ${count((c) => c.portraitPx !== null)}, MRZ read ${count((c) => c.mrz !== null)}, every check digit valid ${count((c) => !!c.mrz?.valid)}`,
+    );
+  }
+}
+
+function printDocument(c: DocumentConclusion) {
+  const m = c.mrz;
+  console.log(
+    `${c.file}: ${c.documentFound ? 'document found' : 'NO DOCUMENT'}; portrait ${c.portraitPx ?? 'none'} px; ${m ? `MRZ ${m.format} ${m.valid ? 'valid' : 'CHECK DIGITS FAIL'}` : 'no MRZ'}; ${c.expired === null ? 'expiry unknown' : c.expired ? 'EXPIRED' : 'not expired'}; ${Math.round(c.readMs)} ms`,
+  );
+  if (m) for (const [k, v] of Object.entries(m.fields)) console.log(`    ${k.padEnd(15)} ${v ?? '—'}${m.confirmed.includes(k) ? '  (check digit)' : ''}`);
 }
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? 'n/a' : `${(v * 100).toFixed(digits)} %`);

@@ -1,0 +1,213 @@
+/**
+ * The machine-readable zone, from OCR text to fields the kiosk can trust. Parsing and every check
+ * digit are the `mrz` package's (MIT, ICAO 9303); this module finds the zone's lines in the text,
+ * corrects the usual OCR confusions only where a check digit confirms the change, adds the visas
+ * (MRV-A, MRV-B) the package does not know, and says which fields a check digit confirmed.
+ */
+import { parse, type Details, type ParseResult } from 'mrz';
+
+export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRV-A' | 'MRV-B';
+export type DocumentKind = 'passport' | 'identity_card' | 'visa' | 'other';
+export const DOCUMENT_KINDS = ['passport', 'identity_card', 'visa', 'other'] as const satisfies readonly DocumentKind[];
+
+export type MrzFields = {
+  documentNumber: string | null;
+  surname: string | null;
+  givenNames: string | null;
+  nationality: string | null;
+  /** ISO dates (YYYY-MM-DD). */
+  birthDate: string | null;
+  expiryDate: string | null;
+  sex: 'F' | 'M' | 'X' | null;
+  issuingState: string | null;
+};
+
+export type MrzReading = {
+  format: MrzFormat;
+  kind: DocumentKind;
+  /** Every check digit of the zone holds. */
+  valid: boolean;
+  fields: MrzFields;
+  /** The fields a check digit covers and confirmed; the others (names, sex, states) are as read. */
+  confirmed: (keyof MrzFields)[];
+  /** Characters changed from the OCR's reading, each confirmed by its check digit. */
+  corrections: number;
+};
+
+/** Line length → format; a visa is told by its document code. */
+const LAYOUTS = [
+  { length: 30, lines: 3, format: 'TD1' },
+  { length: 36, lines: 2, format: 'TD2' },
+  { length: 44, lines: 2, format: 'TD3' },
+] as const;
+
+/** Characters OCR mistakes for each other in OCR-B, both ways. */
+const CONFUSIONS: Record<string, string> = {
+  '0': 'OQD',
+  O: '0Q',
+  Q: 'O0',
+  D: '0',
+  '1': 'I',
+  I: '1',
+  '2': 'Z',
+  Z: '2',
+  '5': 'S',
+  S: '5',
+  '8': 'B',
+  B: '8',
+  '6': 'G',
+  G: '6',
+  '<': 'KL',
+  K: '<',
+  L: '<',
+};
+
+const CHECKED: Partial<Record<string, (keyof MrzFields)[]>> = {
+  documentNumberCheckDigit: ['documentNumber'],
+  birthDateCheckDigit: ['birthDate'],
+  expirationDateCheckDigit: ['expiryDate'],
+};
+
+/** The zone's lines in OCR text: consecutive lines of one layout's length (±2, trailing fillers fixed). */
+export function findMrzLines(text: string): string[] | null {
+  const lines = text
+    .split('\n')
+    .map((l) => l.toUpperCase().replace(/[^A-Z0-9<]/g, ''))
+    .filter((l) => l.length >= 28);
+  for (const layout of [...LAYOUTS].reverse()) {
+    for (let i = 0; i + layout.lines <= lines.length; i++) {
+      const block = lines.slice(i, i + layout.lines);
+      if (block.every((l) => Math.abs(l.length - layout.length) <= 2)) {
+        return block.map((l) => (l.length > layout.length ? l.slice(0, layout.length) : l.padEnd(layout.length, '<')));
+      }
+    }
+  }
+  return null;
+}
+
+type Parsed = { result: ParseResult; format: MrzFormat };
+
+/** The package's parse, with a visa read through the layout it shares (MRV-A with TD3, MRV-B with TD2). */
+function parseZone(lines: readonly string[]): Parsed | null {
+  const visa = lines[0]!.startsWith('V');
+  const asParsed = visa ? [(lines[0]!.length === 44 ? 'P' : 'I') + lines[0]!.slice(1), ...lines.slice(1)] : [...lines];
+  try {
+    const result = parse(asParsed);
+    const format = visa ? (result.format === 'TD3' ? 'MRV-A' : 'MRV-B') : (result.format as MrzFormat);
+    if (!['TD1', 'TD2', 'TD3', 'MRV-A', 'MRV-B'].includes(format)) return null;
+    return { result, format };
+  } catch {
+    return null;
+  }
+}
+
+/** A visa has no composite or personal-number check digit: those positions are optional data. */
+function checkDigits({ result, format }: Parsed): Details[] {
+  const visa = format === 'MRV-A' || format === 'MRV-B';
+  return result.details.filter(
+    (d) => d.field?.endsWith('CheckDigit') && !(visa && (d.field === 'compositeCheckDigit' || d.field === 'personalNumberCheckDigit')),
+  );
+}
+const failures = (parsed: Parsed) => checkDigits(parsed).filter((d) => !d.valid).length;
+
+/**
+ * One confusable character changed at a time inside a failing check digit's field (or the digit
+ * itself), kept only when exactly one change makes that digit hold without breaking another.
+ */
+function corrected(lines: string[]): { lines: string[]; parsed: Parsed; corrections: number } | null {
+  let parsed = parseZone(lines);
+  if (!parsed) return null;
+  let corrections = 0;
+  for (let round = 0; round < 4 && failures(parsed) > 0; round++) {
+    const before = failures(parsed);
+    const failing = checkDigits(parsed).filter((d) => !d.valid);
+    let fixed = false;
+    for (const digit of failing) {
+      const field = digit.field === 'compositeCheckDigit' ? null : parsed.result.details.find((d) => digit.field === `${d.field}CheckDigit`);
+      const ranges = [...(field?.ranges ?? []), ...digit.ranges];
+      const candidates: string[][] = [];
+      for (const range of ranges) {
+        for (let column = range.start; column < range.end; column++) {
+          for (const replacement of CONFUSIONS[lines[range.line]![column]!] ?? '') {
+            const trial = [...lines];
+            trial[range.line] = trial[range.line]!.slice(0, column) + replacement + trial[range.line]!.slice(column + 1);
+            const reparsed = parseZone(trial);
+            if (reparsed && failures(reparsed) < before && checkDigits(reparsed).find((d) => d.field === digit.field)?.valid) candidates.push(trial);
+          }
+        }
+      }
+      if (candidates.length === 1) {
+        lines = candidates[0]!;
+        parsed = parseZone(lines)!;
+        corrections++;
+        fixed = true;
+        break;
+      }
+    }
+    if (!fixed) break;
+  }
+  return { lines, parsed, corrections };
+}
+
+function isoDate(yymmdd: string | null | undefined, kind: 'birth' | 'expiry', today: Date): string | null {
+  if (!yymmdd || !/^\d{6}$/.test(yymmdd)) return null;
+  const yy = Number(yymmdd.slice(0, 2));
+  const thisYear = today.getUTCFullYear() % 100;
+  // A birth year ahead of this one is last century's; an expiry more than 50 years out is too.
+  const century = kind === 'birth' ? (yy > thisYear ? 1900 : 2000) : yy > thisYear + 50 ? 1900 : 2000;
+  return `${century + yy}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`;
+}
+
+function kindOf(format: MrzFormat, code: string): DocumentKind {
+  if (format === 'MRV-A' || format === 'MRV-B') return 'visa';
+  if (code.startsWith('P')) return 'passport';
+  if (/^[ACI]/.test(code)) return 'identity_card';
+  return 'other';
+}
+
+const name = (value: string | null | undefined) => value?.replace(/</g, ' ').replace(/\s+/g, ' ').trim() || null;
+
+/** The zone read from OCR text, or null when no zone of a known layout is in it. */
+export function readMrz(text: string, today = new Date()): MrzReading | null {
+  const lines = findMrzLines(text);
+  if (!lines) return null;
+  const zone = corrected(lines);
+  if (!zone) return null;
+  const { result, format } = zone.parsed;
+  const f = result.fields;
+  // The package drops a state code it does not list (ICAO's specimen "UTO"): kept as read.
+  const raw = (field: string) => {
+    const detail = result.details.find((d) => d.field === field);
+    return detail ? name(zone.lines[detail.line]!.slice(detail.start, detail.end)) : null;
+  };
+  const sex = f.sex === 'male' ? 'M' : f.sex === 'female' ? 'F' : f.sex === 'nonspecified' ? 'X' : null;
+  const fields: MrzFields = {
+    documentNumber: f.documentNumber ?? null,
+    surname: name(f.lastName),
+    givenNames: name(f.firstName),
+    nationality: f.nationality ?? raw('nationality'),
+    birthDate: isoDate(f.birthDate, 'birth', today),
+    expiryDate: isoDate(f.expirationDate, 'expiry', today),
+    sex,
+    issuingState: f.issuingState ?? raw('issuingState'),
+  };
+  const digits = checkDigits(zone.parsed);
+  const compositeHolds = digits.every((d) => d.field !== 'compositeCheckDigit' || d.valid);
+  const confirmed = digits.filter((d) => d.valid && compositeHolds).flatMap((d) => CHECKED[d.field!] ?? []);
+  return {
+    format,
+    kind: kindOf(format, lines[0]!.slice(0, 2)),
+    valid: digits.length > 0 && digits.every((d) => d.valid),
+    fields,
+    confirmed: confirmed.filter((k) => fields[k] !== null),
+    corrections: zone.corrections,
+  };
+}
+
+export type ExpiryStatus = 'valid' | 'expired' | 'unknown';
+
+/** Expired once the expiry date has passed (the document is valid through its last day). */
+export function expiryStatus(expiryDate: string | null | undefined, today = new Date()): ExpiryStatus {
+  if (!expiryDate || !/^\d{4}-\d{2}-\d{2}$/.test(expiryDate)) return 'unknown';
+  return expiryDate < today.toISOString().slice(0, 10) ? 'expired' : 'valid';
+}

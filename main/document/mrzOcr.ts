@@ -1,0 +1,76 @@
+/**
+ * OCR of the machine-readable zone, offline: tesseract.js (Apache-2.0) with the English
+ * traineddata shipped by @tesseract.js-data/eng (Apache-2.0). Its legacy engine, held to the
+ * zone's 37 characters, reads OCR-B's filler `<` where the LSTM engine reads K and L (measured on
+ * the ICAO specimens). One worker, started on first use and kept: its start costs ~0.8 s.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
+import { readMrz, type MrzReading } from '../../app/document/mrz';
+import type { RgbaImage } from '../../app/document/findDocument';
+import { findMrzBand } from '../../app/document/mrzBand';
+
+const require = createRequire(import.meta.url);
+const LANG_PATH = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0');
+/** The zone is in the bottom part of every layout: TD1's three lines take the lowest ~35 %. */
+const ZONE_SHARE = 0.42;
+/** The zone is read at this width: OCR-B characters ~28 px high on a passport page. */
+const READ_WIDTH = 1600;
+
+export type MrzOcr = { read(document: RgbaImage, today?: Date): Promise<MrzReading | null>; close(): Promise<void> };
+
+export function createMrzOcr(): MrzOcr {
+  let worker: Promise<Worker> | null = null;
+  const ready = () =>
+    (worker ??= createWorker('eng', OEM.TESSERACT_ONLY, { langPath: LANG_PATH, cacheMethod: 'none', gzip: true, legacyCore: true, legacyLang: true }).then(
+      async (w) => {
+        await w.setParameters({
+          tessedit_char_whitelist: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<',
+          tessedit_pageseg_mode: PSM.SINGLE_BLOCK,
+          user_defined_dpi: '300',
+        });
+        return w;
+      },
+    ));
+  async function zoneText(document: RgbaImage, turned: boolean): Promise<string> {
+    const raw = { width: document.width, height: document.height, channels: 4 } as const;
+    const pixels = turned
+      ? new Uint8Array(
+          await sharp(Buffer.from(document.data.buffer, document.data.byteOffset, document.data.length), { raw })
+            .rotate(180)
+            .raw()
+            .toBuffer(),
+        )
+      : document.data;
+    // The zone's band when it can be told apart; else, the right way up, the whole lower part.
+    const band = findMrzBand({ ...raw, data: pixels }) ?? (turned ? null : { top: Math.floor(document.height * (1 - ZONE_SHARE)), bottom: document.height });
+    if (!band) return '';
+    const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), { raw })
+      .extract({ left: 0, top: band.top, width: document.width, height: band.bottom - band.top })
+      .greyscale()
+      .resize({ width: READ_WIDTH })
+      .normalise()
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const { data } = await (await ready()).recognize(png);
+    png.fill(0);
+    if (turned) pixels.fill(0);
+    return data.text;
+  }
+  return {
+    async read(document, today) {
+      // A card shown upside down: its zone is then at the top, read after a half turn.
+      for (const turned of [false, true]) {
+        const reading = readMrz(await zoneText(document, turned), today);
+        if (reading) return reading;
+      }
+      return null;
+    },
+    async close() {
+      if (worker) await (await worker).terminate();
+      worker = null;
+    },
+  };
+}

@@ -17,6 +17,7 @@ export const CONTRACT_NAMES = [
   'audit.exportCsv',
   'verification.consent',
   'verification.setIdPhoto',
+  'verification.setIdDocument',
   'verification.setLivePhoto',
   'verification.run',
   'verification.reset',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
 import type { BlinkEvidence } from './blink';
+import { DOCUMENT_KINDS } from './document/mrz';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
@@ -32,6 +33,35 @@ export const VerificationOutcomeSchema = z.object({
 });
 export type VerificationOutcome = z.infer<typeof VerificationOutcomeSchema>;
 
+/** What the ID step may be told of the document read from its picture: nothing that names the visitor. */
+export const DocumentCheckSchema = z.object({
+  found: z.boolean(),
+  kind: z.enum(DOCUMENT_KINDS).nullable(),
+  issuingState: z.string().nullable(),
+  mrz: z.enum(['verified', 'failed', 'none']),
+  expiry: z.enum(['valid', 'expired', 'unknown']),
+});
+export type DocumentCheck = z.infer<typeof DocumentCheckSchema>;
+
+/** The document's fields as read, for staff only (the review), with the ones a check digit confirmed. */
+export const DocumentReadingSchema = DocumentCheckSchema.extend({
+  format: z.string().nullable(),
+  fields: z.object({
+    documentNumber: z.string().nullable(),
+    surname: z.string().nullable(),
+    givenNames: z.string().nullable(),
+    nationality: z.string().nullable(),
+    birthDate: z.string().nullable(),
+    expiryDate: z.string().nullable(),
+    sex: z.enum(['F', 'M', 'X']).nullable(),
+    issuingState: z.string().nullable(),
+  }),
+  confirmed: z.array(z.string()),
+  /** Expiry entered by staff for a document without an MRZ (a driving licence's front). */
+  expiryEnteredByStaff: z.boolean(),
+});
+export type DocumentReading = z.infer<typeof DocumentReadingSchema>;
+
 /** A visit a member of staff must decide: why, the scores, and both images (staff view only). */
 export const PendingReviewSchema = z.object({
   /** A score's verdict reason, or `error` with the error's code. */
@@ -43,6 +73,8 @@ export const PendingReviewSchema = z.object({
   matchScore: z.number().nullable(),
   idPhoto: ImageBytes,
   livePhoto: ImageBytes,
+  /** The document read at the ID step, or null when only a portrait was given. */
+  document: DocumentReadingSchema.nullable(),
 });
 export type PendingReview = z.infer<typeof PendingReviewSchema>;
 
@@ -75,6 +107,15 @@ export const AuditEntrySchema = z.object({
    * visitor was asked, `none` when no blink came; null when it was not watched (or before it was recorded).
    */
   blink: z.enum(['seen', 'prompted', 'none']).nullable(),
+  /**
+   * The ID document as read (app/document/): its kind and issuing state from the MRZ, whether it
+   * had expired, whether every check digit held (`none`: no MRZ on the side shown). Never its
+   * number, name or birth date. Null when no document was read (a portrait alone, older rows).
+   */
+  documentKind: z.enum(DOCUMENT_KINDS).nullable(),
+  documentState: z.string().nullable(),
+  documentExpiry: z.enum(['valid', 'expired', 'unknown']).nullable(),
+  documentMrz: z.enum(['verified', 'failed', 'none']).nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
@@ -157,6 +198,15 @@ export const contract = {
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
   'staff.setPin': { input: z.object({ current: z.string().max(64), pin: StaffPinSchema }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
+  /**
+   * The picture the ID portrait came from (the ID camera's frame, or the file staff imported):
+   * main finds the document, straightens it, reads its MRZ and keeps what it read for this visit.
+   * `expiryDate`: staff's entry for a document without an MRZ.
+   */
+  'verification.setIdDocument': {
+    input: z.object({ image: ImageBytes, wholeImage: z.boolean(), expiryDate: z.iso.date().optional() }),
+    result: DocumentCheckSchema,
+  },
   /**
    * The live frame and its face's pupil distance as the kiosk measured it (camera pixels): main
    * scales the frame so the pupils are 90 px apart (app/captureGeometry.ts). Without it (a manual

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BLINK_CHECKS } from './blink';
+import { DOCUMENT_KINDS } from './document/mrz';
 
 /** Where verifications go: the built-in local engine, or a hosted Biointellic service. */
 export const BackendSchema = z.discriminatedUnion('kind', [
@@ -53,6 +54,20 @@ export const SettingsSchema = z.object({
    * without it. A capture without a blink is never "Verified" unless this is off.
    */
   blinkCheck: z.enum(BLINK_CHECKS).default('prompt'),
+  /**
+   * The ID document's rules (app/verdict.ts withDocument): an expired document or one whose check
+   * digits fail always goes to staff; `requireMrz` sends one without a readable MRZ to staff too;
+   * a document of a kind not in `acceptedKinds` likewise.
+   */
+  documentRules: z
+    .object({
+      requireMrz: z.boolean().default(false),
+      acceptedKinds: z
+        .array(z.enum(DOCUMENT_KINDS))
+        .min(1)
+        .default([...DOCUMENT_KINDS]),
+    })
+    .default({ requireMrz: false, acceptedKinds: [...DOCUMENT_KINDS] }),
   /** Ask each visitor for consent before any face is processed (GDPR art. 9, BIPA). On unless staff turn it off. */
   consentRequired: z.boolean().default(true),
   /** The consent notice staff wrote; empty: the standard notice in the visitor's language. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { BlinkCheck, BlinkEvidence } from './blink';
+import type { DocumentKind, ExpiryStatus } from './document/mrz';
 
 /** A visitor gets this many checks per visit; after the last unsuccessful one, staff take over. */
 export const MAX_ATTEMPTS = 3;
@@ -15,7 +16,18 @@ export const PASS_POINTS = { liveness: 0.5, match: 48 } as const;
 const SCALES = { liveness: 1, match: 100 } as const;
 
 /** Why a check ended as it did, for staff and the audit log; the visitor never sees it. */
-export const VerdictReasonSchema = z.enum(['clear', 'borderline_liveness', 'borderline_match', 'not_live', 'no_match', 'no_blink']);
+export const VerdictReasonSchema = z.enum([
+  'clear',
+  'borderline_liveness',
+  'borderline_match',
+  'not_live',
+  'no_match',
+  'no_blink',
+  'document_expired',
+  'document_unverified',
+  'document_unread',
+  'document_not_accepted',
+]);
 export type VerdictReason = z.infer<typeof VerdictReasonSchema>;
 export type Verdict = { decision: 'verified' | 'review' | 'not_verified'; reason: VerdictReason };
 
@@ -52,6 +64,27 @@ export function judge(liveness: Scored, match: Scored | undefined, marginPercent
 export function withBlink(verdict: Verdict, blink: BlinkEvidence | undefined, check: BlinkCheck): Verdict {
   if (check === 'off' || blink?.seen || verdict.decision === 'not_verified') return verdict;
   return { decision: 'review', reason: 'no_blink' };
+}
+
+/** The station's rules for the ID document (settings `documentRules`). */
+export type DocumentRules = { requireMrz: boolean; acceptedKinds: readonly DocumentKind[] };
+/** What main knows of the visit's document when it judges: null when only a portrait was given. */
+export type DocumentFacts = { kind: DocumentKind | null; mrz: 'verified' | 'failed' | 'none'; expiry: ExpiryStatus } | null;
+
+/**
+ * The station's document rules over the verdict, as `withBlink`: an expired document, data whose
+ * check digits fail, no readable MRZ where the station requires one, or a kind it does not accept
+ * is never "Verified"; a person decides, with the reason. With no document read (a portrait
+ * imported alone) only `requireMrz` applies.
+ */
+export function withDocument(verdict: Verdict, document: DocumentFacts, rules: DocumentRules): Verdict {
+  if (verdict.decision !== 'verified') return verdict;
+  const review = (reason: VerdictReason): Verdict => ({ decision: 'review', reason });
+  if (document?.expiry === 'expired') return review('document_expired');
+  if (document?.mrz === 'failed') return review('document_unverified');
+  if (rules.requireMrz && document?.mrz !== 'verified') return review('document_unread');
+  if (document?.kind && !rules.acceptedKinds.includes(document.kind)) return review('document_not_accepted');
+  return verdict;
 }
 
 /** The audit log's word for the blink watch (app/contract.ts AuditEntrySchema). */

@@ -67,7 +67,9 @@ const ms = (rows: DocumentConclusion[]) => {
 };
 if (!values.json) {
   const withMrz = new Set(flat.filter((f) => f.mrz?.valid).map((f) => f.file));
-  console.log(`Flat images (${flat.length}): found ${share(flat, (r) => r.documentFound)}, portrait ${share(flat, (r) => r.portraitPx !== null)}, MRZ valid ${share(flat, (r) => !!r.mrz?.valid)}; picture → fields ${ms(flat)}`);
+  console.log(
+    `Flat images (${flat.length}): found ${share(flat, (r) => r.documentFound)}, portrait ${share(flat, (r) => r.portraitPx !== null)}, MRZ valid ${share(flat, (r) => !!r.mrz?.valid)}; picture → fields ${ms(flat)}`,
+  );
   const groups = [
     ['all camera views', views],
     ...Object.keys(CAMERAS).map((c) => [`${c}`, views.filter((v) => v.camera === c)] as const),
@@ -82,5 +84,8 @@ if (!values.json) {
     );
   }
   const missed = views.filter((v) => !v.documentFound || v.portraitPx === null || (withMrz.has(v.file) && !v.mrz?.valid));
-  for (const v of missed) console.log(`  missed: ${v.file} ${v.camera} ${v.distanceCm} cm ${v.condition}: ${!v.documentFound ? 'no document' : v.portraitPx === null ? 'no portrait' : v.mrz ? 'check digits fail' : 'no MRZ'}`);
+  for (const v of missed)
+    console.log(
+      `  missed: ${v.file} ${v.camera} ${v.distanceCm} cm ${v.condition}: ${!v.documentFound ? 'no document' : v.portraitPx === null ? 'no portrait' : v.mrz ? 'check digits fail' : 'no MRZ'}`,
+    );
 }

@@ -52,7 +52,7 @@ export async function openMainRooms(services: MainServices) {
     staffNames: () => settings().staffNames,
     savePinHash: (staffPinHash) => station.save({ ...settings(), staffPinHash }),
   });
-  const { session, staffArrived } = await openStationVerification({
+  const { session, staffArrived, closeDocuments } = await openStationVerification({
     dataDir,
     now,
     audit,
@@ -62,5 +62,5 @@ export async function openMainRooms(services: MainServices) {
     onProgress: services.emitProgress,
     logger,
   });
-  return { station, settings, audit, backend, staff, session, staffArrived };
+  return { station, settings, audit, backend, staff, session, staffArrived, closeDocuments };
 }

@@ -230,6 +230,9 @@ export function findDocument(cv: Cv, image: RgbaImage, options: { wholeImage?: b
     if (scale < 1) cv.resize(grey, grey, new cv.Size(Math.round(image.width * scale), Math.round(image.height * scale)), 0, 0, cv.INTER_AREA);
     let small = largestDocumentQuad(cv, grey);
     let wholeImage = false;
+    // A scan fills its picture: an outline found well inside it is the portrait's frame or a
+    // printed box, not the card.
+    if (small && options.wholeImage && quadArea(small) < 0.3 * grey.rows * grey.cols) small = null;
     if (!small && options.wholeImage) {
       const w = grey.cols - 1;
       const h = grey.rows - 1;

@@ -21,6 +21,10 @@ const entry = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
   decision: 'verified',
   debug: false,
   blink: 'seen',
+  documentKind: null,
+  documentState: null,
+  documentExpiry: null,
+  documentMrz: null,
   ...over,
 });
 

@@ -59,6 +59,10 @@ const COLUMNS = [
   'decision',
   'debug',
   'blink',
+  'documentKind',
+  'documentState',
+  'documentExpiry',
+  'documentMrz',
 ] as const;
 
 type Row = Record<(typeof COLUMNS)[number], unknown>;
@@ -93,7 +97,8 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
   // Logs from before debug was recorded gain the column; their rows say null (not known).
   const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string }>;
   if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
-  if (!columns.some((c) => c.name === 'blink')) db.exec('ALTER TABLE verification ADD COLUMN blink TEXT');
+  for (const text of ['blink', 'documentKind', 'documentState', 'documentExpiry', 'documentMrz'])
+    if (!columns.some((c) => c.name === text)) db.exec(`ALTER TABLE verification ADD COLUMN ${text} TEXT`);
 
   const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
     VALUES (${COLUMNS.slice(1)

@@ -34,7 +34,22 @@ export function createMrzOcr(): MrzOcr {
         return w;
       },
     ));
-  async function zoneText(document: RgbaImage, turned: boolean): Promise<string> {
+  async function ocr(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: { top: number; bottom: number }): Promise<string> {
+    const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
+      raw: { width: document.width, height: document.height, channels: 4 },
+    })
+      .extract({ left: 0, top: band.top, width: document.width, height: band.bottom - band.top })
+      .greyscale()
+      .resize({ width: READ_WIDTH })
+      .normalise()
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const { data } = await (await ready()).recognize(png);
+    png.fill(0);
+    return data.text;
+  }
+  /** The zone read from the band that looks like it; failing that, the right way up, from the whole lower part. */
+  async function readSide(document: RgbaImage, turned: boolean, today: Date | undefined): Promise<MrzReading | null> {
     const raw = { width: document.width, height: document.height, channels: 4 } as const;
     const pixels = turned
       ? new Uint8Array(
@@ -44,29 +59,19 @@ export function createMrzOcr(): MrzOcr {
             .toBuffer(),
         )
       : document.data;
-    // The zone's band when it can be told apart; else, the right way up, the whole lower part.
-    const band = findMrzBand({ ...raw, data: pixels }) ?? (turned ? null : { top: Math.floor(document.height * (1 - ZONE_SHARE)), bottom: document.height });
-    if (!band) return '';
-    const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), { raw })
-      .extract({ left: 0, top: band.top, width: document.width, height: band.bottom - band.top })
-      .greyscale()
-      .resize({ width: READ_WIDTH })
-      .normalise()
-      .png({ compressionLevel: 1 })
-      .toBuffer();
-    const { data } = await (await ready()).recognize(png);
-    png.fill(0);
-    if (turned) pixels.fill(0);
-    return data.text;
+    try {
+      const band = findMrzBand({ ...raw, data: pixels });
+      const reading = band ? readMrz(await ocr(pixels, document, band), today) : null;
+      if (reading || turned) return reading;
+      return readMrz(await ocr(pixels, document, { top: Math.floor(document.height * (1 - ZONE_SHARE)), bottom: document.height }), today);
+    } finally {
+      if (turned) pixels.fill(0);
+    }
   }
   return {
     async read(document, today) {
       // A card shown upside down: its zone is then at the top, read after a half turn.
-      for (const turned of [false, true]) {
-        const reading = readMrz(await zoneText(document, turned), today);
-        if (reading) return reading;
-      }
-      return null;
+      return (await readSide(document, false, today)) ?? (await readSide(document, true, today));
     },
     async close() {
       if (worker) await (await worker).terminate();

@@ -115,3 +115,10 @@ export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedIm
   }
   throw new KioskError('image_too_large', `The image cannot be compressed under ${MATCH.maxBytes / 1_000_000} MB.`);
 }
+
+/** A picture of an ID document as RGBA pixels, upright (EXIF applied), under the same guards as any image. */
+export async function decodeRgba(input: Uint8Array): Promise<{ data: Buffer; width: number; height: number }> {
+  await probe(input);
+  const { data, info } = await encode(() => decoder(input).rotate().ensureAlpha().raw().toBuffer({ resolveWithObject: true }));
+  return { data, width: info.width, height: info.height };
+}

@@ -10,7 +10,7 @@ export type { MainServices };
  * Electron registers it through the dispatcher; tests and `npm run preview` host it directly.
  */
 export async function createHandlers(services: MainServices): Promise<HandlerTable & { dispose(): void }> {
-  const { station, settings, audit, backend, staff, session, staffArrived } = await openMainRooms(services);
+  const { station, settings, audit, backend, staff, session, staffArrived, closeDocuments } = await openMainRooms(services);
   /** A visitor's request: refused on a station that is not set up. */
   const whenSetUp =
     <I, O>(handler: (input: I) => Promise<O>) =>
@@ -77,6 +77,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { recorded: true as const };
     }),
     'verification.setIdPhoto': whenSetUp(session.setIdPhoto),
+    'verification.setIdDocument': whenSetUp(({ image, wholeImage, expiryDate }) => session.setIdDocument(image, { wholeImage, expiryDate })),
     'verification.setLivePhoto': whenSetUp(session.setLivePhoto),
     'verification.run': whenSetUp(({ attempt }) => session.run(attempt)),
     'verification.reset': async () => ({ wiped: true as const, ...(await session.reset()) }),
@@ -95,7 +96,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     dispose() {
       station.dispose();
-      void session.reset();
+      void session.reset().finally(closeDocuments);
       backend.signOut();
       audit.dispose();
     },

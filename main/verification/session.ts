@@ -1,7 +1,9 @@
 import type { PendingReview, Progress, VerificationOutcome } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import type { BlinkCheck, BlinkEvidence } from '../../app/blink';
-import { MAX_ATTEMPTS, blinkRecord, judge, matchNeeded, withBlink, type VerdictReason } from '../../app/verdict';
+import { MAX_ATTEMPTS, blinkRecord, judge, matchNeeded, withBlink, withDocument, type DocumentRules, type VerdictReason } from '../../app/verdict';
+import type { DocumentCheck, DocumentReading } from '../../app/contract';
+import type { DocumentReader } from '../document/documentReader';
 import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
@@ -40,7 +42,9 @@ export function createVerificationSession(deps: {
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
   /** The staff-set band around the pass points, whether the station may say "Not verified", and its blink check. */
-  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean; blinkCheck: BlinkCheck };
+  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean; blinkCheck: BlinkCheck; documentRules: DocumentRules };
+  /** Reads the ID document's picture (main/document/documentReader.ts). */
+  documents: Pick<DocumentReader, 'read'>;
   onProgress: (progress: Progress) => void;
   logger: Logger;
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
@@ -55,6 +59,8 @@ export function createVerificationSession(deps: {
   let livePhoto: Held | null = null;
   let inFlight: { controller: AbortController; settled: Promise<unknown> } | null = null;
   let review: ReviewCause | null = null;
+  /** What was read from the ID document: fields in memory for this visit only (strings cannot be zeroed; dropped on reset). */
+  let document: DocumentReading | null = null;
 
   /** Zeroes the visitor's images held here; returns how many buffers it zeroed. */
   const wipe = (held: Held | null): number => {
@@ -70,6 +76,15 @@ export function createVerificationSession(deps: {
       wipe(idPhoto);
       idPhoto = { forMatch, key: idPhotoKey(forMatch.bytes) };
       return { width: forMatch.width, height: forMatch.height };
+    },
+
+    /** Reads the document; the ID step is told its kind and state, never who it names. */
+    async setIdDocument(bytes: Uint8Array, options: { wholeImage: boolean; expiryDate?: string | undefined }): Promise<DocumentCheck> {
+      document = null;
+      document = await deps.documents.read(bytes, options);
+      const { found, kind, issuingState, mrz, expiry } = document;
+      deps.logger.log('info', 'document.read', { found, kind, mrz, expiry });
+      return { found, kind, issuingState, mrz, expiry };
     },
 
     async setLivePhoto({
@@ -108,6 +123,7 @@ export function createVerificationSession(deps: {
       idPhoto = null;
       livePhoto = null;
       review = null;
+      document = null;
       return { images };
     },
 
@@ -122,7 +138,13 @@ export function createVerificationSession(deps: {
       const { since, ...cause } = review;
       // Copies as plain Uint8Arrays (a Buffer's slice() would be a view of the held bytes).
       const copy = (bytes: Uint8Array) => new Uint8Array(bytes);
-      return { ...cause, since: new Date(since).toISOString(), idPhoto: copy(idPhoto.forMatch.bytes), livePhoto: copy(livePhoto.forMatch.bytes) };
+      return {
+        ...cause,
+        since: new Date(since).toISOString(),
+        idPhoto: copy(idPhoto.forMatch.bytes),
+        livePhoto: copy(livePhoto.forMatch.bytes),
+        document,
+      };
     },
   };
 
@@ -150,9 +172,13 @@ export function createVerificationSession(deps: {
         decision,
         debug,
         blink: blinkRecord(blink),
+        documentKind: document?.kind ?? null,
+        documentState: document?.issuingState ?? null,
+        documentExpiry: document ? document.expiry : null,
+        documentMrz: document ? document.mrz : null,
       });
     review = null;
-    const { reviewMarginPercent, sayNotVerified, blinkCheck } = deps.judging();
+    const { reviewMarginPercent, sayNotVerified, blinkCheck, documentRules } = deps.judging();
     const needsStaff = (why: ReviewCause['why'], errorCode: string | null = null) => {
       review = { why, errorCode, attempt, since: now(), livenessScore: liveness?.score ?? null, matchScore: match?.score ?? null };
     };
@@ -178,7 +204,7 @@ export function createVerificationSession(deps: {
       if (!retakable) needsStaff('error', code);
       throw error;
     }
-    const { decision, reason } = withBlink(judge(liveness, match ?? undefined, reviewMarginPercent), blink, blinkCheck);
+    const { decision, reason } = withDocument(withBlink(judge(liveness, match ?? undefined, reviewMarginPercent), blink, blinkCheck), document, documentRules);
     if (decision === 'review' || (decision === 'not_verified' && attempt >= MAX_ATTEMPTS && !sayNotVerified)) needsStaff(reason);
     const outcome: VerificationOutcome = { decision, staffReview: review !== null, liveness, ...(match ? { match } : {}), durationMs: now() - started };
     deps.onProgress({ attempt, stage: 'done' });

@@ -4,6 +4,7 @@ import type { BiointellicClient } from '../biointellic/client';
 import type { Logger } from '../log';
 import { openAttemptLimits } from './attemptLimits';
 import { createVerificationSession } from './session';
+import { createDocumentReader } from '../document/documentReader';
 
 /** The visit's checks with the station's limits across visits (attemptLimits.ts) and its audit trail. */
 export async function openStationVerification(options: {
@@ -18,6 +19,7 @@ export async function openStationVerification(options: {
 }) {
   const { audit } = options;
   const limits = await openAttemptLimits(options.dataDir, options.now);
+  const documents = createDocumentReader({ now: () => new Date(options.now()) });
   const session = createVerificationSession({
     limits: {
       check: limits.check,
@@ -31,9 +33,12 @@ export async function openStationVerification(options: {
     onProgress: options.onProgress,
     logger: options.logger,
     audit: audit.recordCheck,
+    documents,
   });
   return {
     session,
+    /** Stops the MRZ reader's OCR worker thread. */
+    closeDocuments: () => documents.close(),
     /** Staff are at the station: a station stopped by repeated unsuccessful checks checks again. */
     async staffArrived(): Promise<void> {
       if (await limits.clear()) audit.note('station.unlocked');

@@ -35,7 +35,13 @@ function sessionSeeing(seen: Uint8Array[]) {
   return createVerificationSession({
     client: async () => watching,
     debug: () => false,
-    judging: () => ({ reviewMarginPercent: 5, sayNotVerified: false, blinkCheck: 'off' as const }),
+    judging: () => ({
+      reviewMarginPercent: 5,
+      sayNotVerified: false,
+      blinkCheck: 'off' as const,
+      documentRules: { requireMrz: false, acceptedKinds: ['passport' as const] },
+    }),
+    documents: { read: () => Promise.reject(new Error('no document in this test')) },
     onProgress: () => undefined,
     logger: silentLogger,
     limits: { check: () => undefined, failed: async () => undefined },

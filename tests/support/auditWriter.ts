@@ -19,6 +19,10 @@ for (let i = 0; ; i++) {
     decision: 'verified',
     debug: false,
     blink: 'seen',
+    documentKind: null,
+    documentState: null,
+    documentExpiry: null,
+    documentMrz: null,
   });
   process.stdout.write(`${id}\n`);
 }

@@ -82,6 +82,7 @@ export function ReviewPanel() {
           <figcaption>{t('review.livePhoto')}</figcaption>
         </figure>
       </div>
+      <DocumentFacts document={review.document} />
       <p className="staff-only">
         {t('review.scores', {
           attempt: format.number(review.attempt),
@@ -101,6 +102,41 @@ export function ReviewPanel() {
           <button onClick={() => void decide(false)}>{t('review.deny')}</button>
         </div>
       </div>
+    </section>
+  );
+}
+
+const FIELD_ORDER = ['surname', 'givenNames', 'documentNumber', 'nationality', 'birthDate', 'expiryDate', 'sex', 'issuingState'] as const;
+
+/** What the ID step read from the document, for staff only: which fields a check digit confirmed. */
+function DocumentFacts({ document }: { document: PendingReview['document'] }) {
+  const { t } = useTranslation();
+  if (!document) return <p className="staff-only">{t('review.document.none')}</p>;
+  if (!document.found) return <p className="staff-only">{t('review.document.notFound')}</p>;
+  return (
+    <section
+      className="staff-only document-facts"
+      aria-label={t('review.document.title')}
+      data-document-mrz={document.mrz}
+      data-document-expiry={document.expiry}
+    >
+      <h3>{t('review.document.title')}</h3>
+      <p>
+        {t(`review.document.mrz_${document.mrz}`, { format: document.format ?? '' })} · {t(`review.document.expiry_${document.expiry}`)}
+      </p>
+      {document.mrz !== 'none' && (
+        <dl>
+          {FIELD_ORDER.map((field) => (
+            <div key={field}>
+              <dt>{t(`review.document.fields.${field}`)}</dt>
+              <dd data-field={field}>
+                {document.fields[field] ?? '—'}{' '}
+                <small>({document.confirmed.includes(field) ? t('review.document.confirmed') : t('review.document.asRead')})</small>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
     </section>
   );
 }

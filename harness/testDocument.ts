@@ -1,0 +1,75 @@
+/**
+ * An identity document made for the tests, never a real one: a TD3 passport page with a portrait
+ * cut from face-api's npm sample photos (faces.ts) and an MRZ built by ICAO 9303's rules (the
+ * 7-3-1 check digits the `mrz` parser verifies), printed in DejaVu Sans Mono from the
+ * dejavu-fonts-ttf package (free licence). Pass fields to make an expired or altered document.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { faceCrop } from './faces';
+
+const FONT = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSansMono.ttf');
+
+/** ICAO 9303 check digit: weights 7, 3, 1; digits as themselves, A–Z as 10–35, `<` as 0. */
+export function checkDigit(text: string): string {
+  const value = (c: string) => (c === '<' ? 0 : /\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  return String([...text].reduce((sum, c, i) => sum + value(c) * [7, 3, 1][i % 3]!, 0) % 10);
+}
+
+export type TestPassport = {
+  surname: string;
+  givenNames: string;
+  documentNumber: string;
+  nationality: string;
+  birthDate: string; // YYMMDD
+  sex: 'F' | 'M';
+  expiryDate: string; // YYMMDD
+};
+
+export const A_PASSPORT: TestPassport = {
+  surname: 'TESTER',
+  givenNames: 'ALICE MAY',
+  documentNumber: 'X12345678',
+  nationality: 'NLD',
+  birthDate: '850315',
+  sex: 'F',
+  expiryDate: '340101',
+};
+
+/** The two lines of a TD3 zone, every check digit computed. */
+export function td3Lines(p: TestPassport): [string, string] {
+  const line1 = `P<${p.nationality}${p.surname}<<${p.givenNames.replace(/ /g, '<')}`.padEnd(44, '<').slice(0, 44);
+  const number = p.documentNumber.padEnd(9, '<');
+  const personal = ''.padEnd(14, '<');
+  const body = `${number}${checkDigit(number)}${p.nationality}${p.birthDate}${checkDigit(p.birthDate)}${p.sex}${p.expiryDate}${checkDigit(p.expiryDate)}${personal}${checkDigit(personal)}`;
+  const composite = checkDigit(body.slice(0, 10) + body.slice(13, 20) + body.slice(21, 43));
+  return [line1, body + composite];
+}
+
+/** A passport page (1250×880 px, 10 px a millimetre) with `lines` as its MRZ; the lines default to `passport`'s. */
+export async function passportPage(passport: TestPassport = A_PASSPORT, lines: readonly string[] = td3Lines(passport)): Promise<Buffer> {
+  const [width, height] = [1250, 880];
+  const portrait = await sharp(await faceCrop('A', { margin: 0.35 }))
+    .resize(320, 410, { fit: 'cover' })
+    .toBuffer();
+  const text = (content: string, size: number) =>
+    sharp({ text: { text: `<span foreground="#111">${content}</span>`, fontfile: FONT, font: `DejaVu Sans Mono ${size}`, rgba: true, dpi: 72 } }).png().toBuffer();
+  const mrz = await sharp({
+    text: { text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`, fontfile: FONT, font: 'DejaVu Sans Mono 38', rgba: true, dpi: 72, spacing: 18 },
+  })
+    .png()
+    .toBuffer();
+  const mrzWidth = (await sharp(mrz).metadata()).width ?? width;
+  return sharp({ create: { width, height, channels: 3, background: '#f3efe4' } })
+    .composite([
+      { input: portrait, left: 60, top: 130 },
+      { input: await text('PASSPORT  TEST ONLY', 40), left: 420, top: 60 },
+      { input: await text(`${passport.surname}<br/>${passport.givenNames}`.replace('<br/>', '\n'), 30), left: 420, top: 160 },
+      { input: await text(`No. ${passport.documentNumber}   ${passport.nationality}`, 30), left: 420, top: 290 },
+      { input: await text(`Born ${passport.birthDate}   Expires ${passport.expiryDate}`, 30), left: 420, top: 360 },
+      { input: mrz, left: Math.max(0, Math.round((width - mrzWidth) / 2)), top: 680 },
+    ])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}

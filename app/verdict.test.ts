@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PASS_POINTS, blinkRecord, isBorderline, judge, matchNeeded, withBlink } from './verdict';
+import { PASS_POINTS, blinkRecord, isBorderline, judge, matchNeeded, withBlink, withDocument } from './verdict';
 
 const scored = (score: number, passAt: number) => ({ score, pass: score >= passAt });
 const live = (score: number) => scored(score, PASS_POINTS.liveness);
@@ -65,5 +65,29 @@ describe('the blink check over the verdict', () => {
 
   it('records the watch in the audit log’s words', () => {
     expect([blinked, { ...blinked, prompted: true }, none, undefined].map(blinkRecord)).toEqual(['seen', 'prompted', 'none', null]);
+  });
+});
+
+describe('the station’s document rules over the verdict', () => {
+  const verified = { decision: 'verified', reason: 'clear' } as const;
+  const rules = { requireMrz: false, acceptedKinds: ['passport', 'identity_card'] } as const;
+  const good = { kind: 'passport', mrz: 'verified', expiry: 'valid' } as const;
+
+  it('an expired document, failing check digits, a missing MRZ where required, or a kind not accepted is never Verified', () => {
+    expect(withDocument(verified, good, rules)).toEqual(verified);
+    expect(withDocument(verified, { ...good, expiry: 'expired' }, rules)).toEqual({ decision: 'review', reason: 'document_expired' });
+    expect(withDocument(verified, { ...good, mrz: 'failed', expiry: 'unknown' }, rules)).toEqual({ decision: 'review', reason: 'document_unverified' });
+    expect(withDocument(verified, { kind: null, mrz: 'none', expiry: 'unknown' }, rules)).toEqual(verified);
+    expect(withDocument(verified, { kind: null, mrz: 'none', expiry: 'unknown' }, { ...rules, requireMrz: true })).toEqual({
+      decision: 'review',
+      reason: 'document_unread',
+    });
+    expect(withDocument(verified, null, { ...rules, requireMrz: true })).toEqual({ decision: 'review', reason: 'document_unread' });
+    expect(withDocument(verified, { ...good, kind: 'visa' }, rules)).toEqual({ decision: 'review', reason: 'document_not_accepted' });
+  });
+
+  it('leaves a verdict that is not Verified as it was', () => {
+    const refused = { decision: 'not_verified', reason: 'no_match' } as const;
+    expect(withDocument(refused, { ...good, expiry: 'expired' }, rules)).toEqual(refused);
   });
 });

@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import { findDocument } from '../app/document/findDocument';
 import { expiryStatus, type MrzReading } from '../app/document/mrz';
-import { openCv } from '../app/document/openCv';
+import { openCv } from '../main/document/openCv';
 import { rectifyDocument } from '../app/document/rectify';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';

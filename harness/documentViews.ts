@@ -6,7 +6,8 @@
  * each view's randomness comes from its seed.
  */
 import sharp, { type OverlayOptions, type SharpOptions } from 'sharp';
-import { matFromRgba, openCv } from '../app/document/openCv';
+import { matFromRgba } from '../app/document/openCv';
+import { openCv } from '../main/document/openCv';
 import type { Quad } from '../app/document/documentShape';
 
 export type ViewSpec = {

@@ -54,9 +54,18 @@ export async function passportPage(passport: TestPassport = A_PASSPORT, lines: r
     .resize(320, 410, { fit: 'cover' })
     .toBuffer();
   const text = (content: string, size: number) =>
-    sharp({ text: { text: `<span foreground="#111">${content}</span>`, fontfile: FONT, font: `DejaVu Sans Mono ${size}`, rgba: true, dpi: 72 } }).png().toBuffer();
+    sharp({ text: { text: `<span foreground="#111">${content}</span>`, fontfile: FONT, font: `DejaVu Sans Mono ${size}`, rgba: true, dpi: 72 } })
+      .png()
+      .toBuffer();
   const mrz = await sharp({
-    text: { text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`, fontfile: FONT, font: 'DejaVu Sans Mono 38', rgba: true, dpi: 72, spacing: 18 },
+    text: {
+      text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`,
+      fontfile: FONT,
+      font: 'DejaVu Sans Mono 38',
+      rgba: true,
+      dpi: 72,
+      spacing: 18,
+    },
   })
     .png()
     .toBuffer();

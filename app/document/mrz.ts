@@ -109,6 +109,7 @@ function checkDigits({ result, format }: Parsed): Details[] {
   );
 }
 const failures = (parsed: Parsed) => checkDigits(parsed).filter((d) => !d.valid).length;
+const invalid = (parsed: Parsed) => parsed.result.details.filter((d) => !d.valid).map((d) => d.label);
 
 /**
  * One confusable character changed at a time inside a failing check digit's field (or the digit
@@ -121,6 +122,7 @@ function corrected(lines: string[]): { lines: string[]; parsed: Parsed; correcti
   for (let round = 0; round < 4 && failures(parsed) > 0; round++) {
     const before = failures(parsed);
     const failing = checkDigits(parsed).filter((d) => !d.valid);
+    const invalidBefore = new Set(invalid(parsed));
     let fixed = false;
     for (const digit of failing) {
       const field = digit.field === 'compositeCheckDigit' ? null : parsed.result.details.find((d) => digit.field === `${d.field}CheckDigit`);
@@ -132,7 +134,8 @@ function corrected(lines: string[]): { lines: string[]; parsed: Parsed; correcti
             const trial = [...lines];
             trial[range.line] = trial[range.line]!.slice(0, column) + replacement + trial[range.line]!.slice(column + 1);
             const reparsed = parseZone(trial);
-            if (reparsed && failures(reparsed) < before && checkDigits(reparsed).find((d) => d.field === digit.field)?.valid) candidates.push(trial);
+            // Kept only if it breaks nothing: every field still valid (a date still a date), fewer failing digits.
+            if (reparsed && failures(reparsed) < before && invalid(reparsed).every((f) => invalidBefore.has(f))) candidates.push(trial);
           }
         }
       }

@@ -68,10 +68,10 @@ describe('audit log', () => {
     expect(count).toBe(1);
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(
-      'id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug,blink',
+      'id,time,station,backend,backendUrl,attempt,livenessRequestId,livenessScore,livenessPass,matchRequestId,matchScore,matchPass,rejectionCode,durationMs,decision,debug,blink,documentKind,documentState,documentExpiry,documentMrz',
     );
     expect(lines[1]).toContain('"Desk ""A"", lobby"');
-    expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false,seen$/);
+    expect(lines[1]).toMatch(/,true,.*,true,,812,verified,false,seen,,,,$/);
   });
 
   it('exports text that looks like a formula as text, so a spreadsheet never runs it', async () => {

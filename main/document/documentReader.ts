@@ -6,7 +6,7 @@
 import type { DocumentReading } from '../../app/contract';
 import { findDocument } from '../../app/document/findDocument';
 import { expiryStatus } from '../../app/document/mrz';
-import { openCv } from '../../app/document/openCv';
+import { openCv } from './openCv';
 import { rectifyDocument } from '../../app/document/rectify';
 import { decodeRgba } from '../imaging/normalize';
 import { createMrzOcr, type MrzOcr } from './mrzOcr';

@@ -20,12 +20,7 @@ interface VerificationState {
   started(consent: boolean): void;
   /** The visitor answered the consent notice. */
   consentAnswered(agreed: boolean): Promise<void>;
-  /** `document`: the picture the portrait came from; main reads the document in it (a failure to read leaves the portrait usable). */
-  idPhotoCaptured(
-    bytes: Uint8Array<ArrayBuffer>,
-    preview: Blob,
-    document?: { image: Uint8Array<ArrayBuffer>; wholeImage: boolean },
-  ): Promise<KioskErrorData | null>;
+  idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
   idConfirmed(): void;
   idRetake(): void;
   /** `interpupillaryPx`: the pupils' distance measured on this frame, which main scales to 90 px. */
@@ -64,13 +59,8 @@ export const useVerification = create<VerificationState>()((set, get) => {
       dispatch({ type: agreed ? 'consentGiven' : 'consentDeclined' });
     },
 
-    async idPhotoCaptured(bytes, preview, document) {
+    async idPhotoCaptured(bytes, preview) {
       const session = get().session;
-      if (document) {
-        // What main read stays in main for staff; an unreadable picture only means no document facts.
-        await kiosk().verification.setIdDocument({ image: document.image, wholeImage: document.wholeImage });
-        document.image.fill(0);
-      }
       const result = await kiosk().verification.setIdPhoto(bytes);
       bytes.fill(0);
       if (session !== get().session) return null;

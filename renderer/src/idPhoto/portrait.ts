@@ -5,10 +5,7 @@ import { faceStats } from '../guidance/frameStats';
 /** What the ID portrait must be to match well: the match endpoint's 150 px floor, and sharp. */
 export const PORTRAIT_RULES = { minFacePx: 150, minSharpness: 12, maxGlare: 0.04, margin: 0.5 } as const;
 
-/** `document`: the whole picture, for main to find and read the document in (main/document/). */
-export type PortraitResult =
-  | { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob; document: { image: Uint8Array<ArrayBuffer>; wholeImage: boolean } }
-  | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' | 'glare' };
+export type PortraitResult = { ok: true; bytes: Uint8Array<ArrayBuffer>; preview: Blob } | { ok: false; reason: 'noFace' | 'tooSmall' | 'blurry' | 'glare' };
 
 /** Finds the portrait on a photographed or imported ID, checks it, and crops it with margin. */
 export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): Promise<PortraitResult> {
@@ -31,8 +28,6 @@ export async function extractPortrait(source: HTMLVideoElement | ImageBitmap): P
   const w = Math.min(width - x, face.box.width * (1 + 2 * m));
   const h = Math.min(height - y, face.box.height * (1 + 2 * m));
   const bytes = await grabFrame(canvas, { x, y, width: w, height: h });
-  // An imported file is a scan or a photo of the card alone: with no edge found, main takes it whole.
-  const picture = { image: await grabFrame(canvas), wholeImage: !(source instanceof HTMLVideoElement) };
   // The Blob is a copy: the bytes are zeroed once sent to main, the preview lives until reset.
-  return { ok: true, bytes, preview: new Blob([bytes], { type: 'image/jpeg' }), document: picture };
+  return { ok: true, bytes, preview: new Blob([bytes], { type: 'image/jpeg' }) };
 }

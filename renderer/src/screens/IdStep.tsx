@@ -28,7 +28,7 @@ export function IdStep() {
     try {
       const portrait = await result;
       if (!portrait.ok) return setProblem(t(`id.${portrait.reason}`));
-      const error = await idPhotoCaptured(portrait.bytes, portrait.preview, portrait.document);
+      const error = await idPhotoCaptured(portrait.bytes, portrait.preview);
       // Words come from the catalogue by code, never from main's (English, staff-facing) message.
       if (error) setProblem(error.code === 'image_too_small' ? t('id.tooSmall') : t('id.noFace'));
     } finally {

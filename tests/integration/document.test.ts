@@ -1,0 +1,44 @@
+/**
+ * Main's document reader on real pixels: a test passport (harness/testDocument.ts: an npm sample
+ * face, an MRZ built by ICAO's rules in an npm font) seen by a 1080p camera at the counter
+ * (harness/documentViews.ts), through OpenCV.js, the straightening and tesseract.js.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { cameraView } from '../../harness/documentViews';
+import { A_PASSPORT, passportPage, td3Lines } from '../../harness/testDocument';
+import { createDocumentReader } from '../../main/document/documentReader';
+
+const TODAY = new Date('2026-12-03T12:00:00Z');
+const reader = createDocumentReader({ now: () => TODAY });
+afterAll(() => reader.close());
+
+const view = async (page: Buffer, seed: number) =>
+  new Uint8Array((await cameraView(page, 125, { frame: { width: 1920, height: 1080 }, distanceCm: 20, yaw: 5, pitch: -3, roll: 2, seed })).png);
+
+describe('the ID document read by main', () => {
+  it('finds a passport in a camera view, straightens it, reads its MRZ with every check digit, and zeroes the picture', async () => {
+    const picture = await view(await passportPage(), 3);
+    const reading = await reader.read(picture, { wholeImage: false });
+    expect(picture.every((b) => b === 0)).toBe(true);
+    expect(reading).toMatchObject({ found: true, kind: 'passport', format: 'TD3', mrz: 'verified', expiry: 'valid', issuingState: 'NLD' });
+    expect(reading.fields).toMatchObject({ documentNumber: 'X12345678', surname: 'TESTER', birthDate: '1985-03-15', expiryDate: '2034-01-01' });
+    expect(reading.confirmed.sort()).toEqual(['birthDate', 'documentNumber', 'expiryDate']);
+  }, 60_000);
+
+  it('an expired passport reads as expired; a changed digit fails its check digits and its expiry is not trusted', async () => {
+    const expired = await reader.read(await view(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 4), { wholeImage: false });
+    expect(expired).toMatchObject({ mrz: 'verified', expiry: 'expired' });
+
+    const [line1, line2] = td3Lines(A_PASSPORT);
+    const altered = await reader.read(await view(await passportPage(A_PASSPORT, [line1, line2.replace('850315', '850316')]), 5), { wholeImage: false });
+    expect(altered.mrz).toBe('failed');
+    expect(altered.confirmed).not.toContain('birthDate');
+  }, 60_000);
+
+  it('a picture with no MRZ says so, and takes the expiry staff entered', async () => {
+    const { makeJpeg } = await import('../support/images');
+    const reading = await reader.read(new Uint8Array(await makeJpeg(800, 500)), { wholeImage: true, expiryDate: '2020-05-01' });
+    expect(reading).toMatchObject({ mrz: 'none', expiry: 'expired', expiryEnteredByStaff: true });
+    expect(reading.fields.documentNumber).toBeNull();
+  }, 60_000);
+});

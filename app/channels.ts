@@ -18,6 +18,8 @@ export const CONTRACT_NAMES = [
   'verification.consent',
   'verification.setIdPhoto',
   'verification.setIdDocument',
+  'verification.setDocumentExpiry',
+  'document.find',
   'verification.setLivePhoto',
   'verification.run',
   'verification.reset',

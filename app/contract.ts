@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
 import type { BlinkEvidence } from './blink';
 import { DOCUMENT_KINDS } from './document/mrz';
+import type { DocumentSighting } from './document/findDocument';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
 
@@ -42,6 +43,18 @@ export const DocumentCheckSchema = z.object({
   expiry: z.enum(['valid', 'expired', 'unknown']),
 });
 export type DocumentCheck = z.infer<typeof DocumentCheckSchema>;
+
+const PointSchema = z.object({ x: z.number(), y: z.number() });
+/** The document in a guidance frame (app/document/findDocument.ts). */
+export const DocumentSightingSchema = z.object({
+  quad: z.tuple([PointSchema, PointSchema, PointSchema, PointSchema]).readonly(),
+  fill: z.number(),
+  tilt: z.number(),
+  glare: z.number(),
+  sharpness: z.number(),
+  touchesEdge: z.boolean(),
+  wholeImage: z.boolean(),
+}) satisfies z.ZodType<DocumentSighting>;
 
 /** The document's fields as read, for staff only (the review), with the ones a check digit confirmed. */
 export const DocumentReadingSchema = DocumentCheckSchema.extend({
@@ -173,6 +186,7 @@ export const contract = {
       sayNotVerified: z.boolean().optional(),
       seatedVisitors: z.boolean().optional(),
       blinkCheck: SettingsSchema.shape.blinkCheck.unwrap().optional(),
+      documentRules: SettingsSchema.shape.documentRules.unwrap().optional(),
       staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
     }),
     result: SettingsViewSchema,
@@ -204,9 +218,17 @@ export const contract = {
    * `expiryDate`: staff's entry for a document without an MRZ.
    */
   'verification.setIdDocument': {
-    input: z.object({ image: ImageBytes, wholeImage: z.boolean(), expiryDate: z.iso.date().optional() }),
-    result: DocumentCheckSchema,
+    input: z.object({ image: ImageBytes, wholeImage: z.boolean() }),
+    /** `straightened`: the document, perspective removed, as JPEG, for the ID step to find the portrait in; null when none was found. */
+    result: DocumentCheckSchema.extend({ straightened: ImageBytes.nullable() }),
   },
+  /** Staff's entry of the expiry date printed on a document that has no MRZ on the side shown. */
+  'verification.setDocumentExpiry': { input: z.object({ expiryDate: z.iso.date() }), result: DocumentCheckSchema },
+  /**
+   * One small frame of the ID camera (≤ 640 px, JPEG): where the document is, for guidance.
+   * Found in main because OpenCV.js needs eval, which the renderer's CSP forbids.
+   */
+  'document.find': { input: z.object({ image: ImageBytes }), result: z.object({ sighting: DocumentSightingSchema.nullable() }) },
   /**
    * The live frame and its face's pupil distance as the kiosk measured it (camera pixels): main
    * scales the frame so the pupils are 90 px apart (app/captureGeometry.ts). Without it (a manual

@@ -41,19 +41,19 @@ export function findMrzBand(image: GreyImage): { top: number; bottom: number } |
   const rows: boolean[] = [];
   for (let y = start; y < height; y++) rows.push(isZoneRow(y));
   // The zone's rows, joined across the gaps between its lines.
-  const gap = Math.ceil(height * 0.02);
+  const gap = Math.ceil(height * 0.03);
   let top = -1;
   let bottom = -1;
   // The lowest band tall enough to be text: the zone is always the last thing printed on the page.
-  const minRows = height * 0.02;
+  const minRows = Math.max(4, height * 0.012);
   let best: { top: number; bottom: number; rows: number } | null = null;
   let count = 0;
   let lineStart = 0;
   let lineHeight = 0;
   for (let i = 0; i <= rows.length; i++) {
     if (i < rows.length && rows[i]) {
-      // A gap up to 1.5 lines high joins the zone's lines; a wider one starts another block.
-      if (top < 0 || i - bottom > Math.max(gap, 1.5 * lineHeight)) {
+      // A gap up to 3 line cores high joins (a core: the rows through a line's characters that pass) the zone's lines; a wider one starts another block.
+      if (top < 0 || i - bottom > Math.max(gap, 3 * lineHeight)) {
         if (top >= 0 && count >= minRows) best = { top, bottom, rows: count };
         top = i;
         count = 0;
@@ -66,7 +66,9 @@ export function findMrzBand(image: GreyImage): { top: number; bottom: number } |
     }
   }
   if (top >= 0 && count >= minRows) best = { top, bottom, rows: count };
-  if (!best) return null;
+  // Two or three lines of OCR-B are at most a fifth of any layout's height: a taller block is a
+  // picture's texture, not a zone.
+  if (!best || best.bottom - best.top > height * 0.2) return null;
   const pad = Math.ceil((best.bottom - best.top) * 0.3 + height * 0.01);
   return { top: Math.max(0, start + best.top - pad), bottom: Math.min(height, start + best.bottom + pad + 1) };
 }

@@ -9,6 +9,8 @@ import { expiryStatus } from '../../app/document/mrz';
 import { openCv } from './openCv';
 import { rectifyDocument } from '../../app/document/rectify';
 import { decodeRgba } from '../imaging/normalize';
+import sharp from 'sharp';
+import type { DocumentSighting, RgbaImage } from '../../app/document/findDocument';
 import { createMrzOcr, type MrzOcr } from './mrzOcr';
 
 const NO_FIELDS: DocumentReading['fields'] = {
@@ -24,36 +26,52 @@ const NO_FIELDS: DocumentReading['fields'] = {
 
 export type DocumentReader = ReturnType<typeof createDocumentReader>;
 
+/** The straightened document for the ID step's portrait search: JPEG at 95, full resolution. */
+const toJpeg = (image: RgbaImage) =>
+  sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.length), { raw: { width: image.width, height: image.height, channels: 4 } })
+    .removeAlpha()
+    .jpeg({ quality: 95 })
+    .toBuffer()
+    .then((b) => new Uint8Array(b));
+
 export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = {}) {
   const ocr = deps.ocr ?? createMrzOcr();
   const now = deps.now ?? (() => new Date());
   return {
-    /**
-     * `wholeImage`: a scan or an imported file, taken whole when no edge is found. `expiryDate`:
-     * staff's entry, used only when the document has no MRZ to give one.
-     */
-    async read(bytes: Uint8Array, options: { wholeImage: boolean; expiryDate?: string | undefined }): Promise<DocumentReading> {
+    /** Where the document is in a guidance frame; the frame is zeroed. */
+    async find(bytes: Uint8Array): Promise<DocumentSighting | null> {
+      const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
+      try {
+        return findDocument((await openCv()).cv, image);
+      } finally {
+        image.data.fill(0);
+      }
+    },
+
+    /** `wholeImage`: a scan or an imported file, taken whole when no edge is found. */
+    async read(bytes: Uint8Array, options: { wholeImage: boolean }): Promise<{ reading: DocumentReading; straightened: Uint8Array<ArrayBuffer> | null }> {
       const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
       const today = now();
-      const byStaff = (found: boolean): DocumentReading => ({
+      /** No MRZ on the side shown: staff read the expiry on the card (session.setDocumentExpiry). */
+      const withoutMrz = (found: boolean): DocumentReading => ({
         found,
         kind: null,
         issuingState: null,
         format: null,
         mrz: 'none',
-        fields: { ...NO_FIELDS, expiryDate: options.expiryDate ?? null },
+        fields: NO_FIELDS,
         confirmed: [],
-        expiry: expiryStatus(options.expiryDate, today),
-        expiryEnteredByStaff: options.expiryDate !== undefined,
+        expiry: 'unknown',
+        expiryEnteredByStaff: false,
       });
       try {
         const { cv } = await openCv();
         const sighting = findDocument(cv, image, { wholeImage: options.wholeImage });
-        if (!sighting) return byStaff(false);
+        if (!sighting) return { reading: withoutMrz(false), straightened: null };
         const flat = rectifyDocument(cv, image, sighting.quad);
-        const mrz = await ocr.read(flat, today).finally(() => flat.data.fill(0));
-        if (!mrz) return byStaff(true);
-        return {
+        const [mrz, straightened] = await Promise.all([ocr.read(flat, today), toJpeg(flat)]).finally(() => flat.data.fill(0));
+        if (!mrz) return { reading: withoutMrz(true), straightened };
+        const reading: DocumentReading = {
           found: true,
           kind: mrz.kind,
           issuingState: mrz.fields.issuingState,
@@ -65,6 +83,7 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
           expiry: mrz.confirmed.includes('expiryDate') ? expiryStatus(mrz.fields.expiryDate, today) : 'unknown',
           expiryEnteredByStaff: false,
         };
+        return { reading, straightened };
       } finally {
         image.data.fill(0);
       }

@@ -34,21 +34,28 @@ export function createMrzOcr(): MrzOcr {
         return w;
       },
     ));
-  async function ocr(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: { top: number; bottom: number }): Promise<string> {
-    const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
+  type Band = { top: number; bottom: number };
+  /** One way of preparing the zone for OCR: plain, or sharpened and thresholded for a soft camera picture. */
+  type Look = 'plain' | 'crisp';
+  async function ocr(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band, look: Look): Promise<string> {
+    let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
       raw: { width: document.width, height: document.height, channels: 4 },
     })
       .extract({ left: 0, top: band.top, width: document.width, height: band.bottom - band.top })
       .greyscale()
-      .resize({ width: READ_WIDTH })
-      .normalise()
-      .png({ compressionLevel: 1 })
-      .toBuffer();
+      .resize({ width: READ_WIDTH, kernel: 'lanczos3' })
+      .normalise();
+    if (look === 'crisp') image = image.sharpen({ sigma: 1.5 }).median(3);
+    const png = await image.png({ compressionLevel: 1 }).toBuffer();
     const { data } = await (await ready()).recognize(png);
     png.fill(0);
     return data.text;
   }
-  /** The zone read from the band that looks like it; failing that, the right way up, from the whole lower part. */
+  /**
+   * The zone read from the band that looks like it, then from the lower part around it, each
+   * plainly and crisply, until one reading has every check digit holding. A reading that never does is
+   * returned as the one with the most confirmed fields, and says so (`valid: false`).
+   */
   async function readSide(document: RgbaImage, turned: boolean, today: Date | undefined): Promise<MrzReading | null> {
     const raw = { width: document.width, height: document.height, channels: 4 } as const;
     const pixels = turned
@@ -60,10 +67,21 @@ export function createMrzOcr(): MrzOcr {
         )
       : document.data;
     try {
-      const band = findMrzBand({ ...raw, data: pixels });
-      const reading = band ? readMrz(await ocr(pixels, document, band), today) : null;
-      if (reading || turned) return reading;
-      return readMrz(await ocr(pixels, document, { top: Math.floor(document.height * (1 - ZONE_SHARE)), bottom: document.height }), today);
+      // No band that looks like a zone: nothing worth the OCR's time (a driving licence's front).
+      // A band that reads short of a valid zone is read again with the whole lower part around it.
+      const found = findMrzBand({ ...raw, data: pixels });
+      if (!found) return null;
+      const lowerPart = { top: Math.min(found.top, Math.floor(document.height * (1 - ZONE_SHARE))), bottom: document.height };
+      const bands: Band[] = turned ? [found] : [found, lowerPart];
+      let best: MrzReading | null = null;
+      for (const band of bands) {
+        for (const look of ['plain', 'crisp'] as const) {
+          const reading = readMrz(await ocr(pixels, document, band, look), today);
+          if (reading?.valid) return reading;
+          if (reading && (!best || reading.confirmed.length > best.confirmed.length)) best = reading;
+        }
+      }
+      return best;
     } finally {
       if (turned) pixels.fill(0);
     }

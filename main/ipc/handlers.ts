@@ -77,7 +77,9 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return { recorded: true as const };
     }),
     'verification.setIdPhoto': whenSetUp(session.setIdPhoto),
-    'verification.setIdDocument': whenSetUp(({ image, wholeImage, expiryDate }) => session.setIdDocument(image, { wholeImage, expiryDate })),
+    'verification.setIdDocument': whenSetUp(({ image, wholeImage }) => session.setIdDocument(image, { wholeImage })),
+    'verification.setDocumentExpiry': whenSetUp(async ({ expiryDate }) => session.setDocumentExpiry(expiryDate)),
+    'document.find': whenSetUp(async ({ image }) => ({ sighting: await session.findDocument(image) })),
     'verification.setLivePhoto': whenSetUp(session.setLivePhoto),
     'verification.run': whenSetUp(({ attempt }) => session.run(attempt)),
     'verification.reset': async () => ({ wiped: true as const, ...(await session.reset()) }),

@@ -4,6 +4,9 @@ import type { BlinkCheck, BlinkEvidence } from '../../app/blink';
 import { MAX_ATTEMPTS, blinkRecord, judge, matchNeeded, withBlink, withDocument, type DocumentRules, type VerdictReason } from '../../app/verdict';
 import type { DocumentCheck, DocumentReading } from '../../app/contract';
 import type { DocumentReader } from '../document/documentReader';
+import { expiryStatus } from '../../app/document/mrz';
+
+const checkOf = ({ found, kind, issuingState, mrz, expiry }: DocumentReading): DocumentCheck => ({ found, kind, issuingState, mrz, expiry });
 import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
@@ -43,8 +46,8 @@ export function createVerificationSession(deps: {
   debug: () => boolean;
   /** The staff-set band around the pass points, whether the station may say "Not verified", and its blink check. */
   judging: () => { reviewMarginPercent: number; sayNotVerified: boolean; blinkCheck: BlinkCheck; documentRules: DocumentRules };
-  /** Reads the ID document's picture (main/document/documentReader.ts). */
-  documents: Pick<DocumentReader, 'read'>;
+  /** Finds and reads the ID document's picture (main/document/documentReader.ts). */
+  documents: Pick<DocumentReader, 'read' | 'find'>;
   onProgress: (progress: Progress) => void;
   logger: Logger;
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
@@ -79,13 +82,23 @@ export function createVerificationSession(deps: {
     },
 
     /** Reads the document; the ID step is told its kind and state, never who it names. */
-    async setIdDocument(bytes: Uint8Array, options: { wholeImage: boolean; expiryDate?: string | undefined }): Promise<DocumentCheck> {
+    async setIdDocument(bytes: Uint8Array, options: { wholeImage: boolean }): Promise<DocumentCheck & { straightened: Uint8Array<ArrayBuffer> | null }> {
       document = null;
-      document = await deps.documents.read(bytes, options);
-      const { found, kind, issuingState, mrz, expiry } = document;
-      deps.logger.log('info', 'document.read', { found, kind, mrz, expiry });
-      return { found, kind, issuingState, mrz, expiry };
+      const { reading, straightened } = await deps.documents.read(bytes, options);
+      document = reading;
+      deps.logger.log('info', 'document.read', { found: reading.found, kind: reading.kind, mrz: reading.mrz, expiry: reading.expiry });
+      return { ...checkOf(reading), straightened };
     },
+
+    /** Staff read the expiry on a document without an MRZ; a date an MRZ confirmed is never overwritten. */
+    setDocumentExpiry(expiryDate: string): DocumentCheck {
+      if (!document) throw new KioskError('invalid_request', 'No document was read for this visit.');
+      if (document.mrz !== 'none') throw new KioskError('invalid_request', 'This document has an MRZ: its expiry is read from it.');
+      document = { ...document, fields: { ...document.fields, expiryDate }, expiry: expiryStatus(expiryDate, new Date(now())), expiryEnteredByStaff: true };
+      return checkOf(document);
+    },
+
+    findDocument: (bytes: Uint8Array) => deps.documents.find(bytes),
 
     async setLivePhoto({
       image: bytes,

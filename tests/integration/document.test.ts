@@ -1,12 +1,14 @@
 /**
  * Main's document reader on real pixels: a test passport (harness/testDocument.ts: an npm sample
- * face, an MRZ built by ICAO's rules in an npm font) seen by a 1080p camera at the counter
+ * face, an MRZ built by ICAO's rules in an npm font) seen by a webcam at the counter
  * (harness/documentViews.ts), through OpenCV.js, the straightening and tesseract.js.
  */
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cameraView } from '../../harness/documentViews';
 import { A_PASSPORT, passportPage, td3Lines } from '../../harness/testDocument';
 import { createDocumentReader } from '../../main/document/documentReader';
+import { makeJpeg } from '../support/images';
 
 const TODAY = new Date('2026-12-03T12:00:00Z');
 const reader = createDocumentReader({ now: () => TODAY });
@@ -18,27 +20,40 @@ const view = async (page: Buffer, seed: number) =>
 describe('the ID document read by main', () => {
   it('finds a passport in a camera view, straightens it, reads its MRZ with every check digit, and zeroes the picture', async () => {
     const picture = await view(await passportPage(), 3);
-    const reading = await reader.read(picture, { wholeImage: false });
+    const { reading, straightened } = await reader.read(picture, { wholeImage: false });
     expect(picture.every((b) => b === 0)).toBe(true);
     expect(reading).toMatchObject({ found: true, kind: 'passport', format: 'TD3', mrz: 'verified', expiry: 'valid', issuingState: 'NLD' });
     expect(reading.fields).toMatchObject({ documentNumber: 'X12345678', surname: 'TESTER', birthDate: '1985-03-15', expiryDate: '2034-01-01' });
     expect(reading.confirmed.sort()).toEqual(['birthDate', 'documentNumber', 'expiryDate']);
+    // Straightened to a passport page's proportions (125 × 88 mm).
+    const { width = 0, height = 1 } = await sharp(straightened!).metadata();
+    expect(width / height).toBeCloseTo(125 / 88, 2);
   }, 60_000);
 
   it('an expired passport reads as expired; a changed digit fails its check digits and its expiry is not trusted', async () => {
-    const expired = await reader.read(await view(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 4), { wholeImage: false });
+    const { reading: expired } = await reader.read(await view(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 4), { wholeImage: false });
     expect(expired).toMatchObject({ mrz: 'verified', expiry: 'expired' });
 
     const [line1, line2] = td3Lines(A_PASSPORT);
-    const altered = await reader.read(await view(await passportPage(A_PASSPORT, [line1, line2.replace('850315', '850316')]), 5), { wholeImage: false });
+    const { reading: altered } = await reader.read(await view(await passportPage(A_PASSPORT, [line1, line2.replace('850315', '850316')]), 5), {
+      wholeImage: false,
+    });
     expect(altered.mrz).toBe('failed');
     expect(altered.confirmed).not.toContain('birthDate');
   }, 60_000);
 
-  it('a picture with no MRZ says so, and takes the expiry staff entered', async () => {
-    const { makeJpeg } = await import('../support/images');
-    const reading = await reader.read(new Uint8Array(await makeJpeg(800, 500)), { wholeImage: true, expiryDate: '2020-05-01' });
-    expect(reading).toMatchObject({ mrz: 'none', expiry: 'expired', expiryEnteredByStaff: true });
+  it('finds the card in a small guidance frame, and says when a picture has no document or no MRZ', async () => {
+    const small = await sharp(await view(await passportPage(), 6))
+      .resize(640)
+      .jpeg()
+      .toBuffer();
+    const sighting = await reader.find(new Uint8Array(small));
+    expect(sighting).toMatchObject({ touchesEdge: false });
+    expect(sighting!.fill).toBeGreaterThan(0.2);
+    expect(await reader.find(new Uint8Array(await makeJpeg(640, 360)))).toBeNull();
+
+    const { reading } = await reader.read(new Uint8Array(await makeJpeg(800, 500)), { wholeImage: true });
+    expect(reading).toMatchObject({ mrz: 'none', expiry: 'unknown' });
     expect(reading.fields.documentNumber).toBeNull();
   }, 60_000);
 });

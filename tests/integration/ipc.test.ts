@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { keychainAccount, createKeytarStore } from '../../main/credentials/keychain';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
+import { A_PASSPORT, passportPage } from '../../harness/testDocument';
 import { makeJpeg } from '../support/images';
 import { hashPassword } from '../../engine/http/users';
 import { STAFF_PIN, hostMain } from '../../harness/mainHost';
@@ -292,6 +293,61 @@ describe('verification.run', () => {
       ['verified', null, null],
       ['review', 'no_blink', null],
     ]);
+  });
+
+  it('sends an expired document to staff with the reason, shows staff its fields, and audits its kind and status but never who it names', async () => {
+    const main = await configured();
+    const expired = await passportPage({ ...A_PASSPORT, expiryDate: '240101' });
+    const read = await main.call('verification.setIdDocument', { image: new Uint8Array(expired), wholeImage: true });
+    expect(read).toMatchObject({ ok: true, data: { found: true, kind: 'passport', issuingState: 'NLD', mrz: 'verified', expiry: 'expired' } });
+    // What the ID step is told names nobody.
+    expect(JSON.stringify(read.ok && { ...read.data, straightened: null })).not.toMatch(/X12345678|TESTER|ALICE|1985/);
+    await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
+    await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
+    // Both scores pass: only the document keeps this from "Verified".
+    expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({
+      ok: true,
+      data: { decision: 'review', staffReview: true, match: { pass: true } },
+    });
+    await main.asStaff();
+    expect(await main.call('review.get')).toMatchObject({
+      ok: true,
+      data: {
+        pending: {
+          why: 'document_expired',
+          document: { fields: { documentNumber: 'X12345678', surname: 'TESTER' }, confirmed: expect.arrayContaining(['expiryDate']) },
+        },
+      },
+    });
+    const audit = await main.call('audit.list', {});
+    const row = audit.ok ? audit.data.records[0]! : null;
+    expect(row).toMatchObject({
+      decision: 'review',
+      rejectionCode: 'document_expired',
+      documentKind: 'passport',
+      documentState: 'NLD',
+      documentExpiry: 'expired',
+      documentMrz: 'verified',
+    });
+    expect(JSON.stringify(row)).not.toMatch(/X12345678|TESTER|ALICE|1985-03-15|850315/);
+  });
+
+  it('a document without an MRZ takes the expiry staff read on it, and goes to staff when the station requires an MRZ', async () => {
+    const main = await configured();
+    expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2030-01-01' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    expect(await main.call('verification.setIdDocument', { image: new Uint8Array(await makeJpeg(800, 500)), wholeImage: true })).toMatchObject({
+      ok: true,
+      data: { mrz: 'none', expiry: 'unknown' },
+    });
+    expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2020-01-01' })).toMatchObject({ ok: true, data: { expiry: 'expired' } });
+    expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2031-01-01' })).toMatchObject({ ok: true, data: { expiry: 'valid' } });
+    await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
+    await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
+    expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'verified' } });
+    await main.asStaff();
+    await main.call('settings.update', { documentRules: { requireMrz: true, acceptedKinds: ['passport'] } });
+    expect(await main.call('verification.run', { attempt: 2 })).toMatchObject({ ok: true, data: { decision: 'review' } });
+    expect(await main.call('review.get')).toMatchObject({ ok: true, data: { pending: { why: 'document_unread', document: { expiryEnteredByStaff: true } } } });
   });
 
   it('records the live step’s blink in the audit log, and refuses evidence that is not its shape', async () => {

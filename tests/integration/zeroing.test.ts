@@ -41,7 +41,7 @@ function sessionSeeing(seen: Uint8Array[]) {
       blinkCheck: 'off' as const,
       documentRules: { requireMrz: false, acceptedKinds: ['passport' as const] },
     }),
-    documents: { read: () => Promise.reject(new Error('no document in this test')) },
+    documents: { read: () => Promise.reject(new Error('no document in this test')), find: async () => null },
     onProgress: () => undefined,
     logger: silentLogger,
     limits: { check: () => undefined, failed: async () => undefined },

@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { BlinkEvidence } from '../../../app/blink';
-import type { VerificationOutcome } from '../../../app/contract';
+import type { DocumentCheck, VerificationOutcome } from '../../../app/contract';
+import type { DocumentSighting } from '../../../app/document/findDocument';
 import type { KioskErrorData } from '../../../app/errors';
 import { kiosk } from '../services/kiosk';
 import { initialFlow, reduce, type CameraProblem, type Flow, type FlowEvent } from './flow';
@@ -20,6 +21,18 @@ interface VerificationState {
   started(consent: boolean): void;
   /** The visitor answered the consent notice. */
   consentAnswered(agreed: boolean): Promise<void>;
+  /** What main read from the ID document (no personal data): kind, MRZ status, expiry; null before, or without a document. */
+  idDocument: DocumentCheck | null;
+  /** Where the document is in a small guidance frame (main finds it); null on none or on an error. The frame is zeroed. */
+  documentSighted(frame: Uint8Array<ArrayBuffer>): Promise<DocumentSighting | null>;
+  /**
+   * The picture the portrait is taken from (the ID camera's frame, or the file staff imported):
+   * main reads the document in it. Returns the straightened document to find the portrait in,
+   * or null when none was found or it could not be read (the portrait then comes from the picture).
+   */
+  documentCaptured(picture: Uint8Array<ArrayBuffer>, wholeImage: boolean): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** Staff's reading of the expiry printed on a document without an MRZ. */
+  documentExpiryEntered(expiryDate: string): Promise<KioskErrorData | null>;
   idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
   idConfirmed(): void;
   idRetake(): void;
@@ -50,6 +63,7 @@ export const useVerification = create<VerificationState>()((set, get) => {
   return {
     flow: initialFlow,
     idPreviewUrl: null,
+    idDocument: null,
     outcome: null,
     session: 0,
     started: (consent) => dispatch({ type: 'started', consent }),
@@ -59,6 +73,26 @@ export const useVerification = create<VerificationState>()((set, get) => {
       dispatch({ type: agreed ? 'consentGiven' : 'consentDeclined' });
     },
 
+    async documentSighted(frame) {
+      const result = await kiosk().document.find({ image: frame });
+      frame.fill(0);
+      return result.ok ? result.data.sighting : null;
+    },
+    async documentCaptured(picture, wholeImage) {
+      const session = get().session;
+      const result = await kiosk().verification.setIdDocument({ image: picture, wholeImage });
+      picture.fill(0);
+      if (session !== get().session || !result.ok) return null;
+      const { straightened, ...check } = result.data;
+      set({ idDocument: check });
+      return straightened;
+    },
+    async documentExpiryEntered(expiryDate) {
+      const result = await kiosk().verification.setDocumentExpiry({ expiryDate });
+      if (!result.ok) return result.error;
+      set({ idDocument: result.data });
+      return null;
+    },
     async idPhotoCaptured(bytes, preview) {
       const session = get().session;
       const result = await kiosk().verification.setIdPhoto(bytes);
@@ -73,6 +107,7 @@ export const useVerification = create<VerificationState>()((set, get) => {
     idConfirmed: () => dispatch({ type: 'idConfirmed' }),
     idRetake: () => {
       wipePreview();
+      set({ idDocument: null });
       dispatch({ type: 'idRetake' });
     },
 
@@ -104,7 +139,7 @@ export const useVerification = create<VerificationState>()((set, get) => {
 
     async visitEnded(reason) {
       wipePreview();
-      set((s) => ({ session: s.session + 1, outcome: null }));
+      set((s) => ({ session: s.session + 1, outcome: null, idDocument: null }));
       dispatch({ type: reason === 'idle' ? 'idle' : reason === 'cancel' ? 'cancelled' : 'finished' });
       await kiosk().verification.reset();
     },

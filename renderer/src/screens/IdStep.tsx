@@ -1,6 +1,9 @@
 import { useRef, useState } from 'react';
+import type { Quad } from '../../../app/document/documentShape';
 import { useTranslation } from 'react-i18next';
 import { extractPortrait, type PortraitResult } from '../idPhoto/portrait';
+import { useDocumentGuidance } from '../idPhoto/useDocumentGuidance';
+import { grabFrame } from '../services/camera';
 import { useCamera } from '../camera/useCamera';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
@@ -21,6 +24,24 @@ export function IdStep() {
   const idPhotoCaptured = useVerification((s) => s.idPhotoCaptured);
   const locked = useStaff((s) => s.locked);
   const visitEnded = useVerification((s) => s.visitEnded);
+  const documentCaptured = useVerification((s) => s.documentCaptured);
+  const guided = useDocumentGuidance(videoRef, !busy && importing === 'no', (frame) => void use(fromPicture(frame, false).finally(() => frame.close())));
+
+  /**
+   * Main reads the document in the whole picture and straightens it; the portrait is then looked
+   * for on the straightened document (upright, at full resolution), or on the picture itself
+   * when no document was found there or its portrait was not.
+   */
+  async function fromPicture(picture: HTMLVideoElement | ImageBitmap, wholeImage: boolean): Promise<PortraitResult> {
+    const straightened = await documentCaptured(await grabFrame(picture instanceof HTMLVideoElement ? picture : bitmapCanvas(picture)), wholeImage);
+    if (straightened) {
+      const document = await createImageBitmap(new Blob([straightened], { type: 'image/jpeg' }));
+      straightened.fill(0);
+      const portrait = await extractPortrait(document).finally(() => document.close());
+      if (portrait.ok) return portrait;
+    }
+    return extractPortrait(picture);
+  }
 
   async function use(result: Promise<PortraitResult>) {
     setBusy(true);
@@ -41,13 +62,17 @@ export function IdStep() {
       <h1>{t('id.title')}</h1>
       <div className="viewport">
         <video ref={videoRef} muted playsInline aria-hidden="true" />
-        <div className="card-frame" aria-hidden="true" />
+        {guided?.quad ? (
+          <DocumentOutline quad={guided.quad} frame={guided.frame} good={guided.instruction === 'hold'} />
+        ) : (
+          <div className="card-frame" aria-hidden="true" />
+        )}
       </div>
-      <p className="instruction" aria-live="polite">
-        {busy ? t('id.finding') : (problem ?? t('id.hint'))}
+      <p className="instruction" aria-live="polite" data-document-instruction={guided?.instruction}>
+        {busy ? t('id.finding') : (problem ?? (guided ? t(`id.doc.${guided.instruction}`) : t('id.hint')))}
       </p>
       <div className="actions">
-        <button className="primary" disabled={busy} onClick={() => videoRef.current && void use(extractPortrait(videoRef.current))}>
+        <button className="primary" disabled={busy} onClick={() => videoRef.current && void use(fromPicture(videoRef.current, false))}>
           {t('id.capture')}
         </button>
         {importing === 'file' ? (
@@ -79,7 +104,8 @@ export function IdStep() {
               const file = event.target.files?.[0];
               event.target.value = '';
               setImporting('no');
-              if (file) void use(createImageBitmap(file).then(extractPortrait));
+              // A file staff import is a scan or a photo of the card alone: taken whole when no edge is found.
+              if (file) void use(createImageBitmap(file).then((bitmap) => fromPicture(bitmap, true).finally(() => bitmap.close())));
             }}
           />
         )}
@@ -97,6 +123,29 @@ export function IdStep() {
   );
 }
 
+/** An ImageBitmap on a canvas, for grabFrame. */
+function bitmapCanvas(bitmap: ImageBitmap): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  return canvas;
+}
+
+/** The card's outline as main found it, over the video (both letterboxed the same way: object-fit contain). */
+function DocumentOutline({ quad, frame, good }: { quad: Quad; frame: { width: number; height: number }; good: boolean }) {
+  return (
+    <svg
+      className={`document-outline${good ? ' good' : ''}`}
+      viewBox={`0 0 ${frame.width} ${frame.height}`}
+      preserveAspectRatio="xMidYMid meet"
+      aria-hidden="true"
+    >
+      <polygon points={quad.map((p) => `${p.x},${p.y}`).join(' ')} />
+    </svg>
+  );
+}
+
 export function IdConfirm() {
   const { t } = useTranslation();
   const url = useVerification((s) => s.idPreviewUrl);
@@ -106,6 +155,7 @@ export function IdConfirm() {
     <main className="screen id-confirm" data-screen="idConfirm">
       <h1>{t('idConfirm.title')}</h1>
       {url && <img className="portrait" src={url} alt="" />}
+      <DocumentSummary />
       <div className="actions">
         <button className="primary" onClick={idConfirmed}>
           {t('idConfirm.use')}
@@ -113,5 +163,41 @@ export function IdConfirm() {
         <button onClick={idRetake}>{t('idConfirm.retake')}</button>
       </div>
     </main>
+  );
+}
+
+/**
+ * What was read from the document, for the member of staff at the counter: its kind, whether its
+ * MRZ checked out, whether it has expired. Nothing that names the visitor (staff see the fields in
+ * the review, behind the PIN). A document without an MRZ asks staff for the expiry printed on it.
+ */
+function DocumentSummary() {
+  const { t } = useTranslation();
+  const document = useVerification((s) => s.idDocument);
+  const documentExpiryEntered = useVerification((s) => s.documentExpiryEntered);
+  const [expiry, setExpiry] = useState('');
+  if (!document) return null;
+  if (!document.found) return <p className="document-summary">{t('idConfirm.document.notFound')}</p>;
+  const kind = document.kind ? `${t(`idConfirm.document.kinds.${document.kind}`)}${document.issuingState ? ` (${document.issuingState})` : ''}: ` : '';
+  return (
+    <div className="document-summary" data-document-mrz={document.mrz} data-document-expiry={document.expiry}>
+      <p>
+        {kind}
+        {t(`idConfirm.document.mrz_${document.mrz}`)} {t(`idConfirm.document.expiry_${document.expiry}`)}
+      </p>
+      {document.mrz === 'none' && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (expiry) void documentExpiryEntered(expiry);
+          }}
+        >
+          <label>
+            {t('idConfirm.document.expiryLabel')} <input type="date" value={expiry} onChange={(e) => setExpiry(e.target.value)} required />
+          </label>
+          <button type="submit">{t('idConfirm.document.expirySave')}</button>
+        </form>
+      )}
+    </div>
   );
 }

@@ -11,7 +11,9 @@ const common = {
   sourcemap: true,
   logLevel: 'warning',
   // Native modules and the face models' packages stay in node_modules (unpacked from asar).
-  external: ['electron', 'keytar', 'sharp', 'better-sqlite3', '@vladmandic/human', '@tensorflow/*'],
+  // The MRZ's OCR starts its own worker thread from its package's files, and OpenCV.js is
+  // required at run time (main/document/openCv.ts): both stay in node_modules too.
+  external: ['electron', 'keytar', 'sharp', 'better-sqlite3', '@vladmandic/human', '@tensorflow/*', 'tesseract.js', '@techstark/opencv-js'],
 };
 
 const main = await build({

@@ -22,17 +22,19 @@ describe('document guidance', () => {
   it('asks for what the card needs, in order: in view, whole, closer, flatter, no glare, still', () => {
     expect(documentInstruction(null, null)).toBe('show');
     expect(documentInstruction(card({ touchesEdge: true, fill: 0.05 }), null)).toBe('wholeCard');
-    expect(documentInstruction(card({ fill: DOCUMENT_RULES.minFill - 0.01 }), null)).toBe('closer');
-    expect(documentInstruction(card({ tilt: 0.3 }), null)).toBe('flatter');
-    expect(documentInstruction(card({ glare: 0.05 }), null)).toBe('glare');
-    expect(documentInstruction(card({}, 40), card())).toBe('still');
-    expect(documentInstruction(card({}, 2), card())).toBe('hold');
+    // A 300-px card in a 640-px guidance frame: on a 1080p camera 900 px (close enough), on 720p 600 px.
+    expect(documentInstruction(card(), null, 1920 / 640)).toBe('hold');
+    expect(documentInstruction(card(), null, 1280 / 640)).toBe('closer');
+    expect(documentInstruction(card({ tilt: 0.3 }), null, 3)).toBe('flatter');
+    expect(documentInstruction(card({ glare: 0.05 }), null, 3)).toBe('glare');
+    expect(documentInstruction(card({}, 40), card(), 3)).toBe('still');
+    expect(documentInstruction(card({}, 2), card(), 3)).toBe('hold');
   });
 
   it('captures a good card once it has been held for the hold time, and starts over when it moves', () => {
     let state = startDocumentGuidance();
     const at = (t: number, sighting: DocumentSighting | null) => {
-      const step = documentGuidanceStep(state, sighting, t);
+      const step = documentGuidanceStep(state, sighting, t, 3);
       state = step.state;
       return step;
     };

@@ -10,8 +10,12 @@ export type DocumentInstruction = 'show' | 'closer' | 'wholeCard' | 'flatter' | 
 
 /** Where each rule draws its line (guidance frames are ≤ 640 px on their long side). */
 export const DOCUMENT_RULES = {
-  /** The card's share of the frame below which it is too far for its MRZ (a TD1 at ~35 cm on 1080p). */
-  minFill: 0.12,
+  /**
+   * The card's long side in the camera's own pixels below which it is too far: a portrait takes
+   * ~26 % of an ID-1 card's or a passport page's width and the face ~70 % of the portrait, so
+   * 820 px gives the match endpoint its 150-px face (≈ 14 cm from a 1080p webcam, 9 cm at 720p).
+   */
+  minCardPx: 820,
   /** Opposite sides differing more than this: the card is turned away. */
   maxTilt: 0.18,
   /** Share of the card blown to white. */
@@ -37,10 +41,17 @@ function motion(a: DocumentSighting, b: DocumentSighting): number {
 }
 
 /** What the card needs next; `hold` when nothing does. */
-export function documentInstruction(sighting: DocumentSighting | null, last: DocumentSighting | null): DocumentInstruction {
+/** The card's long side: the longest of its four edges. */
+const longSide = (s: DocumentSighting) => Math.max(...s.quad.map((p, i) => Math.hypot(p.x - s.quad[(i + 1) % 4]!.x, p.y - s.quad[(i + 1) % 4]!.y)));
+
+/**
+ * What the card needs next; `hold` when nothing does. `scale`: the camera's full resolution over
+ * the guidance frame's, since the portrait is cut from the full-resolution picture.
+ */
+export function documentInstruction(sighting: DocumentSighting | null, last: DocumentSighting | null, scale = 1): DocumentInstruction {
   if (!sighting) return 'show';
   if (sighting.touchesEdge) return 'wholeCard';
-  if (sighting.fill < DOCUMENT_RULES.minFill) return 'closer';
+  if (longSide(sighting) * scale < DOCUMENT_RULES.minCardPx) return 'closer';
   if (sighting.tilt > DOCUMENT_RULES.maxTilt) return 'flatter';
   if (sighting.glare > DOCUMENT_RULES.maxGlare) return 'glare';
   if (last && motion(sighting, last) > DOCUMENT_RULES.maxMotion) return 'still';
@@ -52,8 +63,9 @@ export function documentGuidanceStep(
   state: DocumentGuidanceState,
   sighting: DocumentSighting | null,
   at: number,
+  scale = 1,
 ): { state: DocumentGuidanceState; instruction: DocumentInstruction; capture: boolean } {
-  const instruction = documentInstruction(sighting, state.last);
+  const instruction = documentInstruction(sighting, state.last, scale);
   const goodSince = instruction === 'hold' ? (state.goodSince ?? at) : null;
   return {
     state: { last: sighting, goodSince },

@@ -11,6 +11,7 @@ import { rectifyDocument } from '../../app/document/rectify';
 import { decodeRgba } from '../imaging/normalize';
 import sharp from 'sharp';
 import type { DocumentSighting, RgbaImage } from '../../app/document/findDocument';
+import type { Quad } from '../../app/document/documentShape';
 import { createMrzOcr, type MrzOcr } from './mrzOcr';
 
 const NO_FIELDS: DocumentReading['fields'] = {
@@ -49,7 +50,10 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
     },
 
     /** `wholeImage`: a scan or an imported file, taken whole when no edge is found. */
-    async read(bytes: Uint8Array, options: { wholeImage: boolean }): Promise<{ reading: DocumentReading; straightened: Uint8Array<ArrayBuffer> | null }> {
+    async read(
+      bytes: Uint8Array,
+      options: { wholeImage: boolean },
+    ): Promise<{ reading: DocumentReading; straightened: Uint8Array<ArrayBuffer> | null; corners: Quad | null }> {
       const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
       const today = now();
       /** No MRZ on the side shown: staff read the expiry on the card (session.setDocumentExpiry). */
@@ -67,10 +71,10 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
       try {
         const { cv } = await openCv();
         const sighting = findDocument(cv, image, { wholeImage: options.wholeImage });
-        if (!sighting) return { reading: withoutMrz(false), straightened: null };
+        if (!sighting) return { reading: withoutMrz(false), straightened: null, corners: null };
         const flat = rectifyDocument(cv, image, sighting.quad);
         const [mrz, straightened] = await Promise.all([ocr.read(flat, today), toJpeg(flat)]).finally(() => flat.data.fill(0));
-        if (!mrz) return { reading: withoutMrz(true), straightened };
+        if (!mrz) return { reading: withoutMrz(true), straightened, corners: sighting.quad };
         const reading: DocumentReading = {
           found: true,
           kind: mrz.kind,
@@ -83,7 +87,7 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
           expiry: mrz.confirmed.includes('expiryDate') ? expiryStatus(mrz.fields.expiryDate, today) : 'unknown',
           expiryEnteredByStaff: false,
         };
-        return { reading, straightened };
+        return { reading, straightened, corners: sighting.quad };
       } finally {
         image.data.fill(0);
       }

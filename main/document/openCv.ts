@@ -12,7 +12,9 @@ let ready: Promise<{ cv: Cv }> | null = null;
 
 export function openCv(): Promise<{ cv: Cv }> {
   ready ??= new Promise((resolve) => {
-    const cv = createRequire(import.meta.url)('@techstark/opencv-js') as Cv & { onRuntimeInitialized?: () => void };
+    // In the CommonJS bundle (Electron) `require` exists and import.meta does not; under tsx and vitest the reverse.
+    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    const cv = load('@techstark/opencv-js') as Cv & { onRuntimeInitialized?: () => void };
     if (typeof cv.Mat === 'function') resolve({ cv });
     else cv.onRuntimeInitialized = () => resolve({ cv });
   });

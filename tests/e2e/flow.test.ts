@@ -19,6 +19,9 @@ import { startTestServer, type TestServer } from '../support/biointellicTestServ
 import { KIOSK_IPD, blinkingFrames, cameraFrame, distantFrame, emptyFrame, phoneReplayFrame, portraitFrame, writeMjpeg } from '../../harness/fakeCamera';
 import { handHeldPrint, rawOf } from '../../harness/planarPresentation';
 import { faceCrop } from '../../harness/faces';
+import { cameraView } from '../../harness/documentViews';
+import { A_PASSPORT, passportPage } from '../../harness/testDocument';
+import sharp from 'sharp';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
 import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit, type MainHost } from '../../harness/mainHost';
@@ -57,6 +60,15 @@ beforeAll(async () => {
   // A portrait (9:16) camera, as a phone-style or rotated webcam gives.
   // Too far to be captured: the live screen stays up while its layout is measured.
   cameras.portrait = await writeMjpeg(join(dir, 'portrait.mjpeg'), await portraitFrame(await distantFrame(await cameraFrame('C', KIOSK_IPD), 0.75)));
+  // An expired test passport held squarely 14 cm from a 1080p ID camera (harness/testDocument.ts).
+  const passport = await cameraView(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 125, {
+    frame: { width: 1920, height: 1080 },
+    distanceCm: 14,
+    yaw: 3,
+    pitch: -3,
+    roll: 1,
+  });
+  cameras.passport = await writeMjpeg(join(dir, 'passport.mjpeg'), await sharp(passport.png).jpeg({ quality: 92, chromaSubsampling: '4:2:0' }).toBuffer());
   await writeFile(join(dir, 'id-same.jpg'), await faceCrop('C', { margin: 0.8 }));
   await writeFile(join(dir, 'id-other.jpg'), await faceCrop('B', { margin: 0.8 }));
   await embedded.backend(); // warm the engine once for every test
@@ -290,6 +302,26 @@ describe('the verification flow', () => {
     await throughId(page, 'id-same.jpg');
     await expect.poll(() => page.locator('main').getAttribute('data-instruction'), { timeout: 20_000 }).toBe('onlyOnePerson');
     await expect.poll(() => page.getByRole('status').textContent()).toBe('Only one person, please');
+  });
+});
+
+describe('the ID document', () => {
+  it('captures a passport held up to the ID camera by itself, reads it, and tells staff it has expired', async () => {
+    const { page } = await kioskWith(cameras.passport!);
+    await startVisit(page);
+    await screen(page, 'id');
+    // Guidance outlines the card; nobody presses anything.
+    await page.locator('.document-outline').waitFor({ timeout: 20_000 });
+    const shown = Date.now();
+    await screen(page, 'idConfirm');
+    const summary = page.locator('.document-summary');
+    await expect.poll(() => summary.getAttribute('data-document-expiry'), { timeout: 10_000 }).toBe('expired');
+    expect(await summary.getAttribute('data-document-mrz')).toBe('verified');
+    expect(await summary.textContent()).toContain('Passport (NLD)');
+    // The counter's screen names nobody: no number, name or birth date.
+    expect(await page.locator('main').textContent()).not.toMatch(/X12345678|TESTER|ALICE|1985/);
+    await shot(page, '19-id-document');
+    console.log(`document step: outline to confirm screen ${Date.now() - shown} ms`);
   });
 });
 

@@ -177,8 +177,9 @@ describe('the built app', () => {
     const externals = JSON.parse(readFileSync(at('dist/main/externals.json'), 'utf8')) as Record<string, string[]>;
     const packageOf = (s: string) => (s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!);
     const loaded = new Set(Object.values(externals).flat().map(packageOf));
-    // Bundled into the worker, but their model and wasm files are read from node_modules.
-    const readAsFiles = new Set(['@vladmandic/human', '@tensorflow/tfjs-backend-wasm']);
+    // Bundled into the worker, but their model and wasm files are read from node_modules; the MRZ's
+    // traineddata is read as a file, and OpenCV.js is required by name at run time (main/document/openCv.ts).
+    const readAsFiles = new Set(['@vladmandic/human', '@tensorflow/tfjs-backend-wasm', '@tesseract.js-data/eng', '@techstark/opencv-js']);
     expect(Object.keys(pkg.dependencies).filter((d) => !loaded.has(d) && !readAsFiles.has(d))).toEqual([]);
     // What Vite bundles into the renderer and what only tests use stay out of the installer.
     for (const bundled of ['react', 'react-dom', 'zustand', 'i18next', 'react-i18next', 'busboy'])

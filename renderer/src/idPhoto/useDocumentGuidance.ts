@@ -49,7 +49,7 @@ export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | nu
       const bytes = new Uint8Array(await (await small.convertToBlob({ type: 'image/jpeg', quality: 0.85 })).arrayBuffer());
       const sighting = await documentSighted(bytes);
       if (stopped) return frame.close();
-      const step = documentGuidanceStep(state, sighting, performance.now());
+      const step = documentGuidanceStep(state, sighting, performance.now(), 1 / scale);
       state = step.state;
       // The sharpest frame of the hold is the one kept; a break in the hold lets them all go.
       if (step.instruction === 'hold' && sighting && (!best || sighting.sharpness > best.sharpness)) {

@@ -25,7 +25,17 @@ export function IdStep() {
   const locked = useStaff((s) => s.locked);
   const visitEnded = useVerification((s) => s.visitEnded);
   const documentCaptured = useVerification((s) => s.documentCaptured);
-  const guided = useDocumentGuidance(videoRef, !busy && importing === 'no', (frame) => void use(fromPicture(frame, false).finally(() => frame.close())));
+  const guided = useDocumentGuidance(
+    videoRef,
+    !busy && importing === 'no',
+    (frame) =>
+      void use(
+        fromPicture(frame, false).finally(() => frame.close()),
+        { auto: true },
+      ),
+  );
+  /** Auto-captures whose MRZ failed its check digits, tried again on a new hold. */
+  const unreadTries = useRef(0);
 
   /**
    * Main reads the document in the whole picture and straightens it; the portrait is then looked
@@ -43,11 +53,14 @@ export function IdStep() {
     return extractPortrait(picture);
   }
 
-  async function use(result: Promise<PortraitResult>) {
+  async function use(result: Promise<PortraitResult>, options: { auto?: boolean } = {}) {
     setBusy(true);
     setProblem(null);
     try {
       const portrait = await result;
+      // A reader reads frame after frame: an auto-capture whose MRZ failed its check digits (a
+      // glint, a blur) is taken again on the next hold, twice, before staff are shown the failure.
+      if (options.auto && useVerification.getState().idDocument?.mrz === 'failed' && unreadTries.current++ < 2) return;
       if (!portrait.ok) return setProblem(t(`id.${portrait.reason}`));
       const error = await idPhotoCaptured(portrait.bytes, portrait.preview);
       // Words come from the catalogue by code, never from main's (English, staff-facing) message.

@@ -31,7 +31,8 @@ export type DocumentSighting = {
 const WORK_PX = 640;
 /** The straightened size on which glare and sharpness are measured, whatever the camera. */
 const PROBE = { width: 480, height: 300 } as const;
-const MIN_FILL = 0.06;
+/** Smaller than this and it is not worth outlining (guidance then asks for the card closer as soon as it is found). */
+const MIN_FILL = 0.025;
 
 const distance = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.y - b.y);
 

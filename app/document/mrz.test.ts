@@ -32,6 +32,21 @@ describe('reading the MRZ', () => {
     expect(reading.fields.documentNumber).toBe('X12345678');
   });
 
+  it('leaves a misread alone when two corrections would each satisfy the check digits', () => {
+    // ICAO's TD2 specimen with its number D23145890 read as DZ3145890: 2 for Z and B for 8 both make
+    // every digit hold, so neither is chosen and the zone is reported as failing.
+    const reading = readMrz(text(['I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<', 'DZ31458907UTO7408122F1204159<<<<<<<6']), TODAY)!;
+    expect(reading).toMatchObject({ format: 'TD2', valid: false, corrections: 0 });
+    expect(reading.confirmed).toEqual([]);
+  });
+
+  it('finds the zone in a line read with a stray character at its start (a card edge read as 1)', () => {
+    const [line1, line2] = td3Lines(A_PASSPORT);
+    const reading = readMrz(text([line1, `1${line2}`]), TODAY)!;
+    expect(reading).toMatchObject({ valid: true });
+    expect(reading.fields.documentNumber).toBe('X12345678');
+  });
+
   it('a changed digit no OCR confusion explains fails its check digit, and the field is not confirmed', () => {
     const [line1, line2] = td3Lines(A_PASSPORT);
     const altered = line2.replace('850315', '850316');

@@ -68,21 +68,37 @@ const CHECKED: Partial<Record<string, (keyof MrzFields)[]>> = {
   expirationDateCheckDigit: ['expiryDate'],
 };
 
-/** The zone's lines in OCR text: consecutive lines of one layout's length (±2, trailing fillers fixed). */
-export function findMrzLines(text: string): string[] | null {
+/**
+ * The ways the zone's lines can be laid over OCR text: consecutive lines of one layout's length
+ * (±3). A line cut short gets its trailing fillers back; a line read long (a card's edge or a
+ * speck read as a character) is tried at every offset, since which end the stray characters sit
+ * at is not known. At most a few dozen candidates; the check digits choose among them.
+ */
+export function mrzCandidates(text: string): string[][] {
   const lines = text
     .split('\n')
     .map((l) => l.toUpperCase().replace(/[^A-Z0-9<]/g, ''))
-    .filter((l) => l.length >= 28);
+    .filter((l) => l.length >= 27);
+  const candidates: string[][] = [];
   for (const layout of [...LAYOUTS].reverse()) {
     for (let i = 0; i + layout.lines <= lines.length; i++) {
       const block = lines.slice(i, i + layout.lines);
-      if (block.every((l) => Math.abs(l.length - layout.length) <= 2)) {
-        return block.map((l) => (l.length > layout.length ? l.slice(0, layout.length) : l.padEnd(layout.length, '<')));
-      }
+      if (!block.every((l) => Math.abs(l.length - layout.length) <= 3)) continue;
+      const variants = block.map((l) =>
+        l.length <= layout.length
+          ? [l.padEnd(layout.length, '<')]
+          : Array.from({ length: l.length - layout.length + 1 }, (_, k) => l.slice(k, k + layout.length)),
+      );
+      const combine = (done: string[][], next: string[]) => done.flatMap((d) => next.map((v) => [...d, v]));
+      candidates.push(...variants.reduce(combine, [[]] as string[][]));
     }
   }
-  return null;
+  return candidates;
+}
+
+/** The zone's most likely lines in OCR text (the first candidate), or null. */
+export function findMrzLines(text: string): string[] | null {
+  return mrzCandidates(text)[0] ?? null;
 }
 
 type Parsed = { result: ParseResult; format: MrzFormat };
@@ -127,7 +143,7 @@ function corrected(lines: string[]): { lines: string[]; parsed: Parsed; correcti
     for (const digit of failing) {
       const field = digit.field === 'compositeCheckDigit' ? null : parsed.result.details.find((d) => digit.field === `${d.field}CheckDigit`);
       const ranges = [...(field?.ranges ?? []), ...digit.ranges];
-      const candidates: string[][] = [];
+      const candidates: { lines: string[]; failing: number }[] = [];
       for (const range of ranges) {
         for (let column = range.start; column < range.end; column++) {
           for (const replacement of CONFUSIONS[lines[range.line]![column]!] ?? '') {
@@ -135,12 +151,17 @@ function corrected(lines: string[]): { lines: string[]; parsed: Parsed; correcti
             trial[range.line] = trial[range.line]!.slice(0, column) + replacement + trial[range.line]!.slice(column + 1);
             const reparsed = parseZone(trial);
             // Kept only if it breaks nothing: every field still valid (a date still a date), fewer failing digits.
-            if (reparsed && failures(reparsed) < before && invalid(reparsed).every((f) => invalidBefore.has(f))) candidates.push(trial);
+            if (reparsed && failures(reparsed) < before && invalid(reparsed).every((f) => invalidBefore.has(f)))
+              candidates.push({ lines: trial, failing: failures(reparsed) });
           }
         }
       }
-      if (candidates.length === 1) {
-        lines = candidates[0]!;
+      // The change that leaves fewest digits failing (the composite confirming it too), if only one does.
+      const fewest = Math.min(...candidates.map((c) => c.failing));
+      // The package lists a field's ranges under its check digit too: the same change can come twice.
+      const best = [...new Map(candidates.filter((c) => c.failing === fewest).map((c) => [c.lines.join('\n'), c])).values()];
+      if (best.length === 1) {
+        lines = best[0]!.lines;
         parsed = parseZone(lines)!;
         corrections++;
         fixed = true;
@@ -170,10 +191,22 @@ function kindOf(format: MrzFormat, code: string): DocumentKind {
 
 const name = (value: string | null | undefined) => value?.replace(/</g, ' ').replace(/\s+/g, ' ').trim() || null;
 
-/** The zone read from OCR text, or null when no zone of a known layout is in it. */
+/**
+ * The zone read from OCR text, or null when no zone of a known layout is in it. Of the ways its
+ * lines can be laid (mrzCandidates), the first whose every check digit holds, else the one with
+ * the most confirmed fields.
+ */
 export function readMrz(text: string, today = new Date()): MrzReading | null {
-  const lines = findMrzLines(text);
-  if (!lines) return null;
+  let best: MrzReading | null = null;
+  for (const lines of mrzCandidates(text)) {
+    const reading = readZone(lines, today);
+    if (reading?.valid) return reading;
+    if (reading && (!best || reading.confirmed.length > best.confirmed.length)) best = reading;
+  }
+  return best;
+}
+
+function readZone(lines: string[], today: Date): MrzReading | null {
   const zone = corrected(lines);
   if (!zone) return null;
   const { result, format } = zone.parsed;

@@ -41,7 +41,8 @@ export function createMrzOcr(): MrzOcr {
     let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
       raw: { width: document.width, height: document.height, channels: 4 },
     })
-      .extract({ left: 0, top: band.top, width: document.width, height: band.bottom - band.top })
+      // 2.5 % in from each side: a card's edge or printed border would read as a stray character.
+      .extract({ left: Math.round(document.width * 0.025), top: band.top, width: Math.round(document.width * 0.95), height: band.bottom - band.top })
       .greyscale()
       .resize({ width: READ_WIDTH, kernel: 'lanczos3' })
       .normalise();

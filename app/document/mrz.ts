@@ -43,10 +43,8 @@ const LAYOUTS = [
 
 /** Characters OCR mistakes for each other in OCR-B, both ways. */
 const CONFUSIONS: Record<string, string> = {
-  '0': 'OQD',
-  O: '0Q',
-  Q: 'O0',
-  D: '0',
+  '0': 'O',
+  O: '0',
   '1': 'I',
   I: '1',
   '2': 'Z',
@@ -74,12 +72,12 @@ const CHECKED: Partial<Record<string, (keyof MrzFields)[]>> = {
  * speck read as a character) is tried at every offset, since which end the stray characters sit
  * at is not known. At most a few dozen candidates; the check digits choose among them.
  */
-export function mrzCandidates(text: string): string[][] {
+export function mrzCandidates(text: string): Array<string[] & { adjusted?: boolean }> {
   const lines = text
     .split('\n')
     .map((l) => l.toUpperCase().replace(/[^A-Z0-9<]/g, ''))
     .filter((l) => l.length >= 27);
-  const candidates: string[][] = [];
+  const candidates: Array<string[] & { adjusted?: boolean }> = [];
   for (const layout of [...LAYOUTS].reverse()) {
     for (let i = 0; i + layout.lines <= lines.length; i++) {
       const block = lines.slice(i, i + layout.lines);
@@ -90,7 +88,9 @@ export function mrzCandidates(text: string): string[][] {
           : Array.from({ length: l.length - layout.length + 1 }, (_, k) => l.slice(k, k + layout.length)),
       );
       const combine = (done: string[][], next: string[]) => done.flatMap((d) => next.map((v) => [...d, v]));
-      candidates.push(...variants.reduce(combine, [[]] as string[][]));
+      // A line padded or cut to length is a guess already: it is not corrected on top of that.
+      const adjusted = block.some((l) => l.length !== layout.length);
+      candidates.push(...variants.reduce(combine, [[]] as string[][]).map((c) => Object.assign(c, { adjusted })));
     }
   }
   return candidates;
@@ -98,7 +98,8 @@ export function mrzCandidates(text: string): string[][] {
 
 /** The zone's most likely lines in OCR text (the first candidate), or null. */
 export function findMrzLines(text: string): string[] | null {
-  return mrzCandidates(text)[0] ?? null;
+  const first = mrzCandidates(text)[0];
+  return first ? [...first] : null;
 }
 
 type Parsed = { result: ParseResult; format: MrzFormat };
@@ -131,11 +132,13 @@ const invalid = (parsed: Parsed) => parsed.result.details.filter((d) => !d.valid
  * One confusable character changed at a time inside a failing check digit's field (or the digit
  * itself), kept only when exactly one change makes that digit hold without breaking another.
  */
-function corrected(lines: string[]): { lines: string[]; parsed: Parsed; corrections: number } | null {
+function corrected(lines: string[], most: number): { lines: string[]; parsed: Parsed; corrections: number } | null {
   let parsed = parseZone(lines);
   if (!parsed) return null;
   let corrections = 0;
-  for (let round = 0; round < 4 && failures(parsed) > 0; round++) {
+  // One correction per zone at most, and none on a line already padded or cut to length: on
+  // camera views chained guesses twice made a wrong document number whose every digit held.
+  for (let round = 0; round < most && failures(parsed) > 0; round++) {
     const before = failures(parsed);
     const failing = checkDigits(parsed).filter((d) => !d.valid);
     const invalidBefore = new Set(invalid(parsed));
@@ -199,15 +202,15 @@ const name = (value: string | null | undefined) => value?.replace(/</g, ' ').rep
 export function readMrz(text: string, today = new Date()): MrzReading | null {
   let best: MrzReading | null = null;
   for (const lines of mrzCandidates(text)) {
-    const reading = readZone(lines, today);
+    const reading = readZone(lines, today, !lines.adjusted);
     if (reading?.valid) return reading;
     if (reading && (!best || reading.confirmed.length > best.confirmed.length)) best = reading;
   }
   return best;
 }
 
-function readZone(lines: string[], today: Date): MrzReading | null {
-  const zone = corrected(lines);
+function readZone(lines: string[], today: Date, correct: boolean): MrzReading | null {
+  const zone = corrected(lines, correct ? 1 : 0);
   if (!zone) return null;
   const { result, format } = zone.parsed;
   const f = result.fields;
@@ -228,12 +231,21 @@ function readZone(lines: string[], today: Date): MrzReading | null {
     issuingState: f.issuingState ?? raw('issuingState'),
   };
   const digits = checkDigits(zone.parsed);
-  const compositeHolds = digits.every((d) => d.field !== 'compositeCheckDigit' || d.valid);
-  const confirmed = digits.filter((d) => d.valid && compositeHolds).flatMap((d) => CHECKED[d.field!] ?? []);
+  // Valid: every check digit holds and every field is well formed (a date a date, sex M/F/<, a
+  // known document code): OCR garbage can satisfy a check digit by chance (1 in 10), not all of
+  // this. State codes may be ones the package does not list (ICAO's specimen "UTO"): not required.
+  const visaOptional = new Set(['compositeCheckDigit', 'personalNumberCheckDigit']);
+  const wellFormed = result.details.every(
+    (d) =>
+      d.valid || d.field === 'issuingState' || d.field === 'nationality' || ((format === 'MRV-A' || format === 'MRV-B') && visaOptional.has(d.field ?? '')),
+  );
+  const valid = digits.length > 0 && digits.every((d) => d.valid) && wellFormed;
+  // Only a valid zone confirms anything: a field is confirmed by its own check digit and the composite.
+  const confirmed = valid ? digits.flatMap((d) => CHECKED[d.field!] ?? []) : [];
   return {
     format,
     kind: kindOf(format, lines[0]!.slice(0, 2)),
-    valid: digits.length > 0 && digits.every((d) => d.valid),
+    valid,
     fields,
     confirmed: confirmed.filter((k) => fields[k] !== null),
     corrections: zone.corrections,

@@ -4,16 +4,15 @@
  * zone's 37 characters, reads OCR-B's filler `<` where the LSTM engine reads K and L (measured on
  * the ICAO specimens). One worker, started on first use and kept: its start costs ~0.8 s.
  */
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { readMrz, type MrzReading } from '../../app/document/mrz';
 import type { RgbaImage } from '../../app/document/findDocument';
 import { findMrzBand } from '../../app/document/mrzBand';
+import { nodeRequire } from './nodeRequire';
 
-const require = createRequire(import.meta.url);
-const LANG_PATH = join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0');
+const LANG_PATH = join(dirname(nodeRequire.resolve('@tesseract.js-data/eng/package.json')), '4.0.0');
 /** The zone is in the bottom part of every layout: TD1's three lines take the lowest ~35 %. */
 const ZONE_SHARE = 0.42;
 /** The zone is read at this width: OCR-B characters ~28 px high on a passport page. */

@@ -5,16 +5,14 @@
  * default export (vitest's interop) would never settle; for the same reason it is handed out
  * inside an object.
  */
-import { createRequire } from 'node:module';
+import { nodeRequire } from './nodeRequire';
 import type { Cv } from '../../app/document/openCv';
 
 let ready: Promise<{ cv: Cv }> | null = null;
 
 export function openCv(): Promise<{ cv: Cv }> {
   ready ??= new Promise((resolve) => {
-    // In the CommonJS bundle (Electron) `require` exists and import.meta does not; under tsx and vitest the reverse.
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
-    const cv = load('@techstark/opencv-js') as Cv & { onRuntimeInitialized?: () => void };
+    const cv = nodeRequire('@techstark/opencv-js') as Cv & { onRuntimeInitialized?: () => void };
     if (typeof cv.Mat === 'function') resolve({ cv });
     else cv.onRuntimeInitialized = () => resolve({ cv });
   });

@@ -6,6 +6,11 @@
  */
 import Ajv from 'ajv';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { passportPage } from '../../harness/testDocument';
 import { builtinModules } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,6 +24,7 @@ import { faceCrop, livenessCapture } from '../../harness/faces';
 import { post } from '../support/engineHost';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
 const at = (...parts: string[]) => join(ROOT, ...parts);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the builder's YAML, checked against its schema by the first test
 const config = load(readFileSync(at('electron-builder.yml'), 'utf8')) as Record<string, any>;
@@ -185,6 +191,35 @@ describe('the built app', () => {
     for (const bundled of ['react', 'react-dom', 'zustand', 'i18next', 'react-i18next', 'busboy'])
       expect(pkg.dependencies, bundled).not.toHaveProperty(bundled);
   });
+
+  it('reads an ID document as main’s CommonJS bundle runs the reader: OpenCV.js and tesseract.js required from node_modules', async () => {
+    // main/index.cjs needs Electron; its document reader is bundled here the same way (build-main.mjs's format and externals).
+    const dir = await mkdtemp(at('dist', 'document-bundle-'));
+    try {
+      await writeFile(join(dir, 'passport.jpg'), await passportPage());
+      await build({
+        stdin: {
+          contents: `const { createDocumentReader } = require(${JSON.stringify(at('main/document/documentReader.ts'))});
+            const reader = createDocumentReader();
+            reader.read(new Uint8Array(require('node:fs').readFileSync(process.argv[2])), { wholeImage: true })
+              .then(async ({ reading }) => { console.log(JSON.stringify(reading)); await reader.close(); });`,
+          resolveDir: ROOT,
+          loader: 'ts',
+        },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        external: ['sharp', 'tesseract.js', '@techstark/opencv-js'],
+        logLevel: 'error',
+        outfile: join(dir, 'reader.cjs'),
+      });
+      const { stdout } = await run(process.execPath, [join(dir, 'reader.cjs'), join(dir, 'passport.jpg')], { timeout: 60_000 });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'passport', mrz: 'verified', fields: { documentNumber: 'X12345678' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 
   it('analyses faces with the bundled worker, as the installed kiosk does', async () => {
     const engine = await startEngine({

@@ -30,7 +30,7 @@ export type ViewSpec = {
 const HALF_FOV = (35 * Math.PI) / 180;
 
 /** Seeded so a view can be made again (mulberry32). */
-export function seeded(seed: number) {
+function seeded(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cameraView } from '../../harness/documentViews';
 import { A_PASSPORT, passportPage, td3Lines } from '../../harness/testDocument';
 import { createDocumentReader } from '../../main/document/documentReader';
+import { openCv } from '../../main/document/openCv';
 import { makeJpeg } from '../support/images';
 
 const TODAY = new Date('2026-12-03T12:00:00Z');
@@ -18,6 +19,12 @@ const view = async (page: Buffer, seed: number) =>
   new Uint8Array((await cameraView(page, 125, { frame: { width: 1920, height: 1080 }, distanceCm: 20, yaw: 5, pitch: -3, roll: 2, seed })).png);
 
 describe('the ID document read by main', () => {
+  it('loads OpenCV.js without leaving its process hooks behind (an unhandled rejection would abort it for good)', async () => {
+    const before = [process.listenerCount('unhandledRejection'), process.listenerCount('uncaughtException')];
+    await openCv();
+    expect([process.listenerCount('unhandledRejection'), process.listenerCount('uncaughtException')]).toEqual(before);
+  });
+
   it('finds a passport in a camera view, straightens it, reads its MRZ with every check digit, and zeroes the picture', async () => {
     const picture = await view(await passportPage(), 3);
     const { reading, straightened } = await reader.read(picture, { wholeImage: false });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ContractName, type EventName } from './channels';
 import type { BlinkEvidence } from './blink';
-import { DOCUMENT_KINDS } from './document/mrz';
+import { DOCUMENT_KINDS, type ExpiryStatus, type MrzFields } from './document/mrz';
 import type { DocumentSighting } from './document/findDocument';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
@@ -40,7 +40,7 @@ export const DocumentCheckSchema = z.object({
   kind: z.enum(DOCUMENT_KINDS).nullable(),
   issuingState: z.string().nullable(),
   mrz: z.enum(['verified', 'failed', 'none']),
-  expiry: z.enum(['valid', 'expired', 'unknown']),
+  expiry: z.enum(['valid', 'expired', 'unknown']) satisfies z.ZodType<ExpiryStatus>,
 });
 export type DocumentCheck = z.infer<typeof DocumentCheckSchema>;
 
@@ -68,7 +68,7 @@ export const DocumentReadingSchema = DocumentCheckSchema.extend({
     expiryDate: z.string().nullable(),
     sex: z.enum(['F', 'M', 'X']).nullable(),
     issuingState: z.string().nullable(),
-  }),
+  }) satisfies z.ZodType<MrzFields>,
   confirmed: z.array(z.string()),
   /** Expiry entered by staff for a document without an MRZ (a driving licence's front). */
   expiryEnteredByStaff: z.boolean(),
@@ -125,10 +125,10 @@ export const AuditEntrySchema = z.object({
    * had expired, whether every check digit held (`none`: no MRZ on the side shown). Never its
    * number, name or birth date. Null when no document was read (a portrait alone, older rows).
    */
-  documentKind: z.enum(DOCUMENT_KINDS).nullable(),
-  documentState: z.string().nullable(),
-  documentExpiry: z.enum(['valid', 'expired', 'unknown']).nullable(),
-  documentMrz: z.enum(['verified', 'failed', 'none']).nullable(),
+  documentKind: DocumentCheckSchema.shape.kind,
+  documentState: DocumentCheckSchema.shape.issuingState,
+  documentExpiry: DocumentCheckSchema.shape.expiry.nullable(),
+  documentMrz: DocumentCheckSchema.shape.mrz.nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

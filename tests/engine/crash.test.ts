@@ -1,22 +1,36 @@
 /**
  * An analysis worker dying mid-request (ended for real with Worker.terminate through the
  * engine's recycle): the engine answers 503 in the error shape, replaces the worker, and the
- * client's retry succeeds. Timing decides whether a request is mid-analysis when the worker
- * ends, so each case tries a few times until it has caught one.
+ * client's retry succeeds. The worker is ended once the server has handed the pool an image
+ * (the one worker takes it at once); should the analysis still win the race, a case tries again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientFor } from '../support/clientFor';
 import { normalizeForMatch } from '../../main/imaging/normalize';
 import { faceCrop } from '../../harness/faces';
+import { createAnalysisPool, type AnalysisPool } from '../../engine/analysis/pool';
 import { hostEngine, post, type EngineHost } from '../support/engineHost';
+import { watchedPool } from '../support/watchedPool';
 
+let realPool: AnalysisPool;
+let handed: Uint8Array[];
 let engine: EngineHost;
 beforeAll(async () => {
-  engine = await hostEngine({ workers: 1 });
+  realPool = await createAnalysisPool({ size: 1 });
+  const watched = watchedPool(realPool);
+  handed = watched.handed;
+  engine = await hostEngine({ pool: watched.pool });
+}, 120_000);
+afterAll(async () => {
+  await engine.close();
+  await realPool.close();
 });
-afterAll(() => engine.close());
 
-const midRequest = () => new Promise((r) => setTimeout(r, 80));
+/** Resolves once the engine is analysing a new image: the moment to end its worker. */
+const midRequest = async () => {
+  const before = handed.length;
+  await expect.poll(() => handed.length, { timeout: 20_000 }).toBeGreaterThan(before);
+};
 
 describe('the engine when its analysis worker dies', () => {
   it('answers the request in flight with 503 ANALYSIS_UNAVAILABLE and serves the next one', async () => {
@@ -24,8 +38,9 @@ describe('the engine when its analysis worker dies', () => {
     const files = { image1: { bytes: await faceCrop('A'), type: 'image/jpeg' }, image2: { bytes: await faceCrop('A', { margin: 0.9 }), type: 'image/jpeg' } };
     const seen: number[] = [];
     for (let i = 0; i < 5 && !seen.includes(503); i++) {
+      const analysing = midRequest();
       const inFlight = post(`${engine.url}/api/match`, token, files);
-      await midRequest();
+      await analysing;
       await engine.recycleWorkers();
       const result = await inFlight;
       seen.push(result.status);
@@ -43,8 +58,9 @@ describe('the engine when its analysis worker dies', () => {
     const b = await normalizeForMatch(await faceCrop('A', { margin: 0.9 }));
     await client.checkConnection();
     for (let i = 0; i < 5 && !statuses.includes(503); i++) {
+      const analysing = midRequest();
       const pending = client.match(a, b);
-      await midRequest();
+      await analysing;
       await engine.recycleWorkers();
       await expect(pending).resolves.toMatchObject({ pass: true });
     }

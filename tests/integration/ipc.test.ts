@@ -216,8 +216,7 @@ describe('the staff PIN', () => {
     await expect(main.call('staff.quitKiosk')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await main.asStaff();
     await expect(main.call('staff.quitKiosk')).resolves.toEqual({ ok: true, data: { quitting: true } });
-    await new Promise((r) => setTimeout(r, 10));
-    expect(quit).toBe(1);
+    await expect.poll(() => quit).toBe(1);
   });
 
   it('never shows the PIN hash and stores it hashed', async () => {
@@ -417,11 +416,10 @@ describe('verification.run', () => {
     server.fault('match', { kind: 'hang' });
     const running = main.call('verification.run', { attempt: 1 });
     await expect.poll(() => server.count('match')).toBe(1);
-    const started = Date.now();
     await expect(main.call('verification.reset')).resolves.toEqual({ ok: true, data: { wiped: true, images: 3 } });
+    // Cancelled, not timed out (the client's own 30-s timeout would say timeout), and nothing sent
+    // after the reset (no retry with zeroed images).
     await expect(running).resolves.toMatchObject({ ok: false, error: { code: 'cancelled' } });
-    // Well inside the client's 30-s timeout, and nothing sent after the reset (no retry with zeroed images).
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(server.count('match')).toBe(1);
     const listed = await main.call('audit.list', {});
     expect(listed).toMatchObject({ ok: true, data: { total: 1, records: [{ decision: 'cancelled', livenessPass: true, matchRequestId: null }] } });

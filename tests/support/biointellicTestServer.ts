@@ -48,6 +48,8 @@ export interface TestServerOptions {
   tokenFormat?: 'bare' | 'json-string' | 'object';
   livenessResult?: { result: string; pass: boolean };
   matchResult?: { result: string; pass: boolean };
+  /** The service's clock in ms (tokens' iat/exp and their check); tests share one with the client and step it. */
+  now?: () => number;
 }
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47];
@@ -60,6 +62,8 @@ function sniff(head: Buffer): ReceivedPart['sniffed'] {
 
 export async function startTestServer(options: TestServerOptions = {}) {
   const users = options.users ?? { admin: 'hunter2' };
+  const now = options.now ?? Date.now;
+  const seconds = () => Math.floor(now() / 1000);
   let secret = new TextEncoder().encode(randomUUID());
   const faults = new Map<Endpoint, Fault[]>();
   const received: ReceivedRequest[] = [];
@@ -129,8 +133,8 @@ export async function startTestServer(options: TestServerOptions = {}) {
     }
     const token = await new SignJWT({ sub: userId, role: 'ADMIN' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + state.tokenLifetimeSeconds)
+      .setIssuedAt(seconds())
+      .setExpirationTime(seconds() + state.tokenLifetimeSeconds)
       .sign(secret);
     issuedTokens.push(token);
     record.status = 200;
@@ -143,7 +147,7 @@ export async function startTestServer(options: TestServerOptions = {}) {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
     if (!match) return null;
     try {
-      const { payload } = await jwtVerify(match[1]!, secret, { algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(match[1]!, secret, { algorithms: ['HS256'], currentDate: new Date(now()) });
       return typeof payload.sub === 'string' ? payload.sub : null;
     } catch {
       return null;

@@ -158,6 +158,9 @@ export const SettingsViewSchema = SettingsSchema.omit({ staffPinHash: true }).ex
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
+/** A PIN as typed: checked by main against the hash (any length, so a wrong one is counted, not refused as malformed). */
+const StaffPinInput = z.string().max(64);
+
 /** Six digits at least: with the lockout (main/staff/pinLockout.ts), guessing takes years, not minutes. */
 export const StaffPinSchema = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits');
 
@@ -188,18 +191,23 @@ export const contract = {
       blinkCheck: SettingsSchema.shape.blinkCheck.unwrap().optional(),
       documentRules: SettingsSchema.shape.documentRules.unwrap().optional(),
       staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
+      staffIdleSeconds: SettingsSchema.shape.staffIdleSeconds.unwrap().optional(),
+      /** The staff PIN again: required to turn debug on or change the backend (staff.confirm in main). */
+      pin: StaffPinInput.optional(),
     }),
     result: SettingsViewSchema,
   },
   /** Staff only. Write-only: the password goes straight to the OS keychain and is never read back. */
   'credentials.setPassword': {
-    input: z.object({ password: z.string().min(1).max(1024) }),
+    input: z.object({ password: z.string().min(1).max(1024), pin: StaffPinInput }),
     result: z.object({ stored: z.literal(true) }),
   },
   'connection.test': { input: NoInput, result: z.object({ tokenExpiresAt: z.string().nullable() }) },
   /** Opens staff-only requests for a few minutes; `name` (one of the staffNames setting) signs reviews. */
-  'staff.unlock': { input: z.object({ pin: z.string().max(64), name: z.string().max(60).optional() }), result: z.object({ until: z.string() }) },
+  'staff.unlock': { input: z.object({ pin: StaffPinInput, name: z.string().max(60).optional() }), result: z.object({ until: z.string() }) },
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
+  /** Staff are still at the staff view (it reports their touches): main keeps their window open. */
+  'staff.active': { input: NoInput, result: z.object({ active: z.literal(true) }) },
   /** Staff only: the audit log, newest first. */
   'audit.list': {
     input: AuditQuerySchema.extend({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
@@ -207,10 +215,10 @@ export const contract = {
   },
   /** Staff only: the filtered audit log as CSV text. */
   'audit.exportCsv': { input: AuditQuerySchema, result: z.object({ csv: z.string(), count: z.number().int() }) },
-  /** Staff only: the one way out of kiosk mode (the window ignores close shortcuts). */
-  'staff.quitKiosk': { input: NoInput, result: z.object({ quitting: z.literal(true) }) },
+  /** Staff only, with the PIN again: the one way out of kiosk mode (the window ignores close shortcuts). */
+  'staff.quitKiosk': { input: z.object({ pin: StaffPinInput }), result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */
-  'staff.setPin': { input: z.object({ current: z.string().max(64), pin: StaffPinSchema }), result: z.object({ until: z.string() }) },
+  'staff.setPin': { input: z.object({ current: StaffPinInput, pin: StaffPinSchema }), result: z.object({ until: z.string() }) },
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
   /**
    * The picture the ID portrait came from (the ID camera's frame, or the file staff imported):

@@ -79,6 +79,8 @@ export const SettingsSchema = z.object({
   reviewMarginPercent: z.number().min(0).max(50).default(5),
   /** Say "Not verified" on screen after the last unsuccessful attempt; off: "Please see a member of staff". */
   sayNotVerified: z.boolean().default(false),
+  /** The staff view locks itself and returns to the visitor's screen after this long untouched (main/staff/staffAccess.ts). */
+  staffIdleSeconds: z.number().int().min(30).max(120).default(60),
   /** The names staff pick at unlock, so each review records who decided; empty: recorded as "staff". */
   staffNames: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
   /** IT's provisioning key (base64 Ed25519 SPKI DER): a set-up station applies only provisioning files it signed (main/settings/provisioning.ts). */
@@ -91,6 +93,9 @@ export const SettingsSchema = z.object({
 export type Settings = z.infer<typeof SettingsSchema>;
 
 export const DEFAULT_SETTINGS: Settings = SettingsSchema.parse({});
+
+/** The staff view tells main that staff are still there at most this often (renderer/src/screens/useStaffIdle.ts). */
+export const STAFF_ACTIVITY_REPORT_MS = 10_000;
 
 /** An audit trail shorter than this cannot answer a complaint: retention never goes below it. */
 export const AUDIT_RETENTION_FLOOR_DAYS = 30;

@@ -50,6 +50,7 @@ export async function openMainRooms(services: MainServices) {
     note: audit.note,
     pinHash: station.pinHash,
     staffNames: () => settings().staffNames,
+    idleMs: () => settings().staffIdleSeconds * 1000,
     savePinHash: (staffPinHash) => station.save({ ...settings(), staffPinHash }),
   });
   const { session, staffArrived, closeDocuments } = await openStationVerification({

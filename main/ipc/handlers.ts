@@ -31,8 +31,10 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
 
   return {
     'settings.get': view,
-    'settings.update': async (change) => {
-      staff.require();
+    'settings.update': async ({ pin, ...change }) => {
+      // What a visitor at a screen staff left unlocked must never do asks for the PIN again.
+      if (change.debug === true || change.backend !== undefined) await staff.confirm(pin ?? '');
+      else staff.require();
       await station.update(change);
       return view();
     },
@@ -42,9 +44,13 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       return opened;
     },
     'staff.lock': async () => staff.lock(),
-    'staff.setPin': async ({ current, pin }) => staff.changePin(current, pin),
-    'staff.quitKiosk': async () => {
+    'staff.active': async () => {
       staff.require();
+      return { active: true as const };
+    },
+    'staff.setPin': async ({ current, pin }) => staff.changePin(current, pin),
+    'staff.quitKiosk': async ({ pin }) => {
+      await staff.confirm(pin);
       if (!services.quit) throw new KioskError('invalid_request', 'There is no kiosk window to close here.');
       audit.note('kiosk.quit');
       setTimeout(services.quit, 0); // answer first, then quit
@@ -60,8 +66,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       audit.note('audit.exported', { count: exported.count, decision: query.decision ?? null, from: query.from ?? null, to: query.to ?? null });
       return exported;
     },
-    'credentials.setPassword': async ({ password }) => {
-      staff.require();
+    'credentials.setPassword': async ({ password, pin }) => {
+      await staff.confirm(pin);
       const stored = await backend.storePassword(password);
       if (!stored) throw new KioskError('settings_invalid', 'Choose a remote service before storing its password.');
       audit.note('credentials.stored', stored);

@@ -15,6 +15,7 @@ async function staffWith(now: () => number, notes: string[] = []) {
     note: (action) => void notes.push(action),
     pinHash: () => pinHash,
     staffNames: () => [],
+    idleMs: () => 60_000,
     savePinHash: async () => undefined,
   });
 }
@@ -34,7 +35,7 @@ describe('PIN guesses sent at once', () => {
 });
 
 describe('the staff unlock window', () => {
-  it('opens for STAFF_UNLOCK_MS after the right PIN and closes by itself, on an injected clock', async () => {
+  it('opens for STAFF_UNLOCK_MS at most after the right PIN, however busy staff are, on an injected clock', async () => {
     let t = 5_000_000;
     const notes: string[] = [];
     const staff = await staffWith(() => t, notes);
@@ -42,12 +43,43 @@ describe('the staff unlock window', () => {
     const { until } = await staff.unlock('246810');
     expect(Date.parse(until)).toBe(t + STAFF_UNLOCK_MS);
     expect(() => staff.require()).not.toThrow();
-    t += STAFF_UNLOCK_MS - 1;
+    // Staff at work: a request every 50 s keeps the window open up to its end, not past it.
+    const end = t + STAFF_UNLOCK_MS - 1;
+    while (t < end) {
+      t = Math.min(end, t + 50_000);
+      expect(() => staff.require()).not.toThrow();
+    }
     expect(staff.unlockedUntil()).toBe(until);
-    expect(() => staff.require()).not.toThrow();
     t += 1;
     expect(staff.unlockedUntil()).toBeNull();
     expect(() => staff.require()).toThrow(expect.objectContaining({ code: 'forbidden' }));
     expect(notes).toContain('staff.unlocked');
+  });
+});
+
+describe('staff who walk away', () => {
+  it("closes the window after the staff view's idle time (and its 15-s slack) without a request", async () => {
+    let t = 5_000_000;
+    const staff = await staffWith(() => t);
+    await staff.unlock('246810');
+    t += 60_000 + 15_000 - 1;
+    expect(() => staff.require()).not.toThrow();
+    // That request counted as staff being there: the idle time starts again from it.
+    t += 60_000 + 15_000 - 1;
+    expect(() => staff.require()).not.toThrow();
+    t += 60_000 + 15_000;
+    expect(() => staff.require()).toThrow(expect.objectContaining({ code: 'forbidden' }));
+    expect(staff.unlockedUntil()).toBeNull();
+  });
+
+  it('asks for the PIN again before what a visitor must never do, and counts a wrong one towards the lockout', async () => {
+    const t = 5_000_000;
+    const notes: string[] = [];
+    const staff = await staffWith(() => t, notes);
+    await expect(staff.confirm('246810')).rejects.toMatchObject({ code: 'forbidden' });
+    await staff.unlock('246810');
+    await expect(staff.confirm('246810')).resolves.toBeUndefined();
+    await expect(staff.confirm('111111')).rejects.toMatchObject({ code: 'pin_rejected' });
+    expect(notes.filter((n) => n === 'pin.rejected')).toHaveLength(1);
   });
 });

@@ -1,11 +1,19 @@
 import { KioskError } from '../../app/errors';
+import { STAFF_ACTIVITY_REPORT_MS } from '../../app/settings';
 import { hashPassword, verifyPassword } from '../../engine/http/users';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { Logger } from '../log';
 import { openPinLockout } from './pinLockout';
 
-/** How long a correct staff PIN opens staff-only requests. */
+/** How long a correct staff PIN opens staff-only requests at most, however busy staff are. */
 export const STAFF_UNLOCK_MS = 5 * 60_000;
+
+/**
+ * Main's idle limit is the staff view's (the station's staffIdleSeconds) plus this: the view
+ * reports staff's touches at most every STAFF_ACTIVITY_REPORT_MS, so main's last sight of them
+ * may lag their last touch by that much, and the view must be the one that locks first.
+ */
+const IDLE_SLACK_MS = STAFF_ACTIVITY_REPORT_MS + 5_000;
 
 /**
  * The staff PIN and the window it opens. Enforced here in main, not only on screen: a renderer
@@ -19,12 +27,16 @@ export async function openStaffAccess(options: {
   pinHash: () => string;
   /** The names staff choose from at unlock; empty: nobody is named. */
   staffNames: () => readonly string[];
+  /** The staff view locks itself after this long without a touch (settings' staffIdleSeconds). */
+  idleMs: () => number;
   savePinHash: (hash: string) => Promise<void>;
 }) {
   const { now, note } = options;
   const lockout = await openPinLockout(options.dataDir, now);
   if (lockout.unreadable) options.logger.log('error', 'staff.pin_lockout_unreadable');
   let until = 0;
+  /** Staff's last request: the window also closes after idleMs (and its slack) without one. */
+  let lastSeen = 0;
   /** Who unlocked: signs the reviews decided in this window. */
   let reviewer: string | null = null;
 
@@ -48,10 +60,16 @@ export async function openStaffAccess(options: {
     }
   }
   const open = () => {
-    until = now() + STAFF_UNLOCK_MS;
+    lastSeen = now();
+    until = lastSeen + STAFF_UNLOCK_MS;
     return { until: new Date(until).toISOString() };
   };
-  const isOpen = () => now() < until;
+  const isOpen = () => now() < until && now() < lastSeen + options.idleMs() + IDLE_SLACK_MS;
+  /** Throws `forbidden` unless the window is open; a request that passes counts as staff being there. */
+  const requireOpen = (): void => {
+    if (!isOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
+    lastSeen = now();
+  };
 
   return {
     async unlock(pin: string, name?: string): Promise<{ until: string }> {
@@ -76,9 +94,15 @@ export async function openStaffAccess(options: {
       reviewer = null;
       return { locked: true };
     },
-    /** Throws `forbidden` unless staff entered the PIN within STAFF_UNLOCK_MS. */
-    require(): void {
-      if (!isOpen()) throw new KioskError('forbidden', 'Staff settings are locked; enter the staff PIN first.');
+    /** Throws `forbidden` unless staff entered the PIN within STAFF_UNLOCK_MS and have not left the view idle. */
+    require: requireOpen,
+    /**
+     * For what a visitor at an unlocked screen must never do (quit to the desktop, debug on, another
+     * backend): the open window and the PIN again, through the same lockout.
+     */
+    async confirm(pin: string): Promise<void> {
+      requireOpen();
+      if (!(await matches(pin))) throw new KioskError('pin_rejected', 'That PIN is not correct; enter the staff PIN again to do this.');
     },
     /** Who is deciding reviews now: the name chosen at unlock, or "staff" on a station without names. */
     reviewer: (): string => reviewer ?? 'staff',

@@ -13,7 +13,7 @@ import { KIOSK_IPD, blinkingFrames, writeMjpeg } from '../../harness/fakeCamera'
 import { faceCrop } from '../../harness/faces';
 import { axeViolations } from '../support/accessibility';
 import type { KioskPage } from '../../scripts/kioskBridge';
-import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
 
 let dir: string;
 let camera: string;
@@ -40,8 +40,12 @@ async function kiosk(options: { timeoutMs?: number } = {}) {
     fakeCamera: camera,
     setup: async (main) => {
       await main.asStaff();
-      await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId: 'desk' }, requestTimeoutMs: options.timeoutMs ?? 30_000 });
-      await main.call('credentials.setPassword', { password: 'pw' });
+      await main.call('settings.update', {
+        pin: STAFF_PIN,
+        backend: { kind: 'remote', url: server.url, userId: 'desk' },
+        requestTimeoutMs: options.timeoutMs ?? 30_000,
+      });
+      await main.call('credentials.setPassword', { pin: STAFF_PIN, password: 'pw' });
       await main.call('staff.lock');
     },
   });

@@ -209,7 +209,7 @@ describe('the verification flow', () => {
     const { page, main } = await kioskWith(cameras.close!, {
       setup: async (m) => {
         await m.asStaff();
-        await m.call('settings.update', { debug: true });
+        await m.call('settings.update', { pin: STAFF_PIN, debug: true });
         await m.call('staff.lock');
       },
     });
@@ -337,8 +337,8 @@ describe('when the service fails', () => {
 
   async function remote(main: MainHost, url: string, password: string) {
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url, userId: 'desk' } });
-    await main.call('credentials.setPassword', { password });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url, userId: 'desk' } });
+    await main.call('credentials.setPassword', { pin: STAFF_PIN, password });
     await main.call('staff.lock');
   }
 
@@ -355,7 +355,7 @@ describe('when the service fails', () => {
     await page.getByRole('button', { name: 'Try again' }).waitFor();
     // Recovery: staff switch back to the built-in engine; the next visitor is verified.
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'local' } });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'local' } });
     await page.getByRole('button', { name: 'Finish' }).click();
     await throughId(page, 'id-same.jpg');
     await screen(page, 'result');
@@ -427,7 +427,17 @@ describe('privacy and language', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await screen(page, 'staffSettings');
     await page.getByText('Built-in engine (works offline)').waitFor();
+    // Debug on asks for the PIN again (as quitting and another backend do): a wrong one changes nothing.
     await page.getByLabel('Debug mode').click();
+    await screen(page, 'staffConfirm');
+    await shot(page, '20-staff-confirm-pin');
+    await page.getByLabel('Enter the staff PIN').fill('111111');
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText('That PIN is not correct.').waitFor();
+    expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: false } });
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await screen(page, 'staffSettings');
     await page.getByText('While on, the service keeps every uploaded image.').waitFor();
     await shot(page, '12-staff-settings');
     await page.getByRole('button', { name: 'Close' }).click();
@@ -439,6 +449,28 @@ describe('privacy and language', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByText('That PIN is not correct.').waitFor();
     expect(await main.call('settings.get')).toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
+  });
+
+  it('locks the staff view by itself when staff walk away, and main with it', async () => {
+    const { page, main } = await kioskWith(cameras.empty!, {
+      setup: async (m) => {
+        await m.asStaff();
+        await m.call('settings.update', { staffIdleSeconds: 30 });
+        await m.call('staff.lock');
+      },
+    });
+    // The page's timers on a clock the test moves: 30 s of nobody without waiting them out.
+    await page.clock.install();
+    await screen(page, 'attract');
+    await page.getByRole('button', { name: 'Staff' }).click();
+    await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await screen(page, 'staffSettings');
+    await page.clock.fastForward(29_000);
+    expect(await page.locator('main').getAttribute('data-screen')).toBe('staffSettings');
+    await page.clock.fastForward(2_000);
+    await screen(page, 'attract');
+    await expect(main.call('audit.list', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('opens the file dialog for an ID import only after the staff PIN, one dialog per PIN', async () => {

@@ -13,7 +13,7 @@ import { createKeytarStore, keychainAccount } from '../../main/credentials/keych
 import { startTestServer } from '../support/biointellicTestServer';
 import { KIOSK_IPD, blinkingFrames, writeMjpeg } from '../../harness/fakeCamera';
 import { faceCrop } from '../../harness/faces';
-import { importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
+import { STAFF_PIN, importIdPhoto, kioskWithMain, staffClosesVisit, startVisit } from '../../harness/mainHost';
 
 const password = `pw-${randomUUID()}`;
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -72,13 +72,13 @@ describe('secret and biometric hygiene', () => {
 
     // Staff configure the service through the UI's own requests; then a visitor; then a wrong password.
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId: 'desk' } });
-    await main.call('credentials.setPassword', { password });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId: 'desk' } });
+    await main.call('credentials.setPassword', { pin: STAFF_PIN, password });
     await main.call('connection.test');
     await main.call('staff.lock');
     expect(await visit()).toBe('verified');
     await main.call('staff.unlock', { pin: '246810' });
-    await main.call('credentials.setPassword', { password: `${password}-wrong` });
+    await main.call('credentials.setPassword', { pin: STAFF_PIN, password: `${password}-wrong` });
     await main.call('audit.list', {});
     await main.call('staff.lock');
     expect(await visit()).toBe('error:credentials_rejected');

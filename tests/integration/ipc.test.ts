@@ -28,8 +28,8 @@ const BLINKED = { seen: true, prompted: false, waitedMs: 0 };
 async function configured() {
   const main = await hostMain();
   await main.asStaff();
-  await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
-  await main.call('credentials.setPassword', { password: 'counter-pw' });
+  await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId } });
+  await main.call('credentials.setPassword', { pin: STAFF_PIN, password: 'counter-pw' });
   return main;
 }
 
@@ -41,7 +41,10 @@ describe('a station IT has not set up (fails closed)', () => {
     // Nobody at the screen can choose the PIN or open staff settings.
     await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
     await expect(main.call('staff.setPin', { current: '000000', pin: '135790' })).resolves.toMatchObject({ ok: false, error: { code: 'station_not_set_up' } });
-    await expect(main.call('settings.update', { backend: { kind: 'local' } })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'local' } })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   };
 
   it('verifies nobody on a fresh machine, and writes no settings of its own', async () => {
@@ -55,7 +58,7 @@ describe('a station IT has not set up (fails closed)', () => {
   it('keeps a corrupt settings file aside and stays closed instead of falling back to the built-in engine', async () => {
     const configured = await hostMain();
     await configured.asStaff();
-    await configured.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+    await configured.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId } });
     await writeFile(join(configured.dataDir, 'settings.json'), '{ "backend": { "kind": "remote", "url": ');
     const restarted = await hostMain({ dataDir: configured.dataDir });
     await refusesEveryone(restarted);
@@ -111,19 +114,22 @@ describe('the IPC gate', () => {
     const main = await hostMain();
     await expect(main.call('verification.setIdPhoto', 'not bytes')).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await expect(main.call('settings.update', { debug: 'yes' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await expect(main.call('credentials.setPassword', { password: '' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('credentials.setPassword', { pin: STAFF_PIN, password: '' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
   });
 });
 
 describe('the staff PIN', () => {
   it('locks settings and the password until the PIN is given, in main', async () => {
     const main = await hostMain();
-    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    await expect(main.call('credentials.setPassword', { password: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('settings.update', { pin: STAFF_PIN, debug: true })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('credentials.setPassword', { pin: STAFF_PIN, password: 'x' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '12' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '1234' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await main.asStaff('246810');
-    await expect(main.call('settings.update', { debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
+    await expect(main.call('settings.update', { pin: STAFF_PIN, debug: true })).resolves.toMatchObject({ ok: true, data: { debug: true, provisioned: true } });
     await main.call('staff.lock');
     await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
@@ -183,13 +189,13 @@ describe('the staff PIN', () => {
     const main = await hostMain({ quit: () => (quit += 1) });
     await main.asStaff('246810');
     await expect(main.call('settings.update', { auditRetentionDays: 7 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await main.call('settings.update', { stationName: 'Desk 4', debug: true });
+    await main.call('settings.update', { pin: STAFF_PIN, stationName: 'Desk 4', debug: true });
     await main.call('settings.update', { debug: false });
     await main.call('staff.unlock', { pin: '000000' });
     await main.call('staff.unlock', { pin: '246810' });
     await main.call('staff.setPin', { current: '246810', pin: '135790' });
     await main.call('audit.exportCsv', {});
-    await main.call('staff.quitKiosk');
+    await main.call('staff.quitKiosk', { pin: '135790' });
     await expect.poll(() => quit).toBe(1);
     const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
     const rows = db.prepare('SELECT station, action, detail FROM staff_action ORDER BY id').all() as Array<{ station: string; action: string; detail: string }>;
@@ -210,12 +216,51 @@ describe('the staff PIN', () => {
     expect(JSON.stringify(rows)).not.toMatch(/246810|135790|000000|scrypt/);
   });
 
+  it('asks for the PIN again before quitting, debug on, another backend or its password, in main', async () => {
+    let quit = 0;
+    const main = await hostMain({ quit: () => (quit += 1) });
+    await main.asStaff();
+    // A visitor at a screen staff left unlocked, without the PIN: refused, and nothing changed.
+    for (const [name, input] of [
+      ['staff.quitKiosk', { pin: '' }],
+      ['settings.update', { debug: true }],
+      ['settings.update', { backend: { kind: 'remote', url: server.url, userId } }],
+      ['credentials.setPassword', { password: 'x', pin: '123456' }],
+    ] as const) {
+      await expect(main.call(name, input), name).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
+    }
+    expect(quit).toBe(0);
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { debug: false, backend: { kind: 'local' } } });
+    // What needs no second PIN still works in the same window; with the PIN, so does the rest.
+    await expect(main.call('settings.update', { language: 'fr', debug: false })).resolves.toMatchObject({ ok: true, data: { language: 'fr' } });
+    await expect(main.call('settings.update', { debug: true, pin: STAFF_PIN })).resolves.toMatchObject({ ok: true, data: { debug: true } });
+    await expect(main.call('staff.quitKiosk', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: true });
+    await expect.poll(() => quit).toBe(1);
+  });
+
+  it('closes the staff window when staff leave it idle, on an injected clock', async () => {
+    const clock = { ms: Date.parse('2026-06-01T09:00:00Z') };
+    const main = await hostMain({ now: () => clock.ms });
+    await main.asStaff();
+    await expect(main.call('settings.update', { staffIdleSeconds: 30 })).resolves.toMatchObject({ ok: true, data: { staffIdleSeconds: 30 } });
+    await expect(main.call('settings.update', { staffIdleSeconds: 121 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    // The view reports staff's touches (staff.active): each keeps the window open.
+    clock.ms += 44_000;
+    await expect(main.call('staff.active')).resolves.toEqual({ ok: true, data: { active: true } });
+    clock.ms += 44_000;
+    await expect(main.call('audit.list', {})).resolves.toMatchObject({ ok: true });
+    // Then nobody: 30 s plus main's 15-s slack later the window is shut.
+    clock.ms += 45_000;
+    await expect(main.call('staff.active')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { staffUnlockedUntil: null } });
+  });
+
   it('quits kiosk mode only for staff', async () => {
     let quit = 0;
     const main = await hostMain({ quit: () => (quit += 1) });
-    await expect(main.call('staff.quitKiosk')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('staff.quitKiosk', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
     await main.asStaff();
-    await expect(main.call('staff.quitKiosk')).resolves.toEqual({ ok: true, data: { quitting: true } });
+    await expect(main.call('staff.quitKiosk', { pin: STAFF_PIN })).resolves.toEqual({ ok: true, data: { quitting: true } });
     await expect.poll(() => quit).toBe(1);
   });
 
@@ -244,14 +289,14 @@ describe('settings and credentials through IPC', () => {
   it('reports credentials_missing when no password is stored', async () => {
     const main = await hostMain();
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'credentials_missing' } });
   });
 
   it('refuses a remote plain-http URL as settings_invalid', async () => {
     const main = await hostMain();
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url: 'http://bio.example.com', userId } });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: 'http://bio.example.com', userId } });
     await expect(main.call('connection.test')).resolves.toMatchObject({ ok: false, error: { code: 'settings_invalid' } });
   });
 });
@@ -370,7 +415,7 @@ describe('verification.run', () => {
 
   it('sends ?debug=true only after staff switch it on', async () => {
     const main = await withPhotos();
-    expect(await main.call('settings.update', { debug: true })).toMatchObject({ ok: true });
+    expect(await main.call('settings.update', { pin: STAFF_PIN, debug: true })).toMatchObject({ ok: true });
     await main.call('verification.run', { attempt: 1 });
     expect(server.received.filter((r) => r.endpoint !== 'authenticate').map((r) => r.query.debug)).toEqual(['true', 'true']);
   });
@@ -460,10 +505,13 @@ describe('verification.run', () => {
     let t = Date.parse('2026-11-27T10:00:00Z');
     const main = await hostMain({ now: () => t });
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
-    await main.call('credentials.setPassword', { password: 'counter-pw' });
-    await expect(main.call('settings.update', { debug: true, debugHours: 25 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await expect(main.call('settings.update', { debug: true, debugHours: 4 })).resolves.toMatchObject({
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId } });
+    await main.call('credentials.setPassword', { pin: STAFF_PIN, password: 'counter-pw' });
+    await expect(main.call('settings.update', { pin: STAFF_PIN, debug: true, debugHours: 25 })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    await expect(main.call('settings.update', { pin: STAFF_PIN, debug: true, debugHours: 4 })).resolves.toMatchObject({
       ok: true,
       data: { debug: true, debugUntil: '2026-11-27T14:00:00.000Z' },
     });

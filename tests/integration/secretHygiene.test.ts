@@ -14,7 +14,7 @@ import { normalizeForLiveness } from '../../main/imaging/normalize';
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { clientFor } from '../support/clientFor';
 import { makeJpeg } from '../support/images';
-import { hostMain } from '../../harness/mainHost';
+import { STAFF_PIN, hostMain } from '../../harness/mainHost';
 import { runCli } from '../support/runCli';
 
 const password = `pw-${randomUUID()}`;
@@ -60,8 +60,8 @@ describe('secret hygiene', () => {
     // The IPC table, the way the renderer sees it.
     const main = await hostMain();
     await main.asStaff();
-    await main.call('settings.update', { backend: { kind: 'remote', url: server.url, userId } });
-    await main.call('credentials.setPassword', { password });
+    await main.call('settings.update', { pin: STAFF_PIN, backend: { kind: 'remote', url: server.url, userId } });
+    await main.call('credentials.setPassword', { pin: STAFF_PIN, password });
     await main.call('connection.test');
     await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
     await main.call('verification.setLivePhoto', { image: await makeJpeg(1280, 720) });

@@ -8,16 +8,20 @@ type Answer<N extends ContractName> = Promise<Result<ResultOf<N>>>;
 
 /**
  * Staff's requests to main, as store actions so no screen talks to `window.kiosk` itself. Main
- * enforces the PIN on every one of them (staff.unlock opens a five-minute window).
+ * enforces the PIN on every one of them (staff.unlock opens a window of at most five minutes,
+ * closed sooner when staff leave the view idle), and asks for it again before quitting, debug on
+ * or another backend.
  */
 interface StaffActions {
   unlocked(pin: string, name?: string): Answer<'staff.unlock'>;
   reviewFetched(): Answer<'review.get'>;
   reviewDecided(decision: InputOf<'review.decide'>): Answer<'review.decide'>;
   locked(): Answer<'staff.lock'>;
-  passwordStored(password: string): Answer<'credentials.setPassword'>;
+  /** Staff touched the view: main keeps their window open (see useStaffIdle). */
+  stillHere(): Answer<'staff.active'>;
+  passwordStored(password: string, pin: string): Answer<'credentials.setPassword'>;
   connectionTested(): Answer<'connection.test'>;
-  quitChosen(): Answer<'staff.quitKiosk'>;
+  quitChosen(pin: string): Answer<'staff.quitKiosk'>;
   auditListed(query: InputOf<'audit.list'>): Answer<'audit.list'>;
   auditExported(query: InputOf<'audit.exportCsv'>): Answer<'audit.exportCsv'>;
 }
@@ -27,9 +31,10 @@ export const useStaff = create<StaffActions>()(() => ({
   reviewFetched: () => kiosk().review.get(),
   reviewDecided: (decision) => kiosk().review.decide(decision),
   locked: () => kiosk().staff.lock(),
-  passwordStored: (password) => kiosk().credentials.setPassword({ password }),
+  stillHere: () => kiosk().staff.active(),
+  passwordStored: (password, pin) => kiosk().credentials.setPassword({ password, pin }),
   connectionTested: () => kiosk().connection.test(),
-  quitChosen: () => kiosk().staff.quitKiosk(),
+  quitChosen: (pin) => kiosk().staff.quitKiosk({ pin }),
   auditListed: (query) => kiosk().audit.list(query),
   auditExported: (query) => kiosk().audit.exportCsv(query),
 }));

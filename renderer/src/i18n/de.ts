@@ -256,6 +256,9 @@ export const de: Messages = {
     sayNotVerified: 'Nach dem letzten Versuch „Nicht bestätigt“ anzeigen (sonst: „Bitte wenden Sie sich an das Personal“)',
     seatedVisitors: 'Sitzende Personen (Kamera tief montiert): Gesicht von unten gesehen',
     provisioningRefused: 'Beim Start wurde eine Provisionierungsdatei gefunden und abgelehnt ({{reason}}); nichts wurde geändert. Informieren Sie die IT.',
+    confirmTitle: 'Geben Sie die Personal-PIN erneut ein, um zu bestätigen: {{what}}',
+    confirm: 'Bestätigen',
+    staffIdle: 'Personalansicht sperren nach (Sekunden ohne Eingabe, 30–120)',
     blinkCheck: 'Zweite Lebendprüfung: ein Blinzeln (ein Foto oder Bildschirm blinzelt nicht)',
     blinkChecks: {
       off: 'Aus: nur die Prüfung des Dienstes',

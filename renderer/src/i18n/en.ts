@@ -251,6 +251,9 @@ export const en = {
     sayNotVerified: 'Say “Not verified” after the last attempt (off: “Please see a member of staff”)',
     seatedVisitors: 'Seated visitors (camera mounted low): expect a face seen from below',
     provisioningRefused: 'A provisioning file was found at start and refused ({{reason}}); nothing changed. Tell IT.',
+    confirmTitle: 'Enter the staff PIN again to confirm: {{what}}',
+    confirm: 'Confirm',
+    staffIdle: 'Lock the staff view after (seconds untouched, 30–120)',
     blinkCheck: 'Second liveness check: a blink (a print or screen cannot blink)',
     blinkChecks: {
       off: 'Off: the service’s check alone',

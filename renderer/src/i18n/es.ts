@@ -256,6 +256,9 @@ export const es: Messages = {
     sayNotVerified: 'Mostrar «No verificado» tras el último intento (si no: «Diríjase a un miembro del personal»)',
     seatedVisitors: 'Visitantes sentados (cámara montada baja): cara vista desde abajo',
     provisioningRefused: 'Se encontró un archivo de aprovisionamiento al iniciar y se rechazó ({{reason}}); no cambió nada. Avise a informática.',
+    confirmTitle: 'Vuelva a introducir el PIN del personal para confirmar: {{what}}',
+    confirm: 'Confirmar',
+    staffIdle: 'Bloquear la vista del personal tras (segundos sin uso, 30–120)',
     blinkCheck: 'Segundo control de vida: un parpadeo (una foto o una pantalla no parpadean)',
     blinkChecks: {
       off: 'Desactivado: solo el control del servicio',

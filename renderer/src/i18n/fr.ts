@@ -256,6 +256,9 @@ export const fr: Messages = {
     sayNotVerified: 'Afficher « Non vérifiée » après le dernier essai (sinon : « Veuillez vous adresser au personnel »)',
     seatedVisitors: 'Visiteurs assis (caméra placée bas) : visage vu d’en dessous',
     provisioningRefused: 'Un fichier de provisionnement trouvé au démarrage a été refusé ({{reason}}) ; rien n’a changé. Prévenez l’informatique.',
+    confirmTitle: 'Saisissez de nouveau le code du personnel pour confirmer : {{what}}',
+    confirm: 'Confirmer',
+    staffIdle: 'Verrouiller la vue du personnel après (secondes sans contact, 30–120)',
     blinkCheck: 'Deuxième contrôle du vivant : un clignement (une photo ou un écran ne cligne pas)',
     blinkChecks: {
       off: 'Désactivé : le contrôle du service seul',

@@ -255,6 +255,9 @@ export const pt: Messages = {
     sayNotVerified: 'Mostrar «Não verificado» após a última tentativa (senão: «Dirija-se a um funcionário»)',
     seatedVisitors: 'Visitantes sentados (câmara montada baixa): rosto visto de baixo',
     provisioningRefused: 'Foi encontrado ao iniciar um ficheiro de provisionamento, que foi recusado ({{reason}}); nada mudou. Avise a informática.',
+    confirmTitle: 'Introduza novamente o PIN do pessoal para confirmar: {{what}}',
+    confirm: 'Confirmar',
+    staffIdle: 'Bloquear a vista do pessoal após (segundos sem uso, 30–120)',
     blinkCheck: 'Segunda verificação de vida: um piscar de olhos (uma foto ou ecrã não pisca)',
     blinkChecks: {
       off: 'Desligado: só a verificação do serviço',

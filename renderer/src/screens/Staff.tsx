@@ -8,8 +8,10 @@ import { listCameras } from '../services/camera';
 import { useStaff } from '../flow/staffStore';
 import { useFormat } from '../i18n/format';
 import { AuditView } from './AuditView';
+import { ConfirmPin, type PendingAction } from './ConfirmPin';
 import { PinForm } from './PinForm';
 import { ReviewPanel } from './ReviewPanel';
+import { useStaffIdle } from './useStaffIdle';
 
 /** A number staff type, saved when they leave the field; main's contract enforces the limits too. */
 function NumberSetting(props: { label: string; min: number; max: number; value: number; onSave: (value: number) => void }) {
@@ -46,6 +48,8 @@ export function Staff() {
   const [status, setStatus] = useState<string | null>(null);
   const [cameras, setCameras] = useState<CameraChoice[]>([]);
   const [remote, setRemote] = useState({ url: '', userId: '', password: '' });
+  /** An action waiting for the PIN again (ConfirmPin). */
+  const [pending, setPending] = useState<PendingAction | null>(null);
 
   useEffect(() => {
     void loaded();
@@ -66,6 +70,12 @@ export function Staff() {
     staffClosed();
   };
   const report = (error: { message: string } | null) => setStatus(error ? error.message : t('staff.saved'));
+  useStaffIdle({
+    idleSeconds: settings?.staffIdleSeconds ?? 60,
+    until: open ? (settings?.staffUnlockedUntil ?? null) : null,
+    onIdle: () => void close(),
+    stillHere: () => void (open ? staff.stillHere() : undefined),
+  });
 
   if (!settings) return <main className="screen staff" data-screen="staff" />;
   if (!open) {
@@ -104,6 +114,31 @@ export function Staff() {
     </label>
   );
 
+  if (pending) {
+    return (
+      <main className="screen staff" data-screen="staffConfirm">
+        <h1>{t('staff.title')}</h1>
+        <ConfirmPin
+          action={pending}
+          onCancel={() => setPending(null)}
+          onDone={(error) => {
+            setPending(null);
+            report(error);
+          }}
+        />
+      </main>
+    );
+  }
+
+  /** The remote service's form, saved with the PIN given again, then its password if one was typed. */
+  const saveRemote = async (pin: string) => {
+    const error = await saved({ backend: { kind: 'remote', url: remote.url, userId: remote.userId }, pin });
+    if (error || !remote.password) return error;
+    const stored = await staff.passwordStored(remote.password, pin);
+    setRemote((r) => ({ ...r, password: '' }));
+    return stored.ok ? null : stored.error;
+  };
+
   return (
     <main className="screen staff" data-screen="staffSettings">
       <h1>{t('staff.title')}</h1>
@@ -116,7 +151,11 @@ export function Staff() {
       <fieldset>
         <legend>{t('staff.backend')}</legend>
         <label>
-          <input type="radio" checked={settings.backend.kind === 'local'} onChange={() => void saved({ backend: { kind: 'local' } }).then(report)} />{' '}
+          <input
+            type="radio"
+            checked={settings.backend.kind === 'local'}
+            onChange={() => setPending({ what: t('staff.local'), run: (pin) => saved({ backend: { kind: 'local' }, pin }) })}
+          />{' '}
           {t('staff.local')}
         </label>
         <label>
@@ -125,16 +164,7 @@ export function Staff() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void (async () => {
-              const error = await saved({ backend: { kind: 'remote', url: remote.url, userId: remote.userId } });
-              if (error) return report(error);
-              if (remote.password) {
-                const stored = await staff.passwordStored(remote.password);
-                setRemote((r) => ({ ...r, password: '' }));
-                if (!stored.ok) return report(stored.error);
-              }
-              report(null);
-            })();
+            setPending({ what: t('staff.remote'), run: saveRemote });
           }}
         >
           <label>
@@ -165,7 +195,11 @@ export function Staff() {
           <input
             type="checkbox"
             checked={settings.debug}
-            onChange={(e) => void saved({ debug: e.target.checked, ...(e.target.checked ? { debugHours } : {}) }).then(report)}
+            onChange={(e) =>
+              e.target.checked
+                ? setPending({ what: t('staff.debug'), run: (pin) => saved({ debug: true, debugHours, pin }) })
+                : void saved({ debug: false }).then(report)
+            }
           />{' '}
           {t('staff.debug')}
         </label>
@@ -260,6 +294,13 @@ export function Staff() {
           />
         </label>
         <NumberSetting
+          label={t('staff.staffIdle')}
+          min={30}
+          max={120}
+          value={settings.staffIdleSeconds}
+          onSave={(staffIdleSeconds) => void saved({ staffIdleSeconds }).then(report)}
+        />
+        <NumberSetting
           label={t('audit.retention')}
           min={AUDIT_RETENTION_FLOOR_DAYS}
           max={3650}
@@ -273,7 +314,9 @@ export function Staff() {
         <button className="primary" onClick={() => void close()}>
           {t('common.close')}
         </button>
-        <button onClick={() => void staff.quitChosen().then((r) => !r.ok && setStatus(r.error.message))}>{t('staff.quit')}</button>
+        <button onClick={() => setPending({ what: t('staff.quit'), run: async (pin) => staff.quitChosen(pin).then((r) => (r.ok ? null : r.error)) })}>
+          {t('staff.quit')}
+        </button>
       </div>
     </main>
   );

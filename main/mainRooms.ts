@@ -11,6 +11,7 @@ import { createServiceClient, type LocalBackend } from './backend/serviceClient'
 import type { CredentialStore } from './credentials/keychain';
 import type { Logger } from './log';
 import { openStationSettings } from './settings/stationSettings';
+import { stationPepper } from './staff/pinPepper';
 import { openStaffAccess } from './staff/staffAccess';
 import { openStationVerification } from './verification/stationVerification';
 
@@ -52,6 +53,7 @@ export async function openMainRooms(services: MainServices) {
     staffNames: () => settings().staffNames,
     idleMs: () => settings().staffIdleSeconds * 1000,
     savePinHash: (staffPinHash) => station.save({ ...settings(), staffPinHash }),
+    pepper: stationPepper(services.store, dataDir),
   });
   const { session, staffArrived, closeDocuments } = await openStationVerification({
     dataDir,

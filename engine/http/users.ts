@@ -19,11 +19,17 @@ export async function hashPassword(password: string): Promise<string> {
 }
 
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = encoded.split('$');
+  const [scheme, , , , salt, hash] = encoded.split('$');
   if (scheme !== 'scrypt' || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
+  const key = await derivedKey(password, encoded, expected.length);
   return key.length === expected.length && timingSafeEqual(key, expected);
+}
+
+/** The key `password` derives under an encoded hash's scrypt settings and salt (`scheme$N$r$p$salt$…`). */
+export function derivedKey(password: string, encoded: string, length = KEY_LENGTH): Promise<Buffer> {
+  const [, n, r, p, salt] = encoded.split('$');
+  return scrypt(password, Buffer.from(salt ?? '', 'base64'), length, { N: Number(n), r: Number(r), p: Number(p) });
 }
 
 const UsersFileSchema = z.object({

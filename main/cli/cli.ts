@@ -118,7 +118,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     if (command === 'provision') {
       const { backend, user, station, out, sign, serial } = values;
       const options = { backend, user, station, out, sign, serial, trustKey: values['trust-key'], ifNotSetUp: values['if-not-set-up'] };
-      const done = await provision(options, await deps.readStdin(), deps.dataDir);
+      const done = await provision(options, await deps.readStdin(), deps.dataDir, deps.store);
       print(done.data, done.text);
       return EXIT.pass;
     }

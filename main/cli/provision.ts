@@ -2,7 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StaffPinSchema } from '../../app/contract';
 import { KioskError } from '../../app/errors';
-import { hashPassword, verifyPassword } from '../../engine/http/users';
+import { hashPassword } from '../../engine/http/users';
+import type { CredentialStore } from '../credentials/keychain';
+import { pinMatches, stationPepper } from '../staff/pinPepper';
 import { openAuditLog } from '../audit/auditLog';
 import { readSettings, writeSettings } from '../settings/settingsFile';
 import { describeIssues } from '../storage/stateFile';
@@ -35,6 +37,8 @@ export async function provision(
   options: ProvisionOptions,
   pinText: string,
   dataDir: string,
+  /** The keychain holding the station's PIN pepper, to check its current PIN. */
+  store: CredentialStore,
   now = Date.now,
 ): Promise<{ text: string; data: Record<string, unknown> }> {
   const current = options.out ? null : await readSettings(dataDir);
@@ -50,7 +54,7 @@ export async function provision(
         : 'Give the staff PIN (6 to 12 digits) on standard input.',
     );
   }
-  if (setUp && !(await verifyPassword(currentPin ?? '', current.settings.staffPinHash!))) {
+  if (setUp && !(await pinMatches(currentPin ?? '', current.settings.staffPinHash!, stationPepper(store, dataDir)))) {
     throw new KioskError('pin_rejected', "That is not this station's current staff PIN: nothing changed.");
   }
   if (!options.backend) throw new KioskError('invalid_request', 'Name the backend: --backend local, or --backend <service URL> --user <id>.');

@@ -16,6 +16,7 @@ async function staffWith(now: () => number, notes: string[] = []) {
     pinHash: () => pinHash,
     staffNames: () => [],
     idleMs: () => 60_000,
+    pepper: async () => Buffer.alloc(32, 7),
     savePinHash: async () => undefined,
   });
 }

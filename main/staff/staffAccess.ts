@@ -1,9 +1,10 @@
 import { KioskError } from '../../app/errors';
 import { STAFF_ACTIVITY_REPORT_MS } from '../../app/settings';
-import { hashPassword, verifyPassword } from '../../engine/http/users';
+import { hashPassword } from '../../engine/http/users';
 import type { AuditTrail } from '../audit/auditTrail';
 import type { Logger } from '../log';
 import { openPinLockout } from './pinLockout';
+import { isPeppered, pepperHash, pinMatches } from './pinPepper';
 
 /** How long a correct staff PIN opens staff-only requests at most, however busy staff are. */
 export const STAFF_UNLOCK_MS = 5 * 60_000;
@@ -30,10 +31,30 @@ export async function openStaffAccess(options: {
   /** The staff view locks itself after this long without a touch (settings' staffIdleSeconds). */
   idleMs: () => number;
   savePinHash: (hash: string) => Promise<void>;
+  /** This station's PIN pepper (pinPepper.ts): from the OS keychain. */
+  pepper: () => Promise<Buffer>;
 }) {
   const { now, note } = options;
   const lockout = await openPinLockout(options.dataDir, now);
   if (lockout.unreadable) options.logger.log('error', 'staff.pin_lockout_unreadable');
+
+  /** A PIN hash as IT provisioned it gets the station's pepper as soon as the keychain answers. */
+  async function pepperProvisionedHash(hash: string): Promise<void> {
+    if (isPeppered(hash)) return;
+    try {
+      await options.savePinHash(pepperHash(hash, await options.pepper()));
+    } catch (error) {
+      options.logger.log('warn', 'staff.pin_pepper_pending', { reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  const provisioned = (() => {
+    try {
+      return options.pinHash();
+    } catch {
+      return null; // not set up: nothing to pepper
+    }
+  })();
+  if (provisioned !== null) await pepperProvisionedHash(provisioned);
   let until = 0;
   /** Staff's last request: the window also closes after idleMs (and its slack) without one. */
   let lastSeen = 0;
@@ -47,8 +68,9 @@ export async function openStaffAccess(options: {
     // limiter does the same): parallel guesses cannot all pass the check before one is counted.
     const release = lockout.reserve();
     try {
-      if (await verifyPassword(pin, hash)) {
+      if (await pinMatches(pin, hash, options.pepper)) {
         await lockout.succeeded();
+        await pepperProvisionedHash(hash);
         return true;
       }
       const locked = await lockout.failed();
@@ -85,7 +107,7 @@ export async function openStaffAccess(options: {
     },
     async changePin(current: string, pin: string): Promise<{ until: string }> {
       if (!(await matches(current))) throw new KioskError('pin_rejected', 'The current PIN is not correct.');
-      await options.savePinHash(await hashPassword(pin));
+      await options.savePinHash(pepperHash(await hashPassword(pin), await options.pepper()));
       note('pin.set');
       return open();
     },

@@ -8,7 +8,7 @@ import { keychainAccount, createKeytarStore } from '../../main/credentials/keych
 import { startTestServer, type TestServer } from '../support/biointellicTestServer';
 import { A_PASSPORT, passportPage } from '../../harness/testDocument';
 import { makeJpeg } from '../support/images';
-import { hashPassword } from '../../engine/http/users';
+import { hashPassword, verifyPassword } from '../../engine/http/users';
 import { STAFF_PIN, hostMain } from '../../harness/mainHost';
 
 let server: TestServer;
@@ -264,14 +264,29 @@ describe('the staff PIN', () => {
     await expect.poll(() => quit).toBe(1);
   });
 
-  it('never shows the PIN hash and stores it hashed', async () => {
+  it('never shows the PIN hash and stores it hashed with the pepper from the keychain', async () => {
     const main = await hostMain();
     await expect(main.call('staff.setPin', { current: STAFF_PIN, pin: '975310' })).resolves.toMatchObject({ ok: true });
     const view = await main.call('settings.get');
-    expect(JSON.stringify(view)).not.toMatch(/scrypt|975310/);
+    expect(JSON.stringify(view)).not.toMatch(/scrypt|pepper1|975310/);
     const file = await readFile(`${main.dataDir}/settings.json`, 'utf8');
-    expect(file).toMatch(/"staffPinHash": "scrypt\$/);
+    expect(file).toMatch(/"staffPinHash": "pepper1\$16384\$8\$1\$/);
     expect(file).not.toContain('975310');
+    // The hash alone does not say whether a PIN is right: without the pepper it checks as scrypt and fails.
+    const { staffPinHash } = JSON.parse(file) as { staffPinHash: string };
+    expect(await verifyPassword('975310', staffPinHash.replace(/^pepper1/, 'scrypt'))).toBe(false);
+  });
+
+  it('peppers the PIN hash IT provisioned at the first start, so a copied settings file unlocks nothing', async () => {
+    const main = await hostMain();
+    const file = JSON.parse(await readFile(join(main.dataDir, 'settings.json'), 'utf8')) as { staffPinHash: string };
+    expect(file.staffPinHash).toMatch(/^pepper1\$/);
+    await main.asStaff(STAFF_PIN);
+    // The same settings file on another station (another data folder, so another pepper): the right PIN is refused.
+    const elsewhere = await mkdtemp(join(tmpdir(), 'kiosk-copied-'));
+    await writeFile(join(elsewhere, 'settings.json'), JSON.stringify(file));
+    const copy = await hostMain({ dataDir: elsewhere });
+    await expect(copy.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'pin_rejected' } });
   });
 });
 

@@ -130,6 +130,11 @@ describe("IT's tools: a key pair, signed files, and the CLI on a set-up station"
     const main = await hostMain({ dataDir });
     await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { stationName: 'Desk 7b', provisioningRefused: null } });
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
+    // The station has peppered that PIN's hash (pinPepper.ts): the CLI checks it through the keychain.
+    expect((await readSettings(dataDir)).settings.staffPinHash).toMatch(/^pepper1\$/);
+    const again = await runCli(['provision', '--backend', 'local', '--station', 'Desk 7c', '--json'], { dataDir, stdin: '864200\n135799\n' });
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true });
+    expect((await readSettings(dataDir)).settings.stationName).toBe('Desk 7c');
   });
 });
 

@@ -38,6 +38,8 @@ export interface RunningEngine {
   boundAddress: string;
   /** See AnalysisPool.recycle: frees the analysis workers' memory. */
   recycleWorkers(): Promise<void>;
+  /** Drops debug uploads past their retention now (as at start and daily). */
+  pruneDebugStore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     port,
     boundAddress: typeof address === 'object' && address ? address.address : '',
     recycleWorkers: () => pool.recycle(),
+    pruneDebugStore: () => debugStore.prune(),
     async close() {
       clearInterval(pruneDaily);
       await app.close();

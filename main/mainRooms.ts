@@ -36,7 +36,11 @@ export async function openMainRooms(services: MainServices) {
   const station = await openStationSettings({ dataDir, logger, now });
   const settings = station.current;
   const audit = openAuditTrail({ dataDir, logger, settings });
-  station.start(audit.note);
+  station.start(audit.note, () => {
+    void backend
+      .pruneDebug()
+      .catch((error: unknown) => logger.log('error', 'engine.debug_prune_failed', { reason: error instanceof Error ? error.message : String(error) }));
+  });
   const backend = createServiceClient({
     settings,
     store: services.store,

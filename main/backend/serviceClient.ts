@@ -8,6 +8,8 @@ export interface LocalBackend {
   url: string;
   userId: string;
   password: () => Promise<string>;
+  /** The built-in engine drops debug uploads past their retention (when debug ends). */
+  pruneDebug?: () => Promise<void>;
 }
 
 /**
@@ -77,6 +79,10 @@ export function createServiceClient(options: {
     },
     signOut(): void {
       cached?.client.signOut();
+    },
+    /** Debug ended: the built-in engine prunes its debug store now (a remote service keeps its own). */
+    async pruneDebug(): Promise<void> {
+      if (settings().backend.kind === 'local') await (await options.localBackend()).pruneDebug?.();
     },
   };
 }

@@ -76,7 +76,12 @@ export function createEmbeddedEngine(deps: {
         starting = null;
         throw error instanceof KioskError ? error : new KioskError('server_error', 'The built-in engine could not start.', { cause: error });
       });
-      return starting.then(({ engine, password: secret }) => ({ url: engine.url, userId: EMBEDDED_USER, password: async () => secret }));
+      return starting.then(({ engine, password: secret }) => ({
+        url: engine.url,
+        userId: EMBEDDED_USER,
+        password: async () => secret,
+        pruneDebug: () => engine.pruneDebugStore(),
+      }));
     },
     async stop(): Promise<void> {
       const running = await starting?.catch(() => null);

@@ -28,6 +28,8 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
   let note: Note = () => undefined;
   let debugTimer: NodeJS.Timeout | undefined;
 
+  let ended: () => void = () => undefined;
+
   async function save(next: Settings): Promise<void> {
     await writeSettings(dataDir, next);
     settings = next;
@@ -40,7 +42,10 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
     debugTimer = setTimeout(
       () => {
         void save({ ...settings, debug: false, debugUntil: null })
-          .then(() => note('debug.off', { reason: 'expired' }))
+          .then(() => {
+            note('debug.off', { reason: 'expired' });
+            ended();
+          })
           .catch((error: unknown) => logger.log('error', 'debug.expire_failed', { reason: error instanceof Error ? error.message : 'unknown' }));
       },
       Math.max(0, Math.min(left, 2 ** 31 - 1)),
@@ -54,9 +59,13 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
     provisioningRefused: provisioning.status === 'rejected' ? provisioning.reason : null,
     current: () => settings,
     save,
-    /** Starts recording to the audit trail (opened with these settings) and the debug timer. */
-    start(recordAction: Note): void {
+    /**
+     * Starts recording to the audit trail (opened with these settings) and the debug timer;
+     * `debugEnded` runs whenever debug switches off (the built-in engine prunes what it kept).
+     */
+    start(recordAction: Note, debugEnded: () => void): void {
       note = recordAction;
+      ended = debugEnded;
       if (provisioning.status === 'applied')
         note('station.provisioned', { backend: settings.backend.kind, source: provisioning.signed ? 'signed provisioning file' : 'provisioning file' });
       if (provisioning.status === 'rejected') note('provisioning.refused', { reason: provisioning.reason }, 'warn');
@@ -76,7 +85,10 @@ export async function openStationSettings(options: { dataDir: string; logger: Lo
       await save({ ...settings, ...defined, debugUntil, cameras: { ...settings.cameras, ...change.cameras } });
       note('settings.updated', { changed: Object.keys(defined).join(','), backend: settings.backend.kind });
       if (change.debug === true) note('debug.on', { until: debugUntil });
-      else if (change.debug === false && wasDebug) note('debug.off', { reason: 'staff' });
+      else if (change.debug === false && wasDebug) {
+        note('debug.off', { reason: 'staff' });
+        ended();
+      }
       scheduleDebugOff();
     },
     /** The PIN hash IT provisioned; on a station that is not set up, station_not_set_up. */

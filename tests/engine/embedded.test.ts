@@ -1,5 +1,8 @@
 /** The kiosk's default: no service configured, so main starts the built-in engine and verifies through it. */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEngine } from '../../engine/engine';
 import { createBiointellicClient } from '../../main/biointellic/client';
@@ -7,7 +10,7 @@ import { createKeytarStore } from '../../main/credentials/keychain';
 import { EMBEDDED_ACCOUNT, createEmbeddedEngine } from '../../main/engine/embeddedEngine';
 import { createLogger } from '../../main/log';
 import { faceCrop, livenessCapture, phoneReplay } from '../../harness/faces';
-import { hostMain } from '../../harness/mainHost';
+import { STAFF_PIN, hostMain } from '../../harness/mainHost';
 
 const logs: string[] = [];
 const store = createKeytarStore();
@@ -29,6 +32,19 @@ describe('the built-in engine as the default backend', () => {
     const result = await main.call('verification.run', { attempt: 1 });
     expect(result).toMatchObject({ ok: true, data: { decision: 'verified', liveness: { pass: true }, match: { pass: true } } });
     expect(main.progress.map((p) => p.stage)).toEqual(['preparing', 'liveness', 'match', 'done']);
+  });
+
+  it('prunes debug uploads past their retention the moment debug ends, not only at start or daily', async () => {
+    const main = await hostMain({ localBackend: embedded.backend });
+    await embedded.backend(); // running: its start-up prune is behind it
+    const oldDay = join(tmpdir(), 'engine-debug', '2020-01-01');
+    await mkdir(join(oldDay, '00000000-0000-4000-8000-00000000000a'), { recursive: true });
+    await writeFile(join(oldDay, '00000000-0000-4000-8000-00000000000a', 'data.png'), new Uint8Array(10));
+    await main.asStaff();
+    await expect(main.call('settings.update', { pin: STAFF_PIN, debug: true })).resolves.toMatchObject({ ok: true });
+    expect(existsSync(oldDay)).toBe(true);
+    await expect(main.call('settings.update', { debug: false })).resolves.toMatchObject({ ok: true });
+    await expect.poll(() => existsSync(oldDay), { timeout: 10_000 }).toBe(false);
   });
 
   it('keeps the generated engine password in the keychain and reuses the running engine', async () => {

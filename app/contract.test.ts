@@ -16,6 +16,16 @@ describe('contract', () => {
     expect(Object.keys(contract).sort()).toEqual([...CONTRACT_NAMES].sort());
   });
 
+  it('takes station and staff names in any script, and refuses what would start a formula or markup', () => {
+    const update = contract['settings.update'].input;
+    for (const stationName of ['', 'Front desk 2', "Guichet Gare-de-l'Est", 'مكتب الاستقبال ٢', 'Desk #4 (east) & lobby'])
+      expect(update.safeParse({ stationName }).success, stationName).toBe(true);
+    for (const stationName of ['=HYPERLINK("http://x","y")', '+cmd|/c calc', '-2+3', '@SUM(A1)', '<img src=x>', 'Desk\tfour', 'x'.repeat(101)])
+      expect(update.safeParse({ stationName }).success, stationName).toBe(false);
+    expect(update.safeParse({ staffNames: ['Ana Silva', 'José Müller'] }).success).toBe(true);
+    expect(update.safeParse({ staffNames: ['Ana Silva', '=1+1'] }).success).toBe(false);
+  });
+
   it('accepts image bytes only as a Uint8Array', () => {
     const input = contract['verification.setIdPhoto'].input;
     expect(input.safeParse(new Uint8Array([1, 2])).success).toBe(true);

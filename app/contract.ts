@@ -4,7 +4,7 @@ import type { BlinkEvidence } from './blink';
 import { DOCUMENT_KINDS, type ExpiryStatus, type MrzFields } from './document/mrz';
 import type { DocumentSighting } from './document/findDocument';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
-import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema } from './settings';
+import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema, StaffNamesInput, StationNameInput } from './settings';
 
 export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type EventName } from './channels';
 
@@ -178,7 +178,7 @@ export const contract = {
       /** With debug: true, how long it stays on (default DEBUG_DEFAULT_HOURS). */
       debugHours: z.number().min(0.25).max(DEBUG_MAX_HOURS).optional(),
       requestTimeoutMs: SettingsSchema.shape.requestTimeoutMs.unwrap().optional(),
-      stationName: SettingsSchema.shape.stationName.unwrap().optional(),
+      stationName: StationNameInput.optional(),
       language: SettingsSchema.shape.language.unwrap().optional(),
       idleTimeoutSeconds: SettingsSchema.shape.idleTimeoutSeconds.unwrap().optional(),
       cameras: z.object({ id: CameraChoiceSchema.optional(), live: CameraChoiceSchema.optional() }).optional(),
@@ -190,7 +190,7 @@ export const contract = {
       seatedVisitors: z.boolean().optional(),
       blinkCheck: SettingsSchema.shape.blinkCheck.unwrap().optional(),
       documentRules: SettingsSchema.shape.documentRules.unwrap().optional(),
-      staffNames: SettingsSchema.shape.staffNames.unwrap().optional(),
+      staffNames: StaffNamesInput.optional(),
       staffIdleSeconds: SettingsSchema.shape.staffIdleSeconds.unwrap().optional(),
       /** The staff PIN again: required to turn debug on or change the backend (staff.confirm in main). */
       pin: StaffPinInput.optional(),

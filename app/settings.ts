@@ -25,6 +25,22 @@ export type CameraChoice = z.infer<typeof CameraChoiceSchema>;
 export const LANGUAGES = ['en', 'fr', 'es', 'de', 'ar', 'pt'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/**
+ * A name a person gave (the station's, a member of staff's), as staff and IT may enter it: letters
+ * (any script), digits, spaces and . , ' ’ ( ) / # & _ -, starting with a letter or digit. It is
+ * shown on screens and exported to spreadsheets: nothing that starts a formula (= + - @) or markup.
+ */
+const personalName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N} .,'’()/#&_-]*$/u, "Use letters, digits, spaces and . , ' ( ) / # & _ - only, starting with a letter or digit");
+/** What staff and IT may set as the station's name (empty: none). Stored files are read as they are. */
+export const StationNameInput = z.union([z.literal(''), personalName(100)]);
+/** What staff may set as the names chosen at unlock. */
+export const StaffNamesInput = z.array(personalName(60)).max(30);
+
 /** Non-secret settings, kept in a JSON file in the app's data directory. Never the password. */
 export const SettingsSchema = z.object({
   version: z.literal(1).default(1),

@@ -40,3 +40,14 @@ describe('ServiceResultSchema', () => {
     expect(ServiceErrorSchema.parse({ statusCode: 400, code: -3491, error: 'Bad Request', message: 'm' }).code).toBe('-3491');
   });
 });
+
+describe('what a service writes that reaches the audit log', () => {
+  it('takes ids and codes as the document writes them, and refuses formulas and markup in their place', () => {
+    const result = (id: string) => ServiceResultSchema.safeParse({ id, service: 'MATCH', result: '50', pass: true }).success;
+    expect(result('7eb4e932-1d55-4bbd-a030-97f911a4d22c')).toBe(true);
+    for (const id of ['=HYPERLINK("http://x")', '+cmd|/c calc', '@SUM(A1)', '-1+1', '<b>x</b>', 'a'.repeat(129), '']) expect(result(id), id).toBe(false);
+    const code = (c: unknown) => ServiceErrorSchema.safeParse({ code: c, message: 'm' }).success;
+    for (const ok of ['FACE_TOO_SMALL', '-3491', -3491, 'MULTIPLE_FACES']) expect(code(ok), String(ok)).toBe(true);
+    for (const bad of ['=1+1', '+cmd|', '@SUM(1)', 'A B', '-3491a', 'X'.repeat(65)]) expect(code(bad), bad).toBe(false);
+  });
+});

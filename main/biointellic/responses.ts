@@ -10,8 +10,16 @@ const NumericResult = z.union([z.string(), z.number()]).transform((value, ctx) =
   return n;
 });
 
+/**
+ * A request id as services write them (the document's are UUIDs): letters, digits and . _ : -,
+ * starting with a letter or digit, so it cannot start a formula in the audit export or carry markup.
+ */
+const RequestId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'not a request id');
+/** An error code as the document writes them ("FACE_TOO_SMALL", "-3491"): a word or a number, nothing else. */
+const ErrorCode = z.string().regex(/^(-?\d{1,12}|[A-Za-z][A-Za-z0-9_.]{0,63})$/, 'not an error code');
+
 export const ServiceResultSchema = z.object({
-  id: z.string().min(1),
+  id: RequestId,
   service: z.string(),
   result: NumericResult,
   userId: z.string().optional(),
@@ -22,7 +30,7 @@ export type ServiceResult = z.infer<typeof ServiceResultSchema>;
 /** The document's 400 body; `code` is a string ("FACE_TOO_SMALL", "-3491") but may come as a number. */
 export const ServiceErrorSchema = z.object({
   statusCode: z.number().optional(),
-  code: z.union([z.string(), z.number()]).transform(String),
+  code: z.union([z.string(), z.number()]).transform(String).pipe(ErrorCode),
   error: z.string().optional(),
   message: z.string(),
 });

@@ -7,7 +7,7 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { BackendSchema, SettingsSchema, type Settings } from '../../app/settings';
+import { BackendSchema, SettingsSchema, StationNameInput, type Settings } from '../../app/settings';
 import { describeIssues } from '../storage/stateFile';
 import { verifyText } from './itKey';
 import { writeSettings, type SettingsRead } from './settingsFile';
@@ -32,7 +32,7 @@ export const ProvisioningSchema = z
       .string()
       .regex(/^scrypt\$\d+\$\d+\$\d+\$[^$]+\$[^$]+$/, 'must be a scrypt hash from "npm run cli -- provision --out"')
       .refine(strongScrypt, `scrypt settings below N=${MIN_SCRYPT.N}, r=${MIN_SCRYPT.r}, p=${MIN_SCRYPT.p}`),
-    stationName: SettingsSchema.shape.stationName.unwrap().optional(),
+    stationName: StationNameInput.optional(),
     language: SettingsSchema.shape.language.unwrap().optional(),
     auditRetentionDays: SettingsSchema.shape.auditRetentionDays.unwrap().optional(),
     /** Signed files: newer than the last applied, or refused (an old file cannot be replayed). */

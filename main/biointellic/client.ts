@@ -1,14 +1,12 @@
 import { KioskError } from '../../app/errors';
 import { LIVENESS, MATCH } from '../../app/imageRequirements';
 import { silentLogger, type Logger } from '../log';
+import { multipartBody, type ImagePart } from './multipartBody';
 import { ServiceErrorSchema, ServiceResultSchema, extractToken } from './responses';
 import { endpointUrl, parseServiceUrl } from './serviceUrl';
 import { createTokenManager, type HeldToken } from './tokenManager';
 
-export interface ImagePart {
-  bytes: Uint8Array;
-  contentType: 'image/png' | 'image/jpeg';
-}
+export type { ImagePart } from './multipartBody';
 
 export interface CallOptions {
   /** Staff-enabled troubleshooting: the service then keeps the uploaded images. */
@@ -153,9 +151,21 @@ export function createBiointellicClient(options: ClientOptions) {
     throw new KioskError('protocol_error', `Unexpected answer from ${host} on /api/${endpoint} (HTTP ${status}).`);
   }
 
-  async function call(endpoint: 'liveness' | 'match', buildBody: () => FormData, { debug = false, signal }: CallOptions): Promise<ServiceScore> {
+  async function call(
+    endpoint: 'liveness' | 'match',
+    parts: ReadonlyArray<readonly [string, ImagePart]>,
+    { debug = false, signal }: CallOptions,
+  ): Promise<ServiceScore> {
     const url = endpointUrl(base, endpoint, debug);
-    const send = (token: HeldToken) => exchange(url, { method: 'POST', headers: { authorization: `Bearer ${token.value}` }, body: buildBody() }, signal);
+    /** One request; its body holds a copy of the images, zeroed once the exchange is over. */
+    const send = async (token: HeldToken) => {
+      const { body, contentType } = multipartBody(parts);
+      try {
+        return await exchange(url, { method: 'POST', headers: { authorization: `Bearer ${token.value}`, 'content-type': contentType }, body }, signal);
+      } finally {
+        body.fill(0);
+      }
+    };
 
     return withRetries(
       endpoint,
@@ -200,17 +210,16 @@ export function createBiointellicClient(options: ClientOptions) {
     },
 
     liveness(png: Uint8Array, opts: CallOptions = {}): Promise<ServiceScore> {
-      return call('liveness', () => form([[LIVENESS.multipartField, { bytes: png, contentType: LIVENESS.mimeType }]]), opts);
+      return call('liveness', [[LIVENESS.multipartField, { bytes: png, contentType: LIVENESS.mimeType }]], opts);
     },
 
     match(image1: ImagePart, image2: ImagePart, opts: CallOptions = {}): Promise<ServiceScore> {
       return call(
         'match',
-        () =>
-          form([
-            [MATCH.multipartFields[0], image1],
-            [MATCH.multipartFields[1], image2],
-          ]),
+        [
+          [MATCH.multipartFields[0], image1],
+          [MATCH.multipartFields[1], image2],
+        ],
         opts,
       );
     },
@@ -236,15 +245,6 @@ class RateLimited extends KioskError {
 
 class AlreadyRetried {
   constructor(readonly inner: unknown) {}
-}
-
-function form(parts: Array<[string, ImagePart]>): FormData {
-  const body = new FormData();
-  for (const [field, part] of parts) {
-    const extension = part.contentType === 'image/png' ? 'png' : 'jpg';
-    body.append(field, new Blob([part.bytes], { type: part.contentType }), `${field}.${extension}`);
-  }
-  return body;
 }
 
 function parseJson(text: string): unknown {

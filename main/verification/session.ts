@@ -145,17 +145,21 @@ export function createVerificationSession(deps: {
       return review && idPhoto && livePhoto ? review : null;
     },
 
-    /** The visit waiting for staff, with copies of both images for the staff view; null when none. */
+    /**
+     * The visit waiting for staff, with both images for the staff view; null when none. The images
+     * are views of the held bytes, not copies: IPC copies them to the staff view, and main keeps no
+     * second copy that reset() would not zero.
+     */
     pendingReview(): PendingReview | null {
       if (!review || !idPhoto || !livePhoto) return null;
       const { since, ...cause } = review;
-      // Copies as plain Uint8Arrays (a Buffer's slice() would be a view of the held bytes).
-      const copy = (bytes: Uint8Array) => new Uint8Array(bytes);
+      // Plain Uint8Arrays over the same memory (the contract takes a Uint8Array, not a Buffer).
+      const view = (bytes: Uint8Array) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       return {
         ...cause,
         since: new Date(since).toISOString(),
-        idPhoto: copy(idPhoto.forMatch.bytes),
-        livePhoto: copy(livePhoto.forMatch.bytes),
+        idPhoto: view(idPhoto.forMatch.bytes),
+        livePhoto: view(livePhoto.forMatch.bytes),
         document,
       };
     },

@@ -575,6 +575,8 @@ describe('verification.run', () => {
     });
     await expect(main.call('review.decide', { approved: true, reason: 'same_person' })).resolves.toEqual({ ok: true, data: { recorded: true } });
     await expect(main.call('review.get')).resolves.toEqual({ ok: true, data: { pending: null } });
+    // What staff were shown was no copy of main's own: decided, the visit's images are zeroed, those too.
+    expect([...pending.idPhoto, ...pending.livePhoto].every((b) => b === 0)).toBe(true);
     await expect(main.call('verification.run', { attempt: 2 })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
     await expect(main.call('review.decide', { approved: false, reason: 'visitor_left' })).resolves.toMatchObject({
       ok: false,

@@ -4,6 +4,7 @@
  * one against the test server on 127.0.0.1; the test keeps a reference to every image buffer the
  * client is handed, and reads those buffers afterwards: deleting the zeroing fails this test.
  */
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BiointellicClient } from '../../main/biointellic/client';
 import { silentLogger } from '../../main/log';
@@ -82,5 +83,31 @@ describe('images zeroed in main', () => {
     await session.reset();
     await expect(running).rejects.toMatchObject({ code: 'cancelled' });
     expect(seen.every(zeroed)).toBe(true);
+  });
+});
+
+describe("the client's own copies", () => {
+  it('zeroes the request body holding the images once each exchange is over, a retried one and a refused one too', async () => {
+    const bodies: Uint8Array[] = [];
+    const { client } = clientFor(server, {
+      fetch: (input, init) => {
+        if (init?.body instanceof Uint8Array) bodies.push(init.body);
+        return fetch(input, init);
+      },
+    });
+    const jpeg = await makeJpeg(300, 300);
+    const png = new Uint8Array(await sharp(jpeg).png().toBuffer());
+    server.fault('liveness', { kind: 'status', status: 500 });
+    await client.liveness(png);
+    await client.match({ bytes: jpeg, contentType: 'image/jpeg' }, { bytes: jpeg, contentType: 'image/jpeg' });
+    server.fault('match', { kind: 'reject', code: 'FACE_TOO_SMALL', message: 'small' });
+    await expect(client.match({ bytes: jpeg, contentType: 'image/jpeg' }, { bytes: jpeg, contentType: 'image/jpeg' })).rejects.toMatchObject({
+      code: 'face_rejected',
+    });
+    // The 500 and its retry, the match, the refused match: four bodies, each held the images.
+    expect(bodies.map((b) => b.byteLength > jpeg.byteLength)).toEqual([true, true, true, true]);
+    expect(bodies.every(zeroed)).toBe(true);
+    // What the service received conformed to the API document all the same.
+    expect(server.received.flatMap((r) => r.violations)).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'attempts_exhausted',
   'station_locked',
   'station_not_set_up',
+  'install_damaged',
 ] as const;
 
 export const ErrorCodeSchema = z.enum(ERROR_CODES);

@@ -12,6 +12,7 @@ import { startEngine } from '../engine/engine';
 import { openCredentialStore } from './credentials/keychain';
 import { createSafeStorageStore } from './credentials/safeStorageStore';
 import { createKioskMain } from './kioskMain';
+import { verifyInstall } from './engine/installIntegrity';
 import { createLogger, fileSink } from './log';
 import {
   APP_ENTRY,
@@ -102,7 +103,12 @@ async function start(): Promise<void> {
     store,
     logger,
     emitProgress: (progress) => window?.webContents.send(channelOf('verification.progress'), progress),
-    engine: { start: (options) => startEngine({ ...options, workerUrl }), livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS },
+    engine: {
+      start: (options) => startEngine({ ...options, workerUrl }),
+      livenessPass: process.env.BIOINTELLIC_ENGINE_LIVENESS_PASS,
+      // An installed kiosk checks its unpacked models and wasm first (a development run has no installer to trust).
+      verifyInstall: app.isPackaged ? () => verifyInstall(app.getAppPath()) : undefined,
+    },
     fetch: netFetch(net),
     quit: () => {
       quitting = true;

@@ -16,7 +16,9 @@ export interface KioskMainOptions extends Omit<MainServices, 'localBackend'> {
    * The built-in engine: started on first use, in this process's worker threads (`start` picks
    * the worker; default: the engine's own), or a backend someone else runs (tests).
    */
-  engine?: { start?: EmbeddedEngineDeps['start']; livenessPass?: string | undefined } | { localBackend: () => Promise<LocalBackend> };
+  engine?:
+    | { start?: EmbeddedEngineDeps['start']; livenessPass?: string | undefined; verifyInstall?: EmbeddedEngineDeps['verifyInstall'] }
+    | { localBackend: () => Promise<LocalBackend> };
 }
 
 export async function createKioskMain(options: KioskMainOptions) {
@@ -30,6 +32,7 @@ export async function createKioskMain(options: KioskMainOptions) {
           logger: options.logger,
           start: engineOptions.start ?? startEngine,
           livenessPass: engineOptions.livenessPass,
+          verifyInstall: engineOptions.verifyInstall,
         });
   const localBackend = 'localBackend' in engineOptions ? engineOptions.localBackend : embedded!.backend;
   const handlers = await createHandlers({ ...options, localBackend });

@@ -25,6 +25,8 @@ export function createEmbeddedEngine(deps: {
   start: (options: EngineOptions) => Promise<RunningEngine>;
   /** IT's liveness operating point (BIOINTELLIC_ENGINE_LIVENESS_PASS), as text; unset = calibrated. */
   livenessPass?: string | undefined;
+  /** A packaged kiosk's check of its models and wasm (installIntegrity.ts): the engine never starts on a mismatch. */
+  verifyInstall?: (() => Promise<unknown>) | undefined;
 }) {
   let starting: Promise<{ engine: RunningEngine; password: string }> | null = null;
 
@@ -54,6 +56,7 @@ export function createEmbeddedEngine(deps: {
   }
 
   async function boot() {
+    await deps.verifyInstall?.();
     const secret = await password();
     const started = Date.now();
     const engine = await deps.start({

@@ -154,7 +154,7 @@ export function createVerificationSession(deps: {
       if (!review || !idPhoto || !livePhoto) return null;
       const { since, ...cause } = review;
       // Plain Uint8Arrays over the same memory (the contract takes a Uint8Array, not a Buffer).
-      const view = (bytes: Uint8Array) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const view = (bytes: Uint8Array) => new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);
       return {
         ...cause,
         since: new Date(since).toISOString(),

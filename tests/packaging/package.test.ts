@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { passportPage } from '../../harness/testDocument';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load } from 'js-yaml';
@@ -22,6 +23,10 @@ import { hashPassword } from '../../engine/http/users';
 import { MINIFASNET } from '../../engine/analysis/antispoof';
 import { faceCrop, livenessCapture } from '../../harness/faces';
 import { post } from '../support/engineHost';
+import { createKeytarStore } from '../../main/credentials/keychain';
+import { createEmbeddedEngine } from '../../main/engine/embeddedEngine';
+import { INTEGRITY_MANIFEST, verifyInstall } from '../../main/engine/installIntegrity';
+import { silentLogger } from '../../main/log';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const run = promisify(execFile);
@@ -220,6 +225,42 @@ describe('the built app', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('lists every unpacked model and wasm file with its SHA-256, and the built-in engine never starts on a changed byte', async () => {
+    const walk = (dir: string): string[] =>
+      readdirSync(at(dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(`${dir}/${e.name}`) : [`${dir}/${e.name}`]));
+    const shipped = ['dist', 'node_modules/@vladmandic/human/models', 'node_modules/@tensorflow/tfjs-backend-wasm', 'node_modules/tesseract.js-core'].flatMap(
+      walk,
+    );
+    const unpackedModels = shipped.filter(
+      (f) => /\.(wasm|bin|json)$/.test(f) && config.asarUnpack.some((pattern: string) => minimatch(f, pattern, { dot: true })),
+    );
+    const { files } = JSON.parse(readFileSync(at(INTEGRITY_MANIFEST), 'utf8')) as { files: Record<string, string> };
+    expect(unpackedModels.length).toBeGreaterThan(40);
+    expect(unpackedModels.filter((f) => !(f in files))).toEqual([]);
+    expect(Object.keys(files).filter((f) => !packaged(f) && !f.startsWith('node_modules/'))).toEqual([]);
+    await expect(verifyInstall(ROOT)).resolves.toBe(Object.keys(files).length);
+
+    // The liveness model with one byte changed, as someone who can write the install folder might.
+    const model = 'dist/models/minifasnet/MiniFASNetV2/weights.bin';
+    const original = readFileSync(at(model));
+    const altered = Buffer.from(original);
+    altered[1000] = altered[1000]! ^ 0xff;
+    await writeFile(at(model), altered);
+    try {
+      await expect(verifyInstall(ROOT)).rejects.toMatchObject({ code: 'install_damaged', message: expect.stringContaining(model) });
+      const embedded = createEmbeddedEngine({
+        store: createKeytarStore(),
+        dataDir: await mkdtemp(join(tmpdir(), 'kiosk-damaged-')),
+        logger: silentLogger,
+        start: startEngine,
+        verifyInstall: () => verifyInstall(ROOT),
+      });
+      await expect(embedded.backend()).rejects.toMatchObject({ code: 'install_damaged' });
+    } finally {
+      await writeFile(at(model), original);
+    }
+  });
 
   it('analyses faces with the bundled worker, as the installed kiosk does', async () => {
     const engine = await startEngine({

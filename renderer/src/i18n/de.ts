@@ -127,6 +127,7 @@ export const de: Messages = {
     unauthorized: 'Der Prüfdienst hat dieses Terminal abgelehnt. Personal: Konto prüfen.',
     other: 'Etwas ist schiefgegangen. Bitte wenden Sie sich an das Personal.',
     station_not_set_up: 'Dieses Terminal ist noch nicht eingerichtet. Die IT muss es einrichten, bevor es jemanden prüfen kann.',
+    install_damaged: 'Die Installation dieses Kiosks ist beschädigt oder wurde verändert. Die IT muss ihn neu installieren, bevor er jemanden prüfen kann.',
   },
   notSetUp: {
     title: 'Dieses Terminal ist nicht eingerichtet',

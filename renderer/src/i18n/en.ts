@@ -122,6 +122,7 @@ export const en = {
     unauthorized: 'The verification service refused this kiosk. Staff: check the account.',
     other: 'Something went wrong. Please ask a member of staff.',
     station_not_set_up: 'This station is not set up yet. IT must provision it before it can check anyone.',
+    install_damaged: 'This kiosk’s installation is damaged or has been altered. IT must reinstall it before it can check anyone.',
   },
   notSetUp: {
     title: 'This station is not set up',

@@ -127,6 +127,7 @@ export const es: Messages = {
     unauthorized: 'El servicio de verificación rechazó este quiosco. Personal: revise la cuenta.',
     other: 'Algo ha fallado. Consulte al personal.',
     station_not_set_up: 'Este puesto aún no está configurado. Informática debe configurarlo antes de que pueda comprobar a nadie.',
+    install_damaged: 'La instalación de este quiosco está dañada o ha sido alterada. Informática debe reinstalarlo antes de comprobar a nadie.',
   },
   notSetUp: {
     title: 'Este puesto no está configurado',

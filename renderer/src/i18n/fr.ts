@@ -127,6 +127,7 @@ export const fr: Messages = {
     unauthorized: 'Le service a refusé cette borne. Personnel : vérifiez le compte.',
     other: 'Un problème est survenu. Adressez-vous au personnel.',
     station_not_set_up: 'Ce poste n’est pas encore configuré. Le service informatique doit le configurer avant toute vérification.',
+    install_damaged: 'L’installation de cette borne est endommagée ou a été modifiée. L’informatique doit la réinstaller avant toute vérification.',
   },
   notSetUp: {
     title: 'Ce poste n’est pas configuré',

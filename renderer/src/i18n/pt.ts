@@ -126,6 +126,7 @@ export const pt: Messages = {
     unauthorized: 'O serviço de verificação recusou este quiosque. Funcionários: verifiquem a conta.',
     other: 'Algo correu mal. Fale com um funcionário.',
     station_not_set_up: 'Este posto ainda não está configurado. A informática tem de o configurar antes de poder verificar alguém.',
+    install_damaged: 'A instalação deste quiosque está danificada ou foi alterada. A informática deve reinstalá-lo antes de verificar alguém.',
   },
   notSetUp: {
     title: 'Este posto não está configurado',

@@ -2,7 +2,7 @@
 // dist/main/integrity.json, inside the archive. A packaged kiosk checks them before its engine
 // starts (main/engine/installIntegrity.ts): these files are unpacked from the archive, where
 // anyone who can write the install folder could replace them.
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -21,8 +21,9 @@ function walk(dir, match, depth = 6) {
 }
 
 // The production packages, as the installer ships them: their wasm, and the OCR's language data.
-const packages = execFileSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { encoding: 'utf8' })
-  .split('\n')
+// npm ls exits non-zero on a peer-dependency complaint while still listing every package: read its output either way.
+const packages = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { encoding: 'utf8' })
+  .stdout.split('\n')
   .filter((dir) => dir && resolve(dir) !== root); // the first line is the kiosk itself
 const files = [
   ...walk('dist/models', MODEL),

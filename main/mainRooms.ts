@@ -6,6 +6,7 @@
 import type { Progress } from '../app/contract';
 import { mkdir } from 'node:fs/promises';
 import { debugActive } from '../app/settings';
+import { auditChainKey } from './audit/auditChain';
 import { openAuditTrail } from './audit/auditTrail';
 import { createServiceClient, type LocalBackend } from './backend/serviceClient';
 import type { CredentialStore } from './credentials/keychain';
@@ -35,7 +36,12 @@ export async function openMainRooms(services: MainServices) {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const station = await openStationSettings({ dataDir, logger, now });
   const settings = station.current;
-  const audit = openAuditTrail({ dataDir, logger, settings });
+  // The key that seals each audit row (audit/auditChain.ts); without the keychain, rows are kept unsealed and verify says so.
+  const chainKey = await auditChainKey(services.store, dataDir)().catch((error: unknown) => {
+    logger.log('error', 'audit.chain_key_unavailable', { reason: error instanceof Error ? error.message : String(error) });
+    return null;
+  });
+  const audit = openAuditTrail({ dataDir, logger, settings, chainKey });
   station.start(audit.note, () => {
     void backend
       .pruneDebug()

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,9 +28,11 @@ const entry = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
   ...over,
 });
 
+const KEY = Buffer.alloc(32, 9);
+
 async function fresh(clock = { t: Date.parse('2026-11-01T10:00:00Z') }) {
   const path = join(await mkdtemp(join(tmpdir(), 'audit-')), 'audit.sqlite');
-  return { path, clock, log: openAuditLog(path, { now: () => new Date(clock.t) }) };
+  return { path, clock, log: openAuditLog(path, { now: () => new Date(clock.t), chainKey: KEY }) };
 }
 
 describe('audit log', () => {
@@ -126,5 +128,91 @@ describe('audit log', () => {
       [null, null],
     ]);
     log.close();
+  });
+});
+
+describe('the audit chain', () => {
+  /** A log of three checks and two staff actions, closed, and a way to change its file as an intruder would. */
+  async function written() {
+    const { path, log, clock } = await fresh();
+    log.record(entry());
+    log.recordStaffAction({ station: 'Desk', action: 'staff.unlocked' });
+    clock.t += 1_000;
+    log.record(entry({ decision: 'not_verified', matchScore: 31.2, matchPass: false }));
+    log.recordStaffAction({ station: 'Desk', action: 'audit.exported' });
+    log.record(entry());
+    expect(log.verify()).toEqual({ checked: { verification: 3, staff_action: 2 }, broken: null, unsealed: 0, unchained: 0 });
+    log.close();
+    const tamper = (sql: string) => {
+      const db = new Database(path);
+      db.exec(sql);
+      db.close();
+      return openAuditLog(path, { chainKey: KEY }).verify();
+    };
+    return { path, tamper };
+  }
+
+  it('names the first row that was altered, removed or inserted, and the table', async () => {
+    expect((await written()).tamper("UPDATE verification SET decision = 'verified', matchPass = 1 WHERE id = 2").broken).toEqual({
+      table: 'verification',
+      id: 2,
+      why: 'was altered',
+    });
+    expect((await written()).tamper('DELETE FROM verification WHERE id = 2').broken).toMatchObject({ table: 'verification', id: 3 });
+    expect((await written()).tamper('UPDATE staff_action SET detail = \'{"name":"someone else"}\' WHERE id = 1').broken).toMatchObject({
+      table: 'staff_action',
+      id: 1,
+    });
+    // A row copied in with a link and seal of its own making does not hold either.
+    expect(
+      (await written()).tamper(
+        "INSERT INTO verification (time, station, backend, backendUrl, attempt, durationMs, decision, prevHash, hash) SELECT time, station, backend, backendUrl, attempt, durationMs, 'verified', hash, hash FROM verification WHERE id = 3",
+      ).broken,
+    ).toMatchObject({ table: 'verification', id: 4, why: 'was altered' });
+    // Clearing a row's chain columns does not pass it off as an older kiosk's row.
+    expect((await written()).tamper('UPDATE verification SET prevHash = NULL, hash = NULL WHERE id = 3').broken).toMatchObject({ id: 3 });
+  });
+
+  it('is checked with the key only: another key finds the first row altered', async () => {
+    const { path } = await written();
+    expect(openAuditLog(path, { chainKey: Buffer.alloc(32, 1) }).verify().broken).toEqual({ table: 'verification', id: 1, why: 'was altered' });
+  });
+
+  it('holds across a purge at the retention, and an altered purge record is found', async () => {
+    const { log, clock, path } = await fresh();
+    for (let day = 0; day < 40; day++) {
+      log.record(entry());
+      log.recordStaffAction({ station: 'Desk', action: 'settings.updated' });
+      clock.t += 86_400_000;
+    }
+    expect(log.purgeOlderThan(30)).toBe(20);
+    expect(log.verify()).toMatchObject({ checked: { verification: 30, staff_action: 30 }, broken: null });
+    log.close();
+    const db = new Database(path);
+    db.exec("UPDATE chain_anchor SET prevHash = 'x' WHERE tbl = 'verification'");
+    db.close();
+    expect(openAuditLog(path, { chainKey: KEY }).verify().broken).toMatchObject({ table: 'verification', id: null });
+  });
+
+  it("records rows unsealed when the key cannot be had, and says so; an older log's rows count as unchained", async () => {
+    const path = join(await mkdtemp(join(tmpdir(), 'audit-')), 'audit.sqlite');
+    const old = new Database(path);
+    old.exec(`CREATE TABLE verification (id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, station TEXT NOT NULL, backend TEXT NOT NULL, backendUrl TEXT NOT NULL,
+      attempt INTEGER NOT NULL, livenessRequestId TEXT, livenessScore REAL, livenessPass INTEGER, matchRequestId TEXT, matchScore REAL, matchPass INTEGER,
+      rejectionCode TEXT, durationMs INTEGER NOT NULL, decision TEXT NOT NULL);
+      INSERT INTO verification (time, station, backend, backendUrl, attempt, durationMs, decision) VALUES ('2026-10-01T00:00:00.000Z', 'Desk', 'remote', 'u', 1, 5, 'verified');`);
+    old.close();
+    const locked = openAuditLog(path, { chainKey: null });
+    locked.record(entry());
+    locked.close();
+    const log = openAuditLog(path, { chainKey: KEY });
+    log.record(entry());
+    expect(log.verify()).toEqual({ checked: { verification: 3, staff_action: 0 }, broken: null, unsealed: 1, unchained: 1 });
+  });
+
+  it('keeps the database readable by the kiosk user only', async () => {
+    const { path, log } = await fresh();
+    log.record(entry());
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });

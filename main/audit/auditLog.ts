@@ -8,6 +8,8 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { AuditEntrySchema, AuditQuerySchema } from '../../app/contract';
 import { AUDIT_RETENTION_FLOOR_DAYS } from '../../app/settings';
+import { chmodSync } from 'node:fs';
+import { openAuditChain } from './auditChain';
 import type { LogFields } from '../log';
 
 /** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
@@ -74,7 +76,24 @@ const toRecord = (row: Row): AuditRecord =>
     debug: row.debug === null ? null : row.debug === 1,
   });
 
-export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
+const STAFF_COLUMNS = ['time', 'station', 'action', 'detail'] as const;
+
+/** The database and its journal files: readable by the kiosk's user only, as every other file it keeps. */
+function ownerOnly(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch {
+      // a journal file not created yet
+    }
+  }
+}
+
+/**
+ * `chainKey`: the key that seals each row (auditChain.ts), from the OS keychain; null when the
+ * keychain could not be had: rows are then recorded unsealed, and `verify()` says so.
+ */
+export function openAuditLog(path: string, options: { now?: () => Date; chainKey?: Buffer | null } = {}) {
   const now = options.now ?? (() => new Date());
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -93,17 +112,35 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
     id INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, station TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL
   );
   CREATE INDEX IF NOT EXISTS staff_action_time ON staff_action (time);`);
-  const insertAction = db.prepare('INSERT INTO staff_action (time, station, action, detail) VALUES (@time, @station, @action, @detail)');
   // Logs from before debug was recorded gain the column; their rows say null (not known).
   const columns = db.prepare('PRAGMA table_info(verification)').all() as Array<{ name: string }>;
   if (!columns.some((c) => c.name === 'debug')) db.exec('ALTER TABLE verification ADD COLUMN debug INTEGER');
   for (const text of ['blink', 'documentKind', 'documentState', 'documentExpiry', 'documentMrz'])
     if (!columns.some((c) => c.name === text)) db.exec(`ALTER TABLE verification ADD COLUMN ${text} TEXT`);
 
-  const insert = db.prepare(`INSERT INTO verification (${COLUMNS.slice(1).join(', ')})
-    VALUES (${COLUMNS.slice(1)
-      .map((c) => `@${c}`)
-      .join(', ')})`);
+  const chain = openAuditChain(db, options.chainKey ?? null, { verification: COLUMNS.slice(1), staff_action: STAFF_COLUMNS });
+  ownerOnly(path);
+  const sealed = [...COLUMNS.slice(1), 'prevHash', 'hash'];
+  const insert = db.prepare(`INSERT INTO verification (${sealed.join(', ')}) VALUES (${sealed.map((c) => `@${c}`).join(', ')})`);
+  const insertAction = db.prepare(
+    'INSERT INTO staff_action (time, station, action, detail, prevHash, hash) VALUES (@time, @station, @action, @detail, @prevHash, @hash)',
+  );
+  /** Inserts a row with its link and seal, in one transaction so no other row slips between. */
+  const insertSealed = db.transaction((table: 'verification' | 'staff_action', row: Record<string, unknown>) =>
+    Number((table === 'verification' ? insert : insertAction).run({ ...row, ...chain.seal(table, row) }).lastInsertRowid),
+  );
+
+  const purge = db.transaction((days: number): number => {
+    const cutoff = new Date(now().getTime() - Math.max(AUDIT_RETENTION_FLOOR_DAYS, days) * 86_400_000).toISOString();
+    let deleted = 0;
+    for (const table of ['verification', 'staff_action'] as const) {
+      const last = (db.prepare(`SELECT MAX(id) AS id FROM ${table} WHERE time < ?`).get(cutoff) as { id: number | null }).id;
+      if (last === null) continue;
+      chain.anchor(table, last);
+      deleted += db.prepare(`DELETE FROM ${table} WHERE id <= ?`).run(last).changes;
+    }
+    return deleted;
+  });
 
   function where(filter: z.output<typeof AuditFilterSchema>) {
     const conditions = { decision: 'decision = @decision', from: 'time >= @from', to: 'time <= @to' } as const;
@@ -121,7 +158,7 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
         matchPass: entry.matchPass === null ? null : Number(entry.matchPass),
         debug: entry.debug === null ? null : Number(entry.debug),
       };
-      return Number(insert.run(row).lastInsertRowid);
+      return insertSealed('verification', row);
     },
     list(input: AuditFilter = {}): { records: AuditRecord[]; total: number } {
       const filter = AuditFilterSchema.parse(input);
@@ -143,7 +180,7 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
     },
     /** One staff action; `detail` says what changed, never a secret (callers pass names and states). */
     recordStaffAction(entry: { station: string; action: StaffAction; detail?: LogFields }): void {
-      insertAction.run({ time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
+      insertSealed('staff_action', { time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
     },
     listStaffActions(): Array<{ id: number; time: string; station: string; action: string; detail: string }> {
       return db.prepare('SELECT * FROM staff_action ORDER BY id DESC LIMIT 1000').all() as Array<{
@@ -154,13 +191,15 @@ export function openAuditLog(path: string, options: { now?: () => Date } = {}) {
         detail: string;
       }>;
     },
-    /** Deletes records (checks and staff actions) older than `days`, never fewer than the floor; returns how many. */
-    purgeOlderThan(days: number): number {
-      const cutoff = new Date(now().getTime() - Math.max(AUDIT_RETENTION_FLOOR_DAYS, days) * 86_400_000).toISOString();
-      return (
-        db.prepare('DELETE FROM verification WHERE time < ?').run(cutoff).changes + db.prepare('DELETE FROM staff_action WHERE time < ?').run(cutoff).changes
-      );
-    },
+    /**
+     * Deletes records (checks and staff actions) older than `days`, never fewer than the floor;
+     * returns how many. Rows go from the oldest on, up to the last one older than the cutoff, so
+     * the chain keeps one unbroken run from its anchor.
+     */
+    purgeOlderThan: (days: number): number => purge(days),
+    /** Whether every row still holds (auditChain.ts); `npm run cli -- audit verify`. */
+    verify: () => chain.verify(),
+
     close(): void {
       db.close();
     },

@@ -10,9 +10,9 @@ export type CheckRecord = Omit<NewAuditRecord, 'station' | 'backend' | 'backendU
  * actions in main.log too), records past the retention purged at start and daily. A write that
  * fails (a full disk) is logged, never thrown: the visitor's answer must not be lost to it.
  */
-export function openAuditTrail(options: { dataDir: string; logger: Logger; settings: () => Settings }) {
+export function openAuditTrail(options: { dataDir: string; logger: Logger; settings: () => Settings; chainKey: Buffer | null }) {
   const { logger, settings } = options;
-  const log = openAuditLog(join(options.dataDir, 'audit.sqlite'));
+  const log = openAuditLog(join(options.dataDir, 'audit.sqlite'), { chainKey: options.chainKey });
   const writeFailed = (error: unknown) => logger.log('error', 'audit.write_failed', { reason: error instanceof Error ? error.message : 'unknown' });
 
   const purge = () => {
@@ -35,13 +35,14 @@ export function openAuditTrail(options: { dataDir: string; logger: Logger; setti
         writeFailed(error);
       }
     },
-    /** One verification, with the station and the backend it ran against. */
-    recordCheck(entry: CheckRecord): void {
+    /** One verification, with the station and the backend it ran against; answers its row's id (null when it could not be written). */
+    recordCheck(entry: CheckRecord): number | null {
       const { stationName, backend } = settings();
       try {
-        log.record({ ...entry, station: stationName, backend: backend.kind, backendUrl: backend.kind === 'remote' ? backend.url : 'built-in engine' });
+        return log.record({ ...entry, station: stationName, backend: backend.kind, backendUrl: backend.kind === 'remote' ? backend.url : 'built-in engine' });
       } catch (error) {
         writeFailed(error);
+        return null;
       }
     },
     dispose(): void {

@@ -9,6 +9,7 @@ import { normalizeForLiveness, normalizeForMatch } from '../imaging/normalize';
 import { createLogger } from '../log';
 import { provision, provisioningKey } from './provision';
 import { stationStatus } from './status';
+import { verifyAudit } from './auditVerify';
 
 export const EXIT = { pass: 0, fail: 1, rejected: 2, connection: 3 } as const;
 
@@ -30,6 +31,8 @@ Commands:
   status                     the station as the kiosk would load it (set up, backend, debug,
                              lockouts, a provisioning file waiting and whether it would be
                              applied); changes nothing
+  audit verify               check every audit record against its seal and its link to the one
+                             before; names the first that does not hold (exit 1)
 
 Options:
   --url URL       service base URL (default: the kiosk's settings)
@@ -99,7 +102,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       deps.stdout(`${USAGE}\n`);
       return values.help ? EXIT.pass : EXIT.rejected;
     }
-    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0, 'provisioning-key': 0, status: 0 };
+    const expected: Record<string, number> = { auth: 0, liveness: 1, match: 2, 'set-password': 0, provision: 0, 'provisioning-key': 0, status: 0, audit: 1 };
     if (!(command in expected)) throw new KioskError('invalid_request', `Unknown command "${command}".\n${USAGE}`);
     if (files.length !== expected[command]) {
       throw new KioskError('invalid_request', `"${command}" takes ${expected[command]} file argument(s).\n${USAGE}`);
@@ -109,6 +112,12 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       const done = await stationStatus(deps.dataDir);
       print(done.data, done.text);
       return EXIT.pass;
+    }
+    if (command === 'audit') {
+      if (files[0] !== 'verify') throw new KioskError('invalid_request', `"audit" takes one action: verify.\n${USAGE}`);
+      const done = await verifyAudit(deps.dataDir, deps.store);
+      print(done.data, done.text);
+      return done.data.broken ? EXIT.fail : EXIT.pass;
     }
     if (command === 'provisioning-key') {
       const done = await provisioningKey(values.out);

@@ -5,6 +5,7 @@ import { KioskError } from '../../app/errors';
 import { hashPassword } from '../../engine/http/users';
 import type { CredentialStore } from '../credentials/keychain';
 import { pinMatches, stationPepper } from '../staff/pinPepper';
+import { auditChainKey } from '../audit/auditChain';
 import { openAuditLog } from '../audit/auditLog';
 import { readSettings, writeSettings } from '../settings/settingsFile';
 import { describeIssues } from '../storage/stateFile';
@@ -87,7 +88,7 @@ export async function provision(
   }
   const settings = provisioned(current!.settings, parsed.data);
   await writeSettings(dataDir, settings);
-  const audit = openAuditLog(join(dataDir, 'audit.sqlite'));
+  const audit = openAuditLog(join(dataDir, 'audit.sqlite'), { chainKey: await auditChainKey(store, dataDir)().catch(() => null) });
   try {
     audit.recordStaffAction({ station: settings.stationName, action: 'station.provisioned', detail: { backend: settings.backend.kind, source: 'cli' } });
   } finally {

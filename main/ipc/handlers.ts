@@ -97,8 +97,8 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       staff.require();
       const waiting = session.reviewWaiting();
       if (!waiting) throw new KioskError('invalid_request', 'No visit is waiting for a review: it was decided or the visit ended.');
-      const { why, errorCode, attempt } = waiting;
-      audit.note(approved ? 'review.approved' : 'review.denied', { reviewer: staff.reviewer(), reason, why, errorCode, attempt });
+      const { why, errorCode, attempt, checkId } = waiting;
+      audit.note(approved ? 'review.approved' : 'review.denied', { reviewer: staff.reviewer(), reason, why, errorCode, attempt, checkId: checkId ?? null });
       await session.reset(); // the review is over: its images go now, not when the visitor walks away
       return { recorded: true as const };
     },

@@ -7,34 +7,15 @@
  * unknown); the station turns it into `pepper1$N$r$p$salt$HMAC-SHA256(pepper, key)` the first
  * time it can reach its keychain. A PIN is right when HMAC(pepper, scrypt(PIN)) matches.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { resolve } from 'node:path';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { derivedKey, verifyPassword } from '../../engine/http/users';
 import type { CredentialStore } from '../credentials/keychain';
+import { stationSecret } from '../credentials/stationSecret';
 
 const PEPPERED = 'pepper1';
 
-/** One pepper per data folder: two stations (or test hosts) under one OS user never share one. */
-export const pepperAccount = (dataDir: string) => `staff-pin-pepper:${createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16)}`;
-
-/** The station's pepper from the keychain, made and stored the first time; asked for once, then kept in main's memory. */
-export function stationPepper(store: CredentialStore, dataDir: string): () => Promise<Buffer> {
-  let known: Promise<Buffer> | null = null;
-  return () => {
-    known ??= (async () => {
-      const account = pepperAccount(dataDir);
-      const stored = await store.get(account);
-      if (stored !== null) return Buffer.from(stored, 'base64');
-      const made = randomBytes(32);
-      await store.set(account, made.toString('base64'));
-      return made;
-    })().catch((error: unknown) => {
-      known = null; // a locked keychain now may answer later
-      throw error;
-    });
-    return known;
-  };
-}
+/** The station's pepper from the keychain (stationSecret.ts). */
+export const stationPepper = (store: CredentialStore, dataDir: string) => stationSecret(store, dataDir, 'staff-pin-pepper');
 
 export const isPeppered = (hash: string) => hash.startsWith(`${PEPPERED}$`);
 

@@ -30,6 +30,8 @@ type ReviewCause = {
   since: number;
   livenessScore: number | null;
   matchScore: number | null;
+  /** The audit row of the check that went to staff: the review's own row names it. */
+  checkId?: number | null;
 };
 
 /**
@@ -53,7 +55,8 @@ export function createVerificationSession(deps: {
   /** Attempt limits across visits (attemptLimits.ts): checked before a run, told of each unsuccessful one. */
   limits: { check: (idKey: string) => void; failed: (idKey: string) => Promise<unknown> };
   /** Writes one audit record per run; gets everything but the station and backend. */
-  audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => void;
+  /** Records the check; answers its audit row's id (null when it could not be written). */
+  audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => number | null;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -175,8 +178,8 @@ export function createVerificationSession(deps: {
     const debug = deps.debug();
     let liveness: VerificationOutcome['liveness'] | null = null;
     let match: VerificationOutcome['match'] | null = null;
-    const audit = (decision: NewAuditRecord['decision'], rejectionCode: string | null) =>
-      deps.audit({
+    const audit = (decision: NewAuditRecord['decision'], rejectionCode: string | null) => {
+      const checkId = deps.audit({
         attempt,
         livenessRequestId: liveness?.requestId ?? null,
         livenessScore: liveness?.score ?? null,
@@ -194,6 +197,8 @@ export function createVerificationSession(deps: {
         documentExpiry: document ? document.expiry : null,
         documentMrz: document ? document.mrz : null,
       });
+      if (review) review.checkId = checkId;
+    };
     review = null;
     const { reviewMarginPercent, sayNotVerified, blinkCheck, documentRules } = deps.judging();
     const needsStaff = (why: ReviewCause['why'], errorCode: string | null = null) => {

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -155,5 +156,26 @@ describe('npm run cli', () => {
       expect(run.stderr).toMatch(/^error \[(invalid_request|settings_invalid)\]/);
     }
     await expect(readFile(join(dataDir, 'settings.json'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('npm run cli -- audit verify', () => {
+  it("checks the station's audit log with the key from the keychain, and names the first record changed behind the kiosk's back", async () => {
+    const main = await hostMain();
+    await main.asStaff();
+    await main.call('settings.update', { language: 'fr' });
+    await main.call('audit.exportCsv', {});
+    const good = await runCli(['audit', 'verify', '--json'], { dataDir: main.dataDir });
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({ ok: true, data: { broken: null, unsealed: 0, checked: { staff_action: 3 } } });
+    expect((await runCli(['audit', 'verify'], { dataDir: main.dataDir })).stdout).toMatch(/^The audit log holds: 0 checks and 3 staff actions/);
+
+    // Someone with the database file hides an export.
+    const db = new Database(join(main.dataDir, 'audit.sqlite'));
+    db.prepare("UPDATE staff_action SET action = 'settings.updated' WHERE action = 'audit.exported'").run();
+    db.close();
+    const bad = await runCli(['audit', 'verify'], { dataDir: main.dataDir });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/^The audit log does not hold: staff action 3 was altered\./);
   });
 });

@@ -584,12 +584,13 @@ describe('verification.run', () => {
     });
     const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
     const decided = db.prepare("SELECT detail FROM staff_action WHERE action LIKE 'review.%'").all() as Array<{ detail: string }>;
-    const checks = db.prepare('SELECT decision, rejectionCode FROM verification').all();
+    const checks = db.prepare('SELECT id, decision, rejectionCode FROM verification').all() as Array<{ id: number }>;
     db.close();
+    // The review names the check it decided by its audit row.
     expect(decided.map((r) => JSON.parse(r.detail))).toEqual([
-      { reviewer: 'Ana Silva', reason: 'same_person', why: 'borderline_match', errorCode: null, attempt: 1 },
+      { reviewer: 'Ana Silva', reason: 'same_person', why: 'borderline_match', errorCode: null, attempt: 1, checkId: checks[0]!.id },
     ]);
-    expect(checks).toEqual([{ decision: 'review', rejectionCode: 'borderline_match' }]);
+    expect(checks).toEqual([{ id: expect.any(Number), decision: 'review', rejectionCode: 'borderline_match' }]);
   });
 
   it('sends the last unsuccessful attempt to staff, unless the station is set to say "Not verified"', async () => {

@@ -16,6 +16,8 @@ export const CONTRACT_NAMES = [
   'staff.quitKiosk',
   'audit.list',
   'audit.exportCsv',
+  'audit.staffActions',
+  'audit.exportStaffCsv',
   'verification.consent',
   'verification.setIdPhoto',
   'verification.setIdDocument',

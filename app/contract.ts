@@ -139,6 +139,11 @@ export const AuditQuerySchema = z.object({
   to: z.string().datetime().optional(),
 });
 
+/** One staff action as the audit database keeps it: `detail` is its JSON (names and states, never a secret). */
+export const StaffActionEntrySchema = z.object({ id: z.number().int(), time: z.string(), station: z.string(), action: z.string(), detail: z.string() });
+export type StaffActionEntry = z.infer<typeof StaffActionEntrySchema>;
+export const StaffActionQuerySchema = AuditQuerySchema.omit({ decision: true });
+
 /** The live step's blink watch for the capture it sends (app/blink.ts). */
 export const BlinkEvidenceSchema = z.object({
   seen: z.boolean(),
@@ -215,6 +220,13 @@ export const contract = {
   },
   /** Staff only: the filtered audit log as CSV text. */
   'audit.exportCsv': { input: AuditQuerySchema, result: z.object({ csv: z.string(), count: z.number().int() }) },
+  /** Staff only: what staff did (and the station's own locks and provisioning), newest first. */
+  'audit.staffActions': {
+    input: StaffActionQuerySchema.extend({ limit: z.number().int().min(1).max(1000).optional() }),
+    result: z.object({ actions: z.array(StaffActionEntrySchema), total: z.number().int() }),
+  },
+  /** Staff only: the staff actions as CSV text. */
+  'audit.exportStaffCsv': { input: StaffActionQuerySchema, result: z.object({ csv: z.string(), count: z.number().int() }) },
   /** Staff only, with the PIN again: the one way out of kiosk mode (the window ignores close shortcuts). */
   'staff.quitKiosk': { input: z.object({ pin: StaffPinInput }), result: z.object({ quitting: z.literal(true) }) },
   /** The first PIN needs no current one; changing it needs the current PIN. Unlocks on success. */

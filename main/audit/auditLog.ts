@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import { AuditEntrySchema, AuditQuerySchema } from '../../app/contract';
+import { AuditEntrySchema, AuditQuerySchema, type StaffActionEntry } from '../../app/contract';
 import { AUDIT_RETENTION_FLOOR_DAYS } from '../../app/settings';
 import { chmodSync } from 'node:fs';
 import { openAuditChain } from './auditChain';
@@ -77,6 +77,7 @@ const toRecord = (row: Row): AuditRecord =>
   });
 
 const STAFF_COLUMNS = ['time', 'station', 'action', 'detail'] as const;
+const STAFF_ENTRY = ['id', ...STAFF_COLUMNS] as const;
 
 /** The database and its journal files: readable by the kiosk's user only, as every other file it keeps. */
 function ownerOnly(path: string): void {
@@ -182,14 +183,23 @@ export function openAuditLog(path: string, options: { now?: () => Date; chainKey
     recordStaffAction(entry: { station: string; action: StaffAction; detail?: LogFields }): void {
       insertSealed('staff_action', { time: now().toISOString(), station: entry.station, action: entry.action, detail: JSON.stringify(entry.detail ?? {}) });
     },
-    listStaffActions(): Array<{ id: number; time: string; station: string; action: string; detail: string }> {
-      return db.prepare('SELECT * FROM staff_action ORDER BY id DESC LIMIT 1000').all() as Array<{
-        id: number;
-        time: string;
-        station: string;
-        action: string;
-        detail: string;
-      }>;
+    /** Staff actions, newest first (at most `limit`), with how many match. */
+    listStaffActions(input: { from?: string | undefined; to?: string | undefined; limit?: number | undefined } = {}): {
+      actions: StaffActionEntry[];
+      total: number;
+    } {
+      const { sql, params } = where(AuditFilterSchema.parse(input));
+      const total = (db.prepare(`SELECT COUNT(*) AS n FROM staff_action ${sql}`).get(params) as { n: number }).n;
+      const actions = db
+        .prepare(`SELECT ${STAFF_ENTRY.join(', ')} FROM staff_action ${sql} ORDER BY id DESC LIMIT @limit`)
+        .all({ ...params, limit: input.limit ?? 1000 }) as StaffActionEntry[];
+      return { actions, total };
+    },
+    /** The staff actions as CSV, oldest first, formulas escaped as for the checks. */
+    exportStaffCsv(input: { from?: string | undefined; to?: string | undefined } = {}): { csv: string; count: number } {
+      const { sql, params } = where(AuditFilterSchema.parse(input));
+      const rows = db.prepare(`SELECT ${STAFF_ENTRY.join(', ')} FROM staff_action ${sql} ORDER BY id`).all(params) as StaffActionEntry[];
+      return { csv: stringify(rows, { header: true, columns: [...STAFF_ENTRY], escape_formulas: true }), count: rows.length };
     },
     /**
      * Deletes records (checks and staff actions) older than `days`, never fewer than the floor;

@@ -66,6 +66,16 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       audit.note('audit.exported', { count: exported.count, decision: query.decision ?? null, from: query.from ?? null, to: query.to ?? null });
       return exported;
     },
+    'audit.staffActions': async (query) => {
+      staff.require();
+      return audit.log.listStaffActions(query);
+    },
+    'audit.exportStaffCsv': async (query) => {
+      staff.require();
+      const exported = audit.log.exportStaffCsv(query);
+      audit.note('audit.exported', { count: exported.count, what: 'staff actions', from: query.from ?? null, to: query.to ?? null });
+      return exported;
+    },
     'credentials.setPassword': async ({ password, pin }) => {
       await staff.confirm(pin);
       const stored = await backend.storePassword(password);

@@ -440,6 +440,10 @@ describe('privacy and language', () => {
     await screen(page, 'staffSettings');
     await page.getByText('While on, the service keeps every uploaded image.').waitFor();
     await shot(page, '12-staff-settings');
+    // What staff did is in the audit view too, beside the checks.
+    await page.locator('fieldset.audit select').selectOption({ label: 'Staff actions' });
+    await page.getByRole('cell', { name: 'debug.on', exact: true }).waitFor();
+    expect(await page.getByRole('cell', { name: 'pin.rejected', exact: true }).count()).toBe(1);
     await page.getByRole('button', { name: 'Close' }).click();
     await screen(page, 'attract');
     // Closed again: main refuses staff requests until the PIN is given.

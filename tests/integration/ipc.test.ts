@@ -255,6 +255,24 @@ describe('the staff PIN', () => {
     await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { staffUnlockedUntil: null } });
   });
 
+  it('shows staff their own actions and exports them, to staff only', async () => {
+    const main = await hostMain();
+    await expect(main.call('audit.staffActions', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('audit.exportStaffCsv', {})).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await main.call('staff.unlock', { pin: '000000' });
+    await main.asStaff();
+    await main.call('settings.update', { stationName: 'Desk 5' });
+    const listed = await main.call('audit.staffActions', { limit: 2 });
+    expect(listed).toMatchObject({ ok: true, data: { total: 3, actions: [{ action: 'settings.updated', station: 'Desk 5' }, { action: 'staff.unlocked' }] } });
+    const exported = await main.call('audit.exportStaffCsv', {});
+    if (!exported.ok) throw new Error(exported.error.code);
+    expect(exported.data.count).toBe(3);
+    expect(exported.data.csv.split('\n')[0]).toBe('id,time,station,action,detail');
+    expect(exported.data.csv).toMatch(/pin\.rejected[\s\S]*staff\.unlocked[\s\S]*settings\.updated/);
+    // The export itself is a staff action.
+    await expect(main.call('audit.staffActions', { limit: 1 })).resolves.toMatchObject({ ok: true, data: { actions: [{ action: 'audit.exported' }] } });
+  });
+
   it('quits kiosk mode only for staff', async () => {
     let quit = 0;
     const main = await hostMain({ quit: () => (quit += 1) });

@@ -24,6 +24,8 @@ interface StaffActions {
   quitChosen(pin: string): Answer<'staff.quitKiosk'>;
   auditListed(query: InputOf<'audit.list'>): Answer<'audit.list'>;
   auditExported(query: InputOf<'audit.exportCsv'>): Answer<'audit.exportCsv'>;
+  staffActionsListed(query: InputOf<'audit.staffActions'>): Answer<'audit.staffActions'>;
+  staffActionsExported(query: InputOf<'audit.exportStaffCsv'>): Answer<'audit.exportStaffCsv'>;
 }
 
 export const useStaff = create<StaffActions>()(() => ({
@@ -37,4 +39,6 @@ export const useStaff = create<StaffActions>()(() => ({
   quitChosen: (pin) => kiosk().staff.quitKiosk({ pin }),
   auditListed: (query) => kiosk().audit.list(query),
   auditExported: (query) => kiosk().audit.exportCsv(query),
+  staffActionsListed: (query) => kiosk().audit.staffActions(query),
+  staffActionsExported: (query) => kiosk().audit.exportStaffCsv(query),
 }));

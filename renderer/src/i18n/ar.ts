@@ -208,6 +208,9 @@ export const ar: Messages = {
     retry: 'حاول مرة أخرى',
   },
   audit: {
+    staffActions: 'إجراءات الموظفين',
+    action: 'الإجراء',
+    detail: 'التفاصيل',
     title: 'سجل التدقيق ({{total}} سجل)',
     filter: 'عرض',
     all: 'الكل',

@@ -208,6 +208,9 @@ export const de: Messages = {
     retry: 'Erneut versuchen',
   },
   audit: {
+    staffActions: 'Aktionen des Personals',
+    action: 'Aktion',
+    detail: 'Einzelheiten',
     title: 'Prüfprotokoll ({{total}} Einträge)',
     filter: 'Anzeigen',
     all: 'Alle',

@@ -203,6 +203,9 @@ export const en = {
     retry: 'Try again',
   },
   audit: {
+    staffActions: 'Staff actions',
+    action: 'Action',
+    detail: 'Details',
     title: 'Audit log ({{total}} records)',
     filter: 'Show',
     all: 'All',

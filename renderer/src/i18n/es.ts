@@ -208,6 +208,9 @@ export const es: Messages = {
     retry: 'Intentar de nuevo',
   },
   audit: {
+    staffActions: 'Acciones del personal',
+    action: 'Acción',
+    detail: 'Detalles',
     title: 'Registro de auditoría ({{total}} registros)',
     filter: 'Mostrar',
     all: 'Todo',

@@ -208,6 +208,9 @@ export const fr: Messages = {
     retry: 'Réessayer',
   },
   audit: {
+    staffActions: 'Actions du personnel',
+    action: 'Opération',
+    detail: 'Détails',
     title: 'Journal d’audit ({{total}} enregistrements)',
     filter: 'Afficher',
     all: 'Tous',

@@ -207,6 +207,9 @@ export const pt: Messages = {
     retry: 'Tentar de novo',
   },
   audit: {
+    staffActions: 'Ações do pessoal',
+    action: 'Ação',
+    detail: 'Detalhes',
     title: 'Registo de auditoria ({{total}} registos)',
     filter: 'Mostrar',
     all: 'Todos',

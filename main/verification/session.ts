@@ -11,7 +11,7 @@ import type { BiointellicClient } from '../biointellic/client';
 import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
 import type { Logger } from '../log';
-import { idPhotoKey } from './attemptLimits';
+import { documentKey, idPhotoKey } from './attemptLimits';
 
 interface Held {
   /** What the match endpoint receives. */
@@ -174,7 +174,8 @@ export function createVerificationSession(deps: {
     }
     const started = now();
     const { forLiveness, forMatch: live, blink } = livePhoto;
-    const { forMatch: id, key: idKey } = idPhoto;
+    const { forMatch: id } = idPhoto;
+    const idKey = documentKey(document) ?? idPhoto.key;
     const debug = deps.debug();
     let liveness: VerificationOutcome['liveness'] | null = null;
     let match: VerificationOutcome['match'] | null = null;

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import Database from 'better-sqlite3';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -501,6 +502,26 @@ describe('verification.run', () => {
     expect(server.count('match')).toBe(1);
     const listed = await main.call('audit.list', {});
     expect(listed).toMatchObject({ ok: true, data: { total: 1, records: [{ decision: 'cancelled', livenessPass: true, matchRequestId: null }] } });
+  });
+
+  it('counts a document read by its MRZ as one, however often it is captured again', async () => {
+    server.state.livenessResult = { result: '0.12', pass: false };
+    const main = await configured();
+    const passport = await passportPage({ ...A_PASSPORT });
+    const visit = async (i: number) => {
+      await main.call('verification.reset');
+      // Each visit a new capture of the same passport: other bytes for the page and for its portrait.
+      const page = await sharp(passport)
+        .jpeg({ quality: 80 + i })
+        .toBuffer();
+      const read = await main.call('verification.setIdDocument', { image: new Uint8Array(page), wholeImage: true });
+      expect(read).toMatchObject({ ok: true, data: { mrz: 'verified' } });
+      await main.call('verification.setIdPhoto', await makeJpeg(600 + i, 800));
+      await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
+      return main.call('verification.run', { attempt: 1 });
+    };
+    for (let i = 0; i < 3; i++) await expect(visit(i)).resolves.toMatchObject({ ok: true, data: { decision: 'not_verified' } });
+    await expect(visit(3)).resolves.toMatchObject({ ok: false, error: { code: 'attempts_exhausted' } });
   });
 
   it('counts unsuccessful checks across visits: 3 per ID photo, then 5 per station until staff unlock', async () => {

@@ -11,6 +11,7 @@ export const CONTRACT_NAMES = [
   'connection.test',
   'staff.unlock',
   'staff.lock',
+  'staff.identify',
   'staff.active',
   'staff.setPin',
   'staff.quitKiosk',

@@ -208,8 +208,10 @@ export const contract = {
     result: z.object({ stored: z.literal(true) }),
   },
   'connection.test': { input: NoInput, result: z.object({ tokenExpiresAt: z.string().nullable() }) },
-  /** Opens staff-only requests for a few minutes; `name` (one of the staffNames setting) signs reviews. */
-  'staff.unlock': { input: z.object({ pin: StaffPinInput, name: z.string().max(60).optional() }), result: z.object({ until: z.string() }) },
+  /** Opens staff-only requests for a few minutes (staff.identify then names who decides reviews). */
+  'staff.unlock': { input: z.object({ pin: StaffPinInput }), result: z.object({ until: z.string() }) },
+  /** Once unlocked: staff choose their name from the station's list (staffNames); it signs the reviews they decide. */
+  'staff.identify': { input: z.object({ name: z.string().max(60) }), result: z.object({ reviewer: z.string() }) },
   'staff.lock': { input: NoInput, result: z.object({ locked: z.literal(true) }) },
   /** Staff are still at the staff view (it reports their touches): main keeps their window open. */
   'staff.active': { input: NoInput, result: z.object({ active: z.literal(true) }) },

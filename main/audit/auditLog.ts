@@ -35,6 +35,7 @@ export type StaffAction =
   | 'pin.rejected'
   | 'pin.locked'
   | 'staff.unlocked'
+  | 'staff.identified'
   | 'station.unlocked'
   | 'station.locked'
   | 'credentials.stored'

@@ -20,12 +20,15 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     };
   const view = async () => {
     const { staffPinHash: _neverSent, ...visible } = settings();
+    const unlocked = staff.unlockedUntil();
     return {
       ...visible,
+      // Staff names only behind the PIN: a visitor who taps Staff sees no one's name.
+      staffNames: unlocked ? visible.staffNames : [],
       passwordStored: await backend.passwordStored(),
       provisioned: station.setUp,
       provisioningRefused: station.provisioningRefused,
-      staffUnlockedUntil: staff.unlockedUntil(),
+      staffUnlockedUntil: unlocked,
     };
   };
 
@@ -38,12 +41,13 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       await station.update(change);
       return view();
     },
-    'staff.unlock': async ({ pin, name }) => {
-      const opened = await staff.unlock(pin, name);
+    'staff.unlock': async ({ pin }) => {
+      const opened = await staff.unlock(pin);
       await staffArrived();
       return opened;
     },
     'staff.lock': async () => staff.lock(),
+    'staff.identify': async ({ name }) => staff.identify(name),
     'staff.active': async () => {
       staff.require();
       return { active: true as const };

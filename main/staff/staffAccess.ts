@@ -94,16 +94,20 @@ export async function openStaffAccess(options: {
   };
 
   return {
-    async unlock(pin: string, name?: string): Promise<{ until: string }> {
-      const names = options.staffNames();
-      // Checked before the PIN, so a wrong name never costs a lockout attempt.
-      if (names.length > 0 && (name === undefined || !names.includes(name))) {
-        throw new KioskError('invalid_request', 'Choose your name from the list, then enter the PIN.');
-      }
+    /** The PIN alone: staff names are shown only behind it (a visitor who taps Staff learns no one's name). */
+    async unlock(pin: string): Promise<{ until: string }> {
       if (!(await matches(pin))) throw new KioskError('pin_rejected', 'That PIN is not correct.');
-      reviewer = names.length > 0 ? name! : null;
-      note('staff.unlocked', reviewer ? { name: reviewer } : {});
+      reviewer = null;
+      note('staff.unlocked');
       return open();
+    },
+    /** Staff name themselves from the station's list once unlocked: their name signs the reviews they decide. */
+    identify(name: string): { reviewer: string } {
+      requireOpen();
+      if (!options.staffNames().includes(name)) throw new KioskError('invalid_request', 'Choose your name from the list.');
+      reviewer = name;
+      note('staff.identified', { name });
+      return { reviewer };
     },
     async changePin(current: string, pin: string): Promise<{ until: string }> {
       if (!(await matches(current))) throw new KioskError('pin_rejected', 'The current PIN is not correct.');
@@ -126,8 +130,11 @@ export async function openStaffAccess(options: {
       requireOpen();
       if (!(await matches(pin))) throw new KioskError('pin_rejected', 'That PIN is not correct; enter the staff PIN again to do this.');
     },
-    /** Who is deciding reviews now: the name chosen at unlock, or "staff" on a station without names. */
-    reviewer: (): string => reviewer ?? 'staff',
+    /** Who is deciding reviews now: the name staff chose, or "staff" on a station without names; refused until a listed name is chosen. */
+    reviewer(): string {
+      if (reviewer === null && options.staffNames().length > 0) throw new KioskError('invalid_request', 'Choose your name first: it signs the review.');
+      return reviewer ?? 'staff';
+    },
     unlockedUntil: (): string | null => (isOpen() ? new Date(until).toISOString() : null),
   };
 }

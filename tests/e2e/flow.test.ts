@@ -526,14 +526,17 @@ describe('privacy and language', () => {
     // No score, no Finish that would throw the review away: only the way to staff.
     expect(await page.locator('body').innerText()).not.toMatch(/\d\.\d/);
     expect(await page.getByRole('button', { name: 'Finish' }).count()).toBe(0);
-    // Staff name themselves at unlock (a staff setting), then decide.
+    // Staff name themselves once unlocked (a staff setting), then decide.
     await main.asStaff();
     await main.call('settings.update', { staffNames: ['Ana Silva', 'Tom Berg'] });
     await main.call('staff.lock');
     await page.getByRole('button', { name: 'Staff' }).click();
-    await page.getByLabel('Your name').selectOption('Ana Silva');
+    // The PIN first: the names are for staff only.
+    expect(await page.getByText('Ana Silva').count()).toBe(0);
     await page.getByLabel('Enter the staff PIN').fill(STAFF_PIN);
     await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByLabel('Your name').selectOption('Ana Silva');
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Review waiting' }).waitFor();
     for (const name of ['ID portrait', 'Live capture']) {
       await expect
@@ -549,7 +552,7 @@ describe('privacy and language', () => {
     const db = new Database(join(main.dataDir, 'audit.sqlite'), { readonly: true });
     const rows = db.prepare("SELECT detail FROM staff_action WHERE action = 'review.approved'").all() as Array<{ detail: string }>;
     expect(rows.map((r) => JSON.parse(r.detail))).toEqual([
-      { reviewer: 'Ana Silva', reason: 'id_checked_by_hand', why: 'borderline_liveness', errorCode: null, attempt: 1 },
+      { reviewer: 'Ana Silva', reason: 'id_checked_by_hand', why: 'borderline_liveness', errorCode: null, attempt: 1, checkId: expect.any(Number) },
     ]);
     expect(db.prepare('SELECT decision FROM verification').all()).toEqual([{ decision: 'review' }]);
     db.close();

@@ -599,9 +599,18 @@ describe('verification.run', () => {
     const run = await main.call('verification.run', { attempt: 1 });
     expect(run).toMatchObject({ ok: true, data: { decision: 'review', staffReview: true } });
     await expect(main.call('review.get')).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    // With names set, a PIN alone does not unlock: the review must be signed by someone.
-    await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    await expect(main.call('staff.unlock', { pin: STAFF_PIN, name: 'Ana Silva' })).resolves.toMatchObject({ ok: true });
+    // Staff names are for staff: a visitor at the screen (no PIN) is shown none.
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { staffNames: [] } });
+    await expect(main.call('staff.identify', { name: 'Ana Silva' })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(main.call('staff.unlock', { pin: STAFF_PIN })).resolves.toMatchObject({ ok: true });
+    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { staffNames: ['Ana Silva', 'Tom Berg'] } });
+    // With names set, the review must be signed by someone: refused until staff name themselves, and only from the list.
+    await expect(main.call('review.decide', { approved: true, reason: 'same_person' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request' },
+    });
+    await expect(main.call('staff.identify', { name: 'Someone Else' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await expect(main.call('staff.identify', { name: 'Ana Silva' })).resolves.toEqual({ ok: true, data: { reviewer: 'Ana Silva' } });
     const got = await main.call('review.get');
     if (!got.ok || !got.data.pending) throw new Error('no review waiting');
     const { pending } = got.data;

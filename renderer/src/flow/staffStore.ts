@@ -13,7 +13,8 @@ type Answer<N extends ContractName> = Promise<Result<ResultOf<N>>>;
  * or another backend.
  */
 interface StaffActions {
-  unlocked(pin: string, name?: string): Answer<'staff.unlock'>;
+  unlocked(pin: string): Answer<'staff.unlock'>;
+  identified(name: string): Answer<'staff.identify'>;
   reviewFetched(): Answer<'review.get'>;
   reviewDecided(decision: InputOf<'review.decide'>): Answer<'review.decide'>;
   locked(): Answer<'staff.lock'>;
@@ -29,7 +30,8 @@ interface StaffActions {
 }
 
 export const useStaff = create<StaffActions>()(() => ({
-  unlocked: (pin, name) => kiosk().staff.unlock(name === undefined ? { pin } : { pin, name }),
+  unlocked: (pin) => kiosk().staff.unlock({ pin }),
+  identified: (name) => kiosk().staff.identify({ name }),
   reviewFetched: () => kiosk().review.get(),
   reviewDecided: (decision) => kiosk().review.decide(decision),
   locked: () => kiosk().staff.lock(),

@@ -262,6 +262,7 @@ export const de: Messages = {
     provisioningRefused: 'Beim Start wurde eine Provisionierungsdatei gefunden und abgelehnt ({{reason}}); nichts wurde geändert. Informieren Sie die IT.',
     confirmTitle: 'Geben Sie die Personal-PIN erneut ein, um zu bestätigen: {{what}}',
     confirm: 'Bestätigen',
+    continue: 'Weiter',
     staffIdle: 'Personalansicht sperren nach (Sekunden ohne Eingabe, 30–120)',
     blinkCheck: 'Zweite Lebendprüfung: ein Blinzeln (ein Foto oder Bildschirm blinzelt nicht)',
     blinkChecks: {

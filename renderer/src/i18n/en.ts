@@ -257,6 +257,7 @@ export const en = {
     provisioningRefused: 'A provisioning file was found at start and refused ({{reason}}); nothing changed. Tell IT.',
     confirmTitle: 'Enter the staff PIN again to confirm: {{what}}',
     confirm: 'Confirm',
+    continue: 'Continue',
     staffIdle: 'Lock the staff view after (seconds untouched, 30–120)',
     blinkCheck: 'Second liveness check: a blink (a print or screen cannot blink)',
     blinkChecks: {

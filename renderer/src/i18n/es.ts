@@ -262,6 +262,7 @@ export const es: Messages = {
     provisioningRefused: 'Se encontró un archivo de aprovisionamiento al iniciar y se rechazó ({{reason}}); no cambió nada. Avise a informática.',
     confirmTitle: 'Vuelva a introducir el PIN del personal para confirmar: {{what}}',
     confirm: 'Confirmar',
+    continue: 'Continuar',
     staffIdle: 'Bloquear la vista del personal tras (segundos sin uso, 30–120)',
     blinkCheck: 'Segundo control de vida: un parpadeo (una foto o una pantalla no parpadean)',
     blinkChecks: {

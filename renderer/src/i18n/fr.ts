@@ -262,6 +262,7 @@ export const fr: Messages = {
     provisioningRefused: 'Un fichier de provisionnement trouvé au démarrage a été refusé ({{reason}}) ; rien n’a changé. Prévenez l’informatique.',
     confirmTitle: 'Saisissez de nouveau le code du personnel pour confirmer : {{what}}',
     confirm: 'Confirmer',
+    continue: 'Continuer',
     staffIdle: 'Verrouiller la vue du personnel après (secondes sans contact, 30–120)',
     blinkCheck: 'Deuxième contrôle du vivant : un clignement (une photo ou un écran ne cligne pas)',
     blinkChecks: {

@@ -261,6 +261,7 @@ export const pt: Messages = {
     provisioningRefused: 'Foi encontrado ao iniciar um ficheiro de provisionamento, que foi recusado ({{reason}}); nada mudou. Avise a informática.',
     confirmTitle: 'Introduza novamente o PIN do pessoal para confirmar: {{what}}',
     confirm: 'Confirmar',
+    continue: 'Continuar',
     staffIdle: 'Bloquear a vista do pessoal após (segundos sem uso, 30–120)',
     blinkCheck: 'Segunda verificação de vida: um piscar de olhos (uma foto ou ecrã não pisca)',
     blinkChecks: {

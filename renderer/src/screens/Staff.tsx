@@ -9,6 +9,7 @@ import { useStaff } from '../flow/staffStore';
 import { useFormat } from '../i18n/format';
 import { AuditView } from './AuditView';
 import { ConfirmPin, type PendingAction } from './ConfirmPin';
+import { NameChoice } from './NameChoice';
 import { PinForm } from './PinForm';
 import { ReviewPanel } from './ReviewPanel';
 import { useStaffIdle } from './useStaffIdle';
@@ -48,6 +49,8 @@ export function Staff() {
   const [status, setStatus] = useState<string | null>(null);
   const [cameras, setCameras] = useState<CameraChoice[]>([]);
   const [remote, setRemote] = useState({ url: '', userId: '', password: '' });
+  /** Staff named themselves (stations with staff names): the settings open after that. */
+  const [named, setNamed] = useState(false);
   /** An action waiting for the PIN again (ConfirmPin). */
   const [pending, setPending] = useState<PendingAction | null>(null);
 
@@ -114,6 +117,14 @@ export function Staff() {
     </label>
   );
 
+  if (settings.staffNames.length > 0 && !named) {
+    return (
+      <main className="screen staff" data-screen="staffName">
+        <h1>{t('staff.title')}</h1>
+        <NameChoice names={settings.staffNames} onChosen={() => setNamed(true)} />
+      </main>
+    );
+  }
   if (pending) {
     return (
       <main className="screen staff" data-screen="staffConfirm">

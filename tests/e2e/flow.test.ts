@@ -3,6 +3,7 @@
  * and the built-in engine in this process, the camera fed from MJPEG files made from face photos
  * shipped in @vladmandic/face-api. A screenshot of every screen lands in test-results/screens/.
  */
+import { en } from '../../renderer/src/i18n/en';
 import Database from 'better-sqlite3';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -166,6 +167,7 @@ describe('the verification flow', () => {
     await shot(page, '07-not-verified');
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('not_verified');
     await page.getByRole('button', { name: 'Try again' }).waitFor();
+    expect(await page.locator('main .lead').textContent()).toBe(en.result.notVerifiedDetail);
   });
 
   it('refuses a face replayed on a phone held up to the camera as not live, with advice and a retry', async () => {
@@ -173,7 +175,9 @@ describe('the verification flow', () => {
     await throughId(page, 'id-same.jpg');
     await screen(page, 'result');
     await expect(page.locator('main').getAttribute('data-outcome')).resolves.toBe('not_verified');
-    await expect.poll(() => page.locator('main .lead').textContent()).toContain('could not confirm that a person is in front of the camera');
+    // The visitor is told the same as when the match refused them: not which check did.
+    await expect.poll(() => page.locator('main .lead').textContent()).toContain('holding nothing up');
+    expect(await page.locator('main .lead').textContent()).toBe(en.result.notVerifiedDetail);
     await page.getByRole('button', { name: 'Try again' }).waitFor();
     // Refused at liveness: the ID photo was never compared.
     expect(main.progress.map((p) => p.stage)).not.toContain('match');

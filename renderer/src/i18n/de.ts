@@ -97,9 +97,8 @@ export const de: Messages = {
     verifiedDetail: 'Vielen Dank. Sie sind die Person auf diesem Ausweis.',
     notVerified: 'Nicht bestätigt',
     notConfirmed: 'Noch nicht bestätigt — bitte erneut versuchen',
-    notVerifiedDetail: 'Wir konnten nicht bestätigen, dass Sie die Person auf diesem Ausweis sind.',
-    notLiveDetail:
-      'Wir konnten nicht bestätigen, dass eine Person vor der Kamera steht. Stellen Sie sich allein davor, ohne etwas hochzuhalten, und versuchen Sie es erneut.',
+    notVerifiedDetail:
+      'Wir konnten nicht bestätigen, dass Sie die Person auf diesem Ausweis sind. Stellen Sie sich allein vor die Kamera, ohne etwas hochzuhalten, und versuchen Sie es erneut.',
     couldNotCheck: 'Prüfung nicht möglich',
     tryAgain: 'Erneut versuchen',
     finish: 'Beenden',

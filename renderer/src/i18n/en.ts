@@ -93,8 +93,8 @@ export const en = {
     verifiedDetail: 'Thank you. You are the person on this ID.',
     notVerified: 'Not verified',
     notConfirmed: 'Not confirmed yet — please try again',
-    notVerifiedDetail: 'We could not confirm that you are the person on this ID.',
-    notLiveDetail: 'We could not confirm that a person is in front of the camera. Please stand on your own in front of it, holding nothing up, and try again.',
+    notVerifiedDetail:
+      'We could not confirm that you are the person on this ID. Please stand on your own in front of the camera, holding nothing up, and try again.',
     couldNotCheck: 'Could not check',
     tryAgain: 'Try again',
     finish: 'Finish',

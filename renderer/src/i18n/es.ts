@@ -97,9 +97,8 @@ export const es: Messages = {
     verifiedDetail: 'Gracias. Usted es la persona de este documento.',
     notVerified: 'No verificado',
     notConfirmed: 'Aún no confirmado — inténtelo de nuevo',
-    notVerifiedDetail: 'No hemos podido confirmar que usted sea la persona de este documento.',
-    notLiveDetail:
-      'No hemos podido confirmar que haya una persona delante de la cámara. Póngase solo delante de ella, sin sostener nada, e inténtelo de nuevo.',
+    notVerifiedDetail:
+      'No hemos podido confirmar que usted sea la persona de este documento. Colóquese solo frente a la cámara, sin sostener nada, e inténtelo de nuevo.',
     couldNotCheck: 'No se pudo comprobar',
     tryAgain: 'Intentar de nuevo',
     finish: 'Terminar',

@@ -97,9 +97,8 @@ export const fr: Messages = {
     verifiedDetail: 'Merci. Vous êtes bien la personne de cette pièce.',
     notVerified: 'Non vérifiée',
     notConfirmed: 'Pas encore confirmée — veuillez réessayer',
-    notVerifiedDetail: 'Nous n’avons pas pu confirmer que vous êtes la personne de cette pièce.',
-    notLiveDetail:
-      'Nous n’avons pas pu confirmer qu’une personne se trouve devant la caméra. Placez-vous seul devant elle, sans rien tenir devant vous, puis réessayez.',
+    notVerifiedDetail:
+      'Nous n’avons pas pu confirmer que vous êtes la personne de cette pièce. Placez-vous seul face à la caméra, sans rien tenir devant vous, puis réessayez.',
     couldNotCheck: 'Vérification impossible',
     tryAgain: 'Réessayer',
     finish: 'Terminer',

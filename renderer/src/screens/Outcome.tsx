@@ -91,17 +91,11 @@ export function Result({ flow }: { flow: Extract<Flow, { step: 'result' | 'faile
         : retry
           ? t('result.notConfirmed')
           : t('result.notVerified');
-  // A refused liveness check gets its own advice: a real visitor refused there can usually pass
-  // by standing alone in front of the camera.
+  // The visitor is not told which check refused them (liveness or the match): that would tell an
+  // attacker which layer to work on. One piece of advice serves a real visitor refused by either;
+  // staff see which in the review and the audit log.
   const notLive = outcome?.liveness.pass === false;
-  const detail =
-    flow.step === 'failed'
-      ? adviceFor(flow.error, t)
-      : verified
-        ? t('result.verifiedDetail')
-        : notLive
-          ? t('result.notLiveDetail')
-          : t('result.notVerifiedDetail');
+  const detail = flow.step === 'failed' ? adviceFor(flow.error, t) : verified ? t('result.verifiedDetail') : t('result.notVerifiedDetail');
   const tone: Tone = verified ? 'ok' : retry || flow.step === 'failed' ? 'warn' : 'bad';
   return (
     <main

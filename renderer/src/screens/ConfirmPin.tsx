@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { KioskErrorData } from '../../../app/errors';
 import { errorWords } from '../i18n/errorWords';
+import { PinField } from './PinForm';
 
 /** What staff are about to do, and how: `run` gets the PIN typed again and answers with an error or null. */
 export interface PendingAction {
@@ -35,10 +36,7 @@ export function ConfirmPin(props: { action: PendingAction; onDone: (error: { mes
       }}
     >
       <p>{t('staff.confirmTitle', { what: action.what })}</p>
-      <label>
-        {t('staff.enterPin')}
-        <input type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-      </label>
+      <PinField value={pin} onChange={setPin} />
       {error && <p role="alert">{error}</p>}
       <div className="actions">
         <button className="primary" type="submit">

@@ -33,15 +33,22 @@ export function PinForm({ onOpen }: { onOpen: () => void }) {
         void submit();
       }}
     >
-      <label>
-        {t('staff.enterPin')}
-        {/* The form's first field takes the focus: staff type at once, keyboard users start here. */}
-        <input type="password" inputMode="numeric" autoComplete="off" autoFocus value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))} />
-      </label>
+      <PinField value={pin} onChange={setPin} />
       {error && <p role="alert">{error}</p>}
       <button className="primary" type="submit">
         {t('staff.unlock')}
       </button>
     </form>
+  );
+}
+
+/** The PIN as staff type it: digits only, never shown; the form's first field, so it takes the focus (keyboard users start here). */
+export function PinField({ value, onChange }: { value: string; onChange: (pin: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t('staff.enterPin')}
+      <input type="password" inputMode="numeric" autoComplete="off" autoFocus value={value} onChange={(e) => onChange(e.target.value.replace(/\D/g, ''))} />
+    </label>
   );
 }

@@ -448,6 +448,16 @@ describe('privacy and language', () => {
     await page.locator('fieldset.audit select').selectOption({ label: 'Staff actions' });
     await page.getByRole('cell', { name: 'debug.on', exact: true }).waitFor();
     expect(await page.getByRole('cell', { name: 'pin.rejected', exact: true }).count()).toBe(1);
+    // The station's document rules, set by staff.
+    await page.getByLabel('Send a document whose MRZ cannot be read to staff').click();
+    await expect.poll(() => page.getByLabel('Send a document whose MRZ cannot be read to staff').isChecked()).toBe(true);
+    await page.getByLabel('Visa', { exact: true }).click();
+    await expect
+      .poll(async () => {
+        const view = await main.call('settings.get');
+        return view.ok ? view.data.documentRules : null;
+      })
+      .toEqual({ requireMrz: true, acceptedKinds: ['passport', 'identity_card', 'other'] });
     await page.getByRole('button', { name: 'Close' }).click();
     await screen(page, 'attract');
     // Closed again: main refuses staff requests until the PIN is given.

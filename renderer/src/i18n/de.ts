@@ -263,6 +263,8 @@ export const de: Messages = {
     confirm: 'Bestätigen',
     continue: 'Weiter',
     staffIdle: 'Personalansicht sperren nach (Sekunden ohne Eingabe, 30–120)',
+    documentRules: 'An diesem Platz akzeptierte Ausweise',
+    requireMrz: 'Ausweise mit nicht lesbarer MRZ an das Personal geben',
     blinkCheck: 'Zweite Lebendprüfung: ein Blinzeln (ein Foto oder Bildschirm blinzelt nicht)',
     blinkChecks: {
       off: 'Aus: nur die Prüfung des Dienstes',

@@ -259,6 +259,8 @@ export const en = {
     confirm: 'Confirm',
     continue: 'Continue',
     staffIdle: 'Lock the staff view after (seconds untouched, 30–120)',
+    documentRules: 'ID documents accepted at this station',
+    requireMrz: 'Send a document whose MRZ cannot be read to staff',
     blinkCheck: 'Second liveness check: a blink (a print or screen cannot blink)',
     blinkChecks: {
       off: 'Off: the service’s check alone',

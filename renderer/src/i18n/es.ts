@@ -263,6 +263,8 @@ export const es: Messages = {
     confirm: 'Confirmar',
     continue: 'Continuar',
     staffIdle: 'Bloquear la vista del personal tras (segundos sin uso, 30–120)',
+    documentRules: 'Documentos aceptados en este puesto',
+    requireMrz: 'Enviar al personal un documento cuya MRZ no se pueda leer',
     blinkCheck: 'Segundo control de vida: un parpadeo (una foto o una pantalla no parpadean)',
     blinkChecks: {
       off: 'Desactivado: solo el control del servicio',

@@ -263,6 +263,8 @@ export const fr: Messages = {
     confirm: 'Confirmer',
     continue: 'Continuer',
     staffIdle: 'Verrouiller la vue du personnel après (secondes sans contact, 30–120)',
+    documentRules: 'Pièces d’identité acceptées à ce poste',
+    requireMrz: 'Envoyer au personnel une pièce dont la MRZ est illisible',
     blinkCheck: 'Deuxième contrôle du vivant : un clignement (une photo ou un écran ne cligne pas)',
     blinkChecks: {
       off: 'Désactivé : le contrôle du service seul',

@@ -262,6 +262,8 @@ export const pt: Messages = {
     confirm: 'Confirmar',
     continue: 'Continuar',
     staffIdle: 'Bloquear a vista do pessoal após (segundos sem uso, 30–120)',
+    documentRules: 'Documentos aceites neste posto',
+    requireMrz: 'Enviar ao pessoal um documento cuja MRZ não se consiga ler',
     blinkCheck: 'Segunda verificação de vida: um piscar de olhos (uma foto ou ecrã não pisca)',
     blinkChecks: {
       off: 'Desligado: só a verificação do serviço',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { BLINK_CHECKS, type BlinkCheck } from '../../../app/blink';
+import { DOCUMENT_KINDS } from '../../../app/document/mrz';
 import { AUDIT_RETENTION_FLOOR_DAYS, LANGUAGES, type CameraChoice, type Language } from '../../../app/settings';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
@@ -280,6 +281,28 @@ export function Staff() {
             ))}
           </select>
         </label>
+        <fieldset>
+          <legend>{t('staff.documentRules')}</legend>
+          <ToggleSetting
+            label={t('staff.requireMrz')}
+            checked={settings.documentRules.requireMrz}
+            onSave={(requireMrz) => void saved({ documentRules: { ...settings.documentRules, requireMrz } }).then(report)}
+          />
+          {DOCUMENT_KINDS.map((kind) => (
+            <ToggleSetting
+              key={kind}
+              label={t(`idConfirm.document.kinds.${kind}`)}
+              checked={settings.documentRules.acceptedKinds.includes(kind)}
+              onSave={(accepted) => {
+                const acceptedKinds = accepted
+                  ? [...settings.documentRules.acceptedKinds, kind]
+                  : settings.documentRules.acceptedKinds.filter((k) => k !== kind);
+                // At least one kind stays accepted (main's settings refuse none at all).
+                if (acceptedKinds.length > 0) void saved({ documentRules: { ...settings.documentRules, acceptedKinds } }).then(report);
+              }}
+            />
+          ))}
+        </fieldset>
         <ToggleSetting
           label={t('staff.seatedVisitors')}
           checked={settings.seatedVisitors}

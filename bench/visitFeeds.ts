@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { distanceRange } from '../app/captureGeometry';
 import { analyze } from '../engine/analysis/analyze';
 import { engineConfig, loadHuman } from '../engine/analysis/humanNode';
+import { cameraView, documentWidthMm } from '../harness/documentViews';
 import { handHeldPrint, rawOf } from '../harness/planarPresentation';
 import { median } from './metrics';
 import { splitMjpeg } from './mjpeg';
@@ -140,4 +141,41 @@ export async function makePrintFeeds(feed: string, outDir: string) {
     made.push(path);
   }
   return made;
+}
+
+/**
+ * An ID document held up to a 1080p ID camera, from a flat image of it: brought in from the side
+ * over a second, then held with a hand's tremor (±1.5°, a few pixels) for four, over the same
+ * desk (harness/documentViews.ts); 30 frames a second, `<name>_held.mjpeg`. Held at the distance
+ * where the card is ~1100 px wide, which guidance asks for (a portrait of ~150 px).
+ */
+export async function makeIdFeed(document: string, outDir: string) {
+  const picture = await readFile(document);
+  const { width = 1, height = 1 } = await sharp(picture).metadata();
+  const widthMm = documentWidthMm(basename(document), width / height);
+  const frame = { width: 1920, height: 1080 };
+  const focal = frame.width / 2 / Math.tan((35 * Math.PI) / 180);
+  const heldCm = (focal * widthMm) / 1100 / 10;
+  const frames: Buffer[] = [];
+  // 15 distinct poses a second, each shown twice.
+  for (let k = 0; k < 75; k++) {
+    const t = k / 15;
+    const coming = Math.max(0, 1 - t);
+    const view = await cameraView(picture, widthMm, {
+      frame,
+      distanceCm: heldCm * (1 + 0.6 * coming),
+      offset: { x: 0.04 + 0.5 * coming + 0.004 * Math.sin(7 * t), y: -0.02 + 0.003 * Math.cos(5 * t) },
+      yaw: 4 + 1.5 * Math.sin(3.1 * t) + 15 * coming,
+      pitch: -3 + 1.5 * Math.sin(2.3 * t + 1),
+      roll: 2 + Math.sin(1.7 * t + 2),
+      seed: 7,
+    });
+    const jpeg = await sharp(view.png).jpeg({ quality: 90, chromaSubsampling: '4:2:0' }).toBuffer();
+    view.png.fill(0);
+    frames.push(jpeg, jpeg);
+  }
+  await mkdir(outDir, { recursive: true });
+  const path = join(outDir, `${basename(document).replace(/\.[^.]+$/, '')}_held.mjpeg`);
+  await writeFile(path, Buffer.concat(frames));
+  return { feed: path, frames: frames.length, distanceCm: Number(heldCm.toFixed(1)) };
 }

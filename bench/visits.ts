@@ -1,5 +1,5 @@
 /**
- * `npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--blink-check off|passive|prompt] [--json]`
+ * `npm run bench:visits -- --feed <video.mjpeg> [--feed …] (--id <portrait.jpg> | --id-feed <document.mjpeg>) [--attempts N] [--manual-after S] [--timeout S] [--blink-check off|passive|prompt] [--json]`
  *
  * Whole visits on a video feed: the built kiosk in headless Chromium with the feed as its camera
  * (Chromium's fake device, looping the file) and the built-in engine at its default operating
@@ -13,13 +13,22 @@
  * its frontal frames are N px apart; by default the middle of guidance's distance range) and an ID
  * portrait `<name>_id.jpg` (the most frontal frame's face, cropped as an ID step would): visitFeeds.ts.
  *
+ * `--id-feed`: the ID step sees a camera feed of a document instead of an imported portrait, so a
+ * whole visit runs from two videos: the camera's file holds the document until the ID step has
+ * captured it by itself, then the visitor's feed is moved into its place before the live step opens
+ * the camera (Chromium's fake camera reads its file again at every opening; the ID camera, still
+ * open, keeps reading the file it opened). Printed besides: the time from the card's outline to the
+ * confirm screen, and what the document step concluded (MRZ, expiry).
+ * `npm run bench:visits -- --make-id-feed <document.jpg> --out <dir>` makes such a feed from a flat
+ * image of a document (bench/visitFeeds.ts, makeIdFeed).
+ *
  * `npm run bench:visits -- --make-print <feed.mjpeg> --out <dir>` makes two presentation attacks
  * from a kiosk-distance feed: one of its frames printed and moved by hand, filling the view
  * (`<feed>_print_full.mjpeg`) or with a margin on a wall (`<feed>_print_margin.mjpeg`); play them
  * with the feed's own ID portrait so the attack is a whole visit.
  */
 import Database from 'better-sqlite3';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdtemp, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,12 +39,14 @@ import { silentLogger } from '../main/log';
 import { BLINK_CHECKS, type BlinkCheck } from '../app/blink';
 import { importIdPhoto, kioskWithMain, startVisit, type MainHost } from '../harness/mainHost';
 import { quantiles } from './metrics';
-import { makePrintFeeds, makeVisitFeed } from './visitFeeds';
+import { makeIdFeed, makePrintFeeds, makeVisitFeed } from './visitFeeds';
 
 const { values } = parseArgs({
   options: {
     feed: { type: 'string', multiple: true },
     id: { type: 'string' },
+    'id-feed': { type: 'string' },
+    'make-id-feed': { type: 'string' },
     attempts: { type: 'string', default: '2' },
     'manual-after': { type: 'string' },
     timeout: { type: 'string', default: '30' },
@@ -54,14 +65,19 @@ if (values['make-feed']) {
   console.log(JSON.stringify(made, null, 2));
   process.exit(0);
 }
+if (values['make-id-feed']) {
+  if (!values.out) throw new Error('--make-id-feed needs --out <dir>');
+  console.log(JSON.stringify(await makeIdFeed(values['make-id-feed'], values.out), null, 2));
+  process.exit(0);
+}
 if (values['make-print']) {
   if (!values.out) throw new Error('--make-print needs --out <dir>');
   console.log(JSON.stringify(await makePrintFeeds(values['make-print'], values.out), null, 2));
   process.exit(0);
 }
-if (!values.feed?.length || !values.id) {
+if (!values.feed?.length || !(values.id || values['id-feed'])) {
   console.error(
-    'Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] --id <portrait.jpg> [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]\n       npm run bench:visits -- --make-print <feed.mjpeg> --out <dir>',
+    'Usage: npm run bench:visits -- --feed <video.mjpeg> [--feed …] (--id <portrait.jpg> | --id-feed <document.mjpeg>) [--attempts N] [--manual-after S] [--timeout S] [--json]\n       npm run bench:visits -- --make-feed <video.mjpeg> --out <dir> [--ipd N]\n       npm run bench:visits -- --make-id-feed <document.jpg> --out <dir>\n       npm run bench:visits -- --make-print <feed.mjpeg> --out <dir>',
   );
   process.exit(2);
 }
@@ -94,6 +110,8 @@ export interface Visit {
   refused: string;
   /** The first attempt's frames by their own judgment (good, each hard rule, each advice): what held the capture back. */
   judged: string;
+  /** With --id-feed: the card's outline to the confirm screen (null: no auto-capture), and what the document step concluded. */
+  document: { captureMs: number | null; mrz: string | null; expiry: string | null } | null;
 }
 
 interface LogEntry {
@@ -140,8 +158,12 @@ async function visit(feed: string): Promise<Visit> {
   // Chromium opens the file from its own working directory: give it an absolute path.
   const check = values['blink-check'];
   if (check !== undefined && !(BLINK_CHECKS as readonly string[]).includes(check)) throw new Error(`--blink-check is one of ${BLINK_CHECKS.join(', ')}`);
+  const idFeed = values['id-feed'];
+  // With a document feed the camera's file starts as the document and becomes the visitor's feed.
+  const camera = idFeed ? join(dir, `camera-${visits.length}.mjpeg`) : resolve(feed);
+  if (idFeed) await copyFile(idFeed, camera);
   const { kiosk, main } = await kioskWithMain({
-    fakeCamera: resolve(feed),
+    fakeCamera: camera,
     localBackend: embedded.backend,
     ...(check
       ? {
@@ -167,7 +189,26 @@ async function visit(feed: string): Promise<Visit> {
     })()`);
     const visitLog = () => page.evaluate('window.visitLog') as Promise<LogEntry[]>;
     await startVisit(page);
-    await importIdPhoto(page, values.id!);
+    let document: Visit['document'] = null;
+    if (idFeed) {
+      await page.locator('.document-outline').waitFor({ timeout: 30_000 });
+      const outlined = Date.now();
+      const confirmed = await page
+        .locator('main[data-screen=idConfirm]')
+        .waitFor({ timeout: values.timeout ? Number(values.timeout) * 1000 : 30_000 })
+        .then(() => true)
+        .catch(() => false);
+      const captureMs = confirmed ? Date.now() - outlined : null;
+      if (!confirmed) await page.getByRole('button', { name: 'Take photo' }).click();
+      const summary = page.locator('.document-summary');
+      await summary.waitFor();
+      document = { captureMs, mrz: await summary.getAttribute('data-document-mrz'), expiry: await summary.getAttribute('data-document-expiry') };
+      // The visitor steps up: their feed takes the document's place before the live step opens the camera.
+      await copyFile(resolve(feed), `${camera}.next`);
+      await rename(`${camera}.next`, camera);
+    } else {
+      await importIdPhoto(page, values.id!);
+    }
     await page
       .getByRole('button', { name: 'Use this photo' })
       .click({ timeout: 15_000 })
@@ -258,6 +299,7 @@ async function visit(feed: string): Promise<Visit> {
           .map((e) => e.judged)
           .filter(Boolean)
           .at(-1) ?? '',
+      document,
     };
   } finally {
     await kiosk.close();
@@ -282,6 +324,7 @@ async function safeVisit(feed: string): Promise<Visit> {
       ipd: Number.NaN,
       refused: '',
       judged: '',
+      document: null,
     };
   }
 }
@@ -293,7 +336,15 @@ await embedded.stop();
 if (values.json) {
   for (const v of visits) console.log(JSON.stringify(v));
 } else {
-  console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ID ${basename(values.id)}\n`);
+  const id = values['id-feed'] ? `ID feed ${basename(values['id-feed'])}` : `ID ${basename(values.id!)}`;
+  console.log(`Visits on video feeds (built kiosk, headless Chromium, built-in engine), up to ${values.attempts} attempts, ${id}\n`);
+  const documents = visits.map((v) => v.document).filter((d) => d !== null);
+  if (documents.length) {
+    const held = quantiles(documents.map((d) => d.captureMs).filter((ms) => ms !== null));
+    console.log(
+      `ID step on the document feed: captured by itself in ${documents.filter((d) => d.captureMs !== null).length} of ${documents.length} visits, outline to confirm screen median ${(held.median / 1000).toFixed(1)} s, worst ${(held.max / 1000).toFixed(1)} s; MRZ ${documents.map((d) => d.mrz).join(', ')}; expiry ${documents.map((d) => d.expiry).join(', ')}\n`,
+    );
+  }
   console.log(
     '| feed | auto-capture | attempts | checks (audit log) | final screen | instruction changes | guidance fps (median / p10) | pupils (px, median) | re-check refusals | instructions shown (held) |',
   );

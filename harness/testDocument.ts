@@ -1,13 +1,15 @@
 /**
  * An identity document made for the tests, never a real one: a TD3 passport page with a portrait
  * cut from face-api's npm sample photos (faces.ts) and an MRZ built by ICAO 9303's rules (the
- * 7-3-1 check digits the `mrz` parser verifies), printed in DejaVu Sans Mono from the
+ * 7-3-1 check digits the `mrz` parser verifies), printed in OCR-B as real zones are (the font
+ * the kiosk ships, engine/models/ocr-b); the other text in DejaVu Sans Mono from the
  * dejavu-fonts-ttf package (free licence). Pass fields to make an expired or altered document.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { faceCrop } from './faces';
+import { ocrbFontPath } from '../main/document/ocrbGlyphs';
 
 const FONT = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf', 'DejaVuSansMono.ttf');
 
@@ -60,8 +62,8 @@ export async function passportPage(passport: TestPassport = A_PASSPORT, lines: r
   const mrz = await sharp({
     text: {
       text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`,
-      fontfile: FONT,
-      font: 'DejaVu Sans Mono 38',
+      fontfile: ocrbFontPath(),
+      font: 'OCR B 34',
       rgba: true,
       dpi: 72,
       spacing: 18,

@@ -1,4 +1,4 @@
-// The last build step: SHA-256 of every model and wasm file the kiosk ships, written into
+// The last build step: SHA-256 of every model, font and wasm file the kiosk ships, written into
 // dist/main/integrity.json, inside the archive. A packaged kiosk checks them before its engine
 // starts (main/engine/installIntegrity.ts): these files are unpacked from the archive, where
 // anyone who can write the install folder could replace them.
@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, relative, resolve } from 'node:path';
 
 const root = process.cwd();
-const MODEL = /\.(bin|json|wasm|traineddata(\.gz)?)$/;
+const MODEL = /\.(bin|json|wasm|otf|traineddata(\.gz)?)$/;
 
 /** Files under `dir` whose names match, not descending into nested node_modules. */
 function walk(dir, match, depth = 6) {

@@ -32,6 +32,8 @@ export type MrzReading = {
   confirmed: (keyof MrzFields)[];
   /** Characters changed from the OCR's reading, each confirmed by its check digit. */
   corrections: number;
+  /** The zone's lines as read (and corrected): main's memory only, never shown or kept. */
+  lines: string[];
 };
 
 /** Line length → format; a visa is told by its document code. */
@@ -176,6 +178,21 @@ function corrected(lines: string[], most: number): { lines: string[]; parsed: Pa
   return { lines, parsed, corrections };
 }
 
+/** A position a check digit covers: the document number (and its digit), the dates (and theirs). */
+export type CheckedPosition = { line: number; column: number; field: 'documentNumber' | 'birthDate' | 'expiryDate' };
+
+/** Every position the three field check digits cover, in a zone of a known layout; [] when it does not parse. */
+export function checkedPositions(lines: readonly string[]): CheckedPosition[] {
+  const parsed = parseZone(lines);
+  if (!parsed) return [];
+  const fields = { documentNumber: 'documentNumber', birthDate: 'birthDate', expirationDate: 'expiryDate' } as const;
+  return parsed.result.details.flatMap((d) => {
+    const field = fields[d.field as keyof typeof fields];
+    if (!field) return [];
+    return d.ranges.flatMap((r) => Array.from({ length: r.end - r.start }, (_, k) => ({ line: r.line, column: r.start + k, field })));
+  });
+}
+
 function isoDate(yymmdd: string | null | undefined, kind: 'birth' | 'expiry', today: Date): string | null {
   if (!yymmdd || !/^\d{6}$/.test(yymmdd)) return null;
   const yy = Number(yymmdd.slice(0, 2));
@@ -197,12 +214,13 @@ const name = (value: string | null | undefined) => value?.replace(/</g, ' ').rep
 /**
  * The zone read from OCR text, or null when no zone of a known layout is in it. Of the ways its
  * lines can be laid (mrzCandidates), the first whose every check digit holds, else the one with
- * the most confirmed fields.
+ * the most confirmed fields. `correct: false`: no OCR confusion is corrected (a reader that ranks
+ * its own alternatives, app/document/mrzGlyphs.ts).
  */
-export function readMrz(text: string, today = new Date()): MrzReading | null {
+export function readMrz(text: string, today = new Date(), options: { correct?: boolean } = {}): MrzReading | null {
   let best: MrzReading | null = null;
   for (const lines of mrzCandidates(text)) {
-    const reading = readZone(lines, today, !lines.adjusted);
+    const reading = readZone(lines, today, options.correct !== false && !lines.adjusted);
     if (reading?.valid) return reading;
     if (reading && (!best || reading.confirmed.length > best.confirmed.length)) best = reading;
   }
@@ -249,6 +267,7 @@ function readZone(lines: string[], today: Date, correct: boolean): MrzReading | 
     fields,
     confirmed: confirmed.filter((k) => fields[k] !== null),
     corrections: zone.corrections,
+    lines: zone.lines,
   };
 }
 

@@ -1,13 +1,22 @@
 /**
- * OCR of the machine-readable zone, offline: tesseract.js (Apache-2.0) with the English
- * traineddata shipped by @tesseract.js-data/eng (Apache-2.0). Its legacy engine, held to the
- * zone's 37 characters, reads OCR-B's filler `<` where the LSTM engine reads K and L (measured on
- * the ICAO specimens). One worker, started on first use and kept: its start costs ~0.8 s.
+ * OCR of the machine-readable zone, offline, by two readers that err differently:
+ * - first, each character compared with OCR-B itself (app/document/mrzGlyphs.ts, the font
+ *   rendered by ocrbGlyphs.ts). Its zone stands when every check digit holds and it is sure of
+ *   every character of the number a check digit cannot police (`decisive`);
+ * - otherwise tesseract.js (Apache-2.0) with the English traineddata shipped by
+ *   @tesseract.js-data/eng (Apache-2.0), legacy engine, held to the zone's 37 characters (the LSTM
+ *   engine reads OCR-B's filler `<` as K and L). Its zone stands only where the glyph reader saw
+ *   the same characters (`agrees`): alone, it misreads OCR-B at a webcam's resolution in ways
+ *   check digits can miss.
+ * A zone no reader vouches for is returned as read, its check digits confirming nothing. One
+ * Tesseract worker, started on first use and kept: its start costs ~0.8 s.
  */
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import { readMrz, type MrzReading } from '../../app/document/mrz';
+import { checkedPositions, readMrz, type MrzReading } from '../../app/document/mrz';
+import { agrees, decisive, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { loadOcrbGlyphs } from './ocrbGlyphs';
 import type { RgbaImage } from '../../app/document/findDocument';
 import { findMrzBand } from '../../app/document/mrzBand';
 import { nodeRequire } from './nodeRequire';
@@ -22,6 +31,7 @@ export type MrzOcr = { read(document: RgbaImage, today?: Date): Promise<MrzReadi
 
 export function createMrzOcr(): MrzOcr {
   let worker: Promise<Worker> | null = null;
+  let glyphs: Promise<GlyphSet> | null = null;
   const ready = () =>
     (worker ??= createWorker('eng', OEM.TESSERACT_ONLY, { langPath: LANG_PATH, cacheMethod: 'none', gzip: true, legacyCore: true, legacyLang: true }).then(
       async (w) => {
@@ -36,8 +46,9 @@ export function createMrzOcr(): MrzOcr {
   type Band = { top: number; bottom: number };
   /** One way of preparing the zone for OCR: plain, or sharpened and thresholded for a soft camera picture. */
   type Look = 'plain' | 'crisp';
-  async function ocr(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band, look: Look): Promise<string> {
-    let image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
+  /** The zone's band, grey, at the reading width. */
+  function bandImage(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band, look: Look) {
+    const image = sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.length), {
       raw: { width: document.width, height: document.height, channels: 4 },
     })
       // 2.5 % in from each side: a card's edge or printed border would read as a stray character.
@@ -45,8 +56,10 @@ export function createMrzOcr(): MrzOcr {
       .greyscale()
       .resize({ width: READ_WIDTH, kernel: 'lanczos3' })
       .normalise();
-    if (look === 'crisp') image = image.sharpen({ sigma: 1.5 }).median(3);
-    const png = await image.png({ compressionLevel: 1 }).toBuffer();
+    return look === 'crisp' ? image.sharpen({ sigma: 1.5 }).median(3) : image;
+  }
+  async function ocr(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band, look: Look): Promise<string> {
+    const png = await bandImage(pixels, document, band, look).png({ compressionLevel: 1 }).toBuffer();
     const { data } = await (await ready()).recognize(png);
     png.fill(0);
     return data.text;
@@ -56,6 +69,15 @@ export function createMrzOcr(): MrzOcr {
    * plainly and crisply, until one reading has every check digit holding. A reading that never does is
    * returned as the one with the most confirmed fields, and says so (`valid: false`).
    */
+  /** The zone read against OCR-B's own glyphs (app/document/mrzGlyphs.ts); null when its lines are not found. */
+  async function glyphRead(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band): Promise<GlyphReading | null> {
+    const { data, info } = await bandImage(pixels, document, band, 'plain').raw().toBuffer({ resolveWithObject: true });
+    try {
+      return readGlyphs({ data, width: info.width, height: info.height }, await (glyphs ??= loadOcrbGlyphs()));
+    } finally {
+      data.fill(0);
+    }
+  }
   async function readSide(document: RgbaImage, turned: boolean, today: Date | undefined): Promise<MrzReading | null> {
     const raw = { width: document.width, height: document.height, channels: 4 } as const;
     const pixels = turned
@@ -71,14 +93,23 @@ export function createMrzOcr(): MrzOcr {
       // A band that reads short of a valid zone is read again with the whole lower part around it.
       const found = findMrzBand({ ...raw, data: pixels });
       if (!found) return null;
+      const glyph = await glyphRead(pixels, document, found);
+      const byGlyph = glyph && readMrz(glyph.lines.join('\n'), today, { correct: false });
+      if (glyph && byGlyph?.valid && decisive(glyph, checkedPositions(byGlyph.lines))) return byGlyph;
       const lowerPart = { top: Math.min(found.top, Math.floor(document.height * (1 - ZONE_SHARE))), bottom: document.height };
       const bands: Band[] = turned ? [found] : [found, lowerPart];
-      let best: MrzReading | null = null;
+      // A zone no reader vouches for is kept only as read: its check digits confirm nothing.
+      const unvouched = (reading: MrzReading | null) => (reading?.valid ? { ...reading, valid: false, confirmed: [] } : reading);
+      let best = unvouched(byGlyph);
       for (const band of bands) {
         for (const look of ['plain', 'crisp'] as const) {
           const reading = readMrz(await ocr(pixels, document, band, look), today);
-          if (reading?.valid) return reading;
-          if (reading && (!best || reading.confirmed.length > best.confirmed.length)) best = reading;
+          // Tesseract's zone stands only where the glyph reader saw the same characters (its first
+          // or second choice) wherever a check digit decides: alone, it read the ICAO TD2
+          // specimen's D23145890 as 023145B90 with every digit holding.
+          if (reading?.valid && glyph && agrees(reading.lines, glyph, checkedPositions(reading.lines))) return reading;
+          const asRead = unvouched(reading);
+          if (asRead && (!best || asRead.confirmed.length > best.confirmed.length)) best = asRead;
         }
       }
       return best;

@@ -70,7 +70,7 @@ describe('electron-builder.yml', () => {
     const files = ['dist', ...['keytar', 'better-sqlite3', 'sharp', '@img', '@vladmandic/human', '@tensorflow'].map((p) => `node_modules/${p}`)].flatMap(walk);
     const unpacked = files.filter((f) => config.asarUnpack.some((pattern: string) => minimatch(f, pattern, { dot: true })));
     const binaryKind = /\.(node|wasm|so(\.\d+)*|dylib|dll)$/;
-    const modelFile = /\/models\/.*\.(json|bin)$/;
+    const modelFile = /\/models\/.*\.(json|bin|otf)$/;
     expect(unpacked.filter((f) => !binaryKind.test(f) && !modelFile.test(f))).toEqual([]);
     const needed = [
       'node_modules/keytar/build/Release/keytar.node',
@@ -233,7 +233,7 @@ describe('the built app', () => {
       walk,
     );
     const unpackedModels = shipped.filter(
-      (f) => /\.(wasm|bin|json)$/.test(f) && config.asarUnpack.some((pattern: string) => minimatch(f, pattern, { dot: true })),
+      (f) => /\.(wasm|bin|json|otf)$/.test(f) && config.asarUnpack.some((pattern: string) => minimatch(f, pattern, { dot: true })),
     );
     const { files } = JSON.parse(readFileSync(at(INTEGRITY_MANIFEST), 'utf8')) as { files: Record<string, string> };
     expect(unpackedModels.length).toBeGreaterThan(40);

@@ -93,6 +93,12 @@ export const SettingsSchema = z.object({
    * liveness, ±5 match) go to a member of staff instead of a verdict. 0 turns review off.
    */
   reviewMarginPercent: z.number().min(0).max(50).default(5),
+  /**
+   * On a hosted service, send liveness and match together rather than match only after liveness
+   * passed: a verdict sooner, at the cost of a match call for every capture that is not live. The
+   * built-in engine always does (main/verification/session.ts).
+   */
+  checksAtOnce: z.boolean().default(false),
   /** Say "Not verified" on screen after the last unsuccessful attempt; off: "Please see a member of staff". */
   sayNotVerified: z.boolean().default(false),
   /** The staff view locks itself and returns to the visitor's screen after this long untouched (main/staff/staffAccess.ts). */

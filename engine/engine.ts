@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { withAnalysisCache } from './analysis/analysisCache';
 import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
 import { createDebugStore } from './http/debugStore';
 import { buildServer, type ServerDeps } from './http/server';
@@ -27,6 +28,8 @@ export interface EngineOptions {
   workerUrl?: URL;
   /** Handed to each analysis worker (the benchmark's baseline worker reads which baseline). */
   workerData?: unknown;
+  /** Keep match analyses by image hash (analysis/analysisCache.ts); on unless a benchmark measures without. */
+  analysisCache?: boolean;
   /** Connection limits (http/server.ts CONNECTION_LIMITS); tests shorten them. */
   connectionLimits?: ServerDeps['limits'];
 }
@@ -38,6 +41,8 @@ export interface RunningEngine {
   boundAddress: string;
   /** See AnalysisPool.recycle: frees the analysis workers' memory. */
   recycleWorkers(): Promise<void>;
+  /** Forgets the match analyses kept by image hash (the kiosk's visit ended); answers how many. */
+  forgetAnalyses(): number;
   /** Drops debug uploads past their retention now (as at start and daily). */
   pruneDebugStore(): Promise<void>;
   close(): Promise<void>;
@@ -45,13 +50,15 @@ export interface RunningEngine {
 
 /** Starts the local Biointellic engine; resolves once models are warm and the port is open. */
 export async function startEngine(options: EngineOptions): Promise<RunningEngine> {
-  const pool =
+  const workers =
     options.pool ??
     (await createAnalysisPool({
       size: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
       ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     }));
+  const cached = options.analysisCache === false ? null : withAnalysisCache(workers);
+  const pool = cached ?? workers;
   const debugStore = createDebugStore(options.debugDir);
   // Debug uploads are pruned when one arrives, and also now and daily, so faces kept while debug
   // was on go at their retention even when no debug request ever comes again.
@@ -81,6 +88,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     port,
     boundAddress: typeof address === 'object' && address ? address.address : '',
     recycleWorkers: () => pool.recycle(),
+    forgetAnalyses: () => cached?.forget() ?? 0,
     pruneDebugStore: () => debugStore.prune(),
     async close() {
       clearInterval(pruneDaily);

@@ -70,6 +70,7 @@ export async function openMainRooms(services: MainServices) {
     now,
     audit,
     client: backend.client,
+    forgetAnalyses: backend.forgetAnalyses,
     debug: () => debugActive(settings(), now()),
     judging: settings,
     onProgress: services.emitProgress,

@@ -10,6 +10,8 @@ export interface LocalBackend {
   password: () => Promise<string>;
   /** The built-in engine drops debug uploads past their retention (when debug ends). */
   pruneDebug?: () => Promise<void>;
+  /** The built-in engine forgets the face analyses it kept for this visit (engine/analysis/analysisCache.ts). */
+  forgetAnalyses?: () => number;
 }
 
 /**
@@ -79,6 +81,10 @@ export function createServiceClient(options: {
     },
     signOut(): void {
       cached?.client.signOut();
+    },
+    /** The visit ended: the built-in engine, if it is running, forgets what it kept of its faces. */
+    async forgetAnalyses(): Promise<void> {
+      if (settings().backend.kind === 'local') (await options.localBackend()).forgetAnalyses?.();
     },
     /** Debug ended: the built-in engine prunes its debug store now (a remote service keeps its own). */
     async pruneDebug(): Promise<void> {

@@ -84,6 +84,7 @@ export function createEmbeddedEngine(deps: {
         userId: EMBEDDED_USER,
         password: async () => secret,
         pruneDebug: () => engine.pruneDebugStore(),
+        forgetAnalyses: () => engine.forgetAnalyses(),
       }));
     },
     async stop(): Promise<void> {

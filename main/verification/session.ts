@@ -12,6 +12,32 @@ import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '.
 import type { NewAuditRecord } from '../audit/auditLog';
 import type { Logger } from '../log';
 import { documentKey, idPhotoKey } from './attemptLimits';
+import type { Backend } from '../../app/settings';
+
+type Answer = VerificationOutcome['liveness'];
+
+/**
+ * Liveness and match sent together. A liveness that fails with an error cancels the match (its
+ * answer could not be used) and is the error thrown; a match that fails is handed back beside the
+ * liveness answer, since a clear liveness failure does not need it. Both stop on `signal`.
+ */
+async function bothAtOnce(
+  client: BiointellicClient,
+  call: { forLiveness: Uint8Array; id: NormalizedImage; live: NormalizedImage; debug: boolean; signal: AbortSignal },
+): Promise<{ liveness: Answer; match: Answer | null; matchError: unknown }> {
+  const matchController = new AbortController();
+  const matching = client.match(call.id, call.live, { debug: call.debug, signal: AbortSignal.any([call.signal, matchController.signal]) }).then(
+    (answer) => ({ answer, error: null as unknown }),
+    (error: unknown) => ({ answer: null, error }),
+  );
+  const liveness = await client.liveness(call.forLiveness, { debug: call.debug, signal: call.signal }).catch(async (error: unknown) => {
+    matchController.abort();
+    await matching;
+    throw error;
+  });
+  const { answer, error } = await matching;
+  return { liveness, match: answer, matchError: error };
+}
 
 interface Held {
   /** What the match endpoint receives. */
@@ -47,7 +73,14 @@ export function createVerificationSession(deps: {
   client: () => Promise<BiointellicClient>;
   debug: () => boolean;
   /** The staff-set band around the pass points, whether the station may say "Not verified", and its blink check. */
-  judging: () => { reviewMarginPercent: number; sayNotVerified: boolean; blinkCheck: BlinkCheck; documentRules: DocumentRules };
+  judging: () => {
+    reviewMarginPercent: number;
+    sayNotVerified: boolean;
+    blinkCheck: BlinkCheck;
+    documentRules: DocumentRules;
+    backend: Pick<Backend, 'kind'>;
+    checksAtOnce: boolean;
+  };
   /** Finds and reads the ID document's picture (main/document/documentReader.ts). */
   documents: Pick<DocumentReader, 'read' | 'find'>;
   onProgress: (progress: Progress) => void;
@@ -57,6 +90,8 @@ export function createVerificationSession(deps: {
   /** Writes one audit record per run; gets everything but the station and backend. */
   /** Records the check; answers its audit row's id (null when it could not be written). */
   audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => number | null;
+  /** The visit ended after a check: the backend forgets what it kept of this visit's faces (the built-in engine's cache). */
+  forgetAnalyses?: () => Promise<void>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -67,6 +102,8 @@ export function createVerificationSession(deps: {
   let review: ReviewCause | null = null;
   /** What was read from the ID document: fields in memory for this visit only (strings cannot be zeroed; dropped on reset). */
   let document: DocumentReading | null = null;
+  /** A check went to the backend since the last reset: its kept analyses are this visit's. */
+  let checked = false;
 
   /** Zeroes the visitor's images held here; returns how many buffers it zeroed. */
   const wipe = (held: Held | null): number => {
@@ -140,6 +177,12 @@ export function createVerificationSession(deps: {
       livePhoto = null;
       review = null;
       document = null;
+      if (checked) {
+        checked = false;
+        await deps
+          .forgetAnalyses?.()
+          .catch((error: unknown) => deps.logger.log('warn', 'engine.forget_failed', { reason: error instanceof Error ? error.message : String(error) }));
+      }
       return { images };
     },
 
@@ -201,7 +244,11 @@ export function createVerificationSession(deps: {
       if (review) review.checkId = checkId;
     };
     review = null;
-    const { reviewMarginPercent, sayNotVerified, blinkCheck, documentRules } = deps.judging();
+    const { reviewMarginPercent, sayNotVerified, blinkCheck, documentRules, backend, checksAtOnce: stationAtOnce } = deps.judging();
+    // The built-in engine always answers both at once; a hosted service only where the station
+    // chose to (a failed liveness then still costs a match call).
+    const checksAtOnce = backend.kind === 'local' || stationAtOnce;
+    checked = true;
     const needsStaff = (why: ReviewCause['why'], errorCode: string | null = null) => {
       review = { why, errorCode, attempt, since: now(), livenessScore: liveness?.score ?? null, matchScore: match?.score ?? null };
     };
@@ -210,10 +257,17 @@ export function createVerificationSession(deps: {
       deps.onProgress({ attempt, stage: 'preparing' });
       const client = await deps.client();
       deps.onProgress({ attempt, stage: 'liveness' });
-      liveness = await client.liveness(forLiveness.bytes, { debug, signal });
-      if (matchNeeded(liveness, reviewMarginPercent)) {
-        deps.onProgress({ attempt, stage: 'match' });
-        match = await client.match(id, live, { debug, signal });
+      if (checksAtOnce) {
+        const both = await bothAtOnce(client, { forLiveness: forLiveness.bytes, id, live, debug, signal });
+        liveness = both.liveness;
+        match = both.match;
+        if (!both.match && matchNeeded(liveness, reviewMarginPercent)) throw both.matchError;
+      } else {
+        liveness = await client.liveness(forLiveness.bytes, { debug, signal });
+        if (matchNeeded(liveness, reviewMarginPercent)) {
+          deps.onProgress({ attempt, stage: 'match' });
+          match = await client.match(id, live, { debug, signal });
+        }
       }
     } catch (error) {
       if (signal.aborted) {
@@ -227,9 +281,17 @@ export function createVerificationSession(deps: {
       if (!retakable) needsStaff('error', code);
       throw error;
     }
-    const { decision, reason } = withDocument(withBlink(judge(liveness, match ?? undefined, reviewMarginPercent), blink, blinkCheck), document, documentRules);
+    // A match answered beside a liveness that did not need it is kept in the audit row, not judged.
+    const judged = match && matchNeeded(liveness, reviewMarginPercent) ? match : undefined;
+    const { decision, reason } = withDocument(withBlink(judge(liveness, judged, reviewMarginPercent), blink, blinkCheck), document, documentRules);
     if (decision === 'review' || (decision === 'not_verified' && attempt >= MAX_ATTEMPTS && !sayNotVerified)) needsStaff(reason);
-    const outcome: VerificationOutcome = { decision, staffReview: review !== null, liveness, ...(match ? { match } : {}), durationMs: now() - started };
+    const outcome: VerificationOutcome = {
+      decision,
+      staffReview: review !== null,
+      liveness,
+      ...(judged ? { match: judged } : {}),
+      durationMs: now() - started,
+    };
     deps.onProgress({ attempt, stage: 'done' });
     audit(decision, reason === 'clear' ? null : reason);
     if (decision === 'not_verified') await deps.limits.failed(idKey);

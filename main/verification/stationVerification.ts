@@ -12,6 +12,7 @@ export async function openStationVerification(options: {
   now: () => number;
   audit: AuditTrail;
   client: () => Promise<BiointellicClient>;
+  forgetAnalyses?: () => Promise<void>;
   debug: () => boolean;
   judging: Parameters<typeof createVerificationSession>[0]['judging'];
   onProgress: (progress: Progress) => void;
@@ -28,6 +29,7 @@ export async function openStationVerification(options: {
       },
     },
     client: options.client,
+    ...(options.forgetAnalyses ? { forgetAnalyses: options.forgetAnalyses } : {}),
     debug: options.debug,
     judging: options.judging,
     onProgress: options.onProgress,

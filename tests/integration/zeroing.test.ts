@@ -41,6 +41,8 @@ function sessionSeeing(seen: Uint8Array[]) {
       sayNotVerified: false,
       blinkCheck: 'off' as const,
       documentRules: { requireMrz: false, acceptedKinds: ['passport' as const] },
+      backend: { kind: 'remote' as const },
+      checksAtOnce: false,
     }),
     documents: { read: () => Promise.reject(new Error('no document in this test')), find: async () => null },
     onProgress: () => undefined,

@@ -41,6 +41,11 @@ export interface RunningEngine {
   boundAddress: string;
   /** See AnalysisPool.recycle: frees the analysis workers' memory. */
   recycleWorkers(): Promise<void>;
+  /**
+   * Analyses a match image now and keeps it by hash (the kiosk's ID photo, while the visitor
+   * walks to the camera): the match call that sends it later finds it done. Not on the wire.
+   */
+  preanalyze(bytes: Uint8Array): Promise<void>;
   /** Forgets the match analyses kept by image hash (the kiosk's visit ended); answers how many. */
   forgetAnalyses(): number;
   /** Drops debug uploads past their retention now (as at start and daily). */
@@ -89,6 +94,9 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     boundAddress: typeof address === 'object' && address ? address.address : '',
     recycleWorkers: () => pool.recycle(),
     forgetAnalyses: () => cached?.forget() ?? 0,
+    preanalyze: async (bytes) => {
+      if (cached) await cached.analyze('match', bytes);
+    },
     pruneDebugStore: () => debugStore.prune(),
     async close() {
       clearInterval(pruneDaily);

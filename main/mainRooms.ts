@@ -71,6 +71,7 @@ export async function openMainRooms(services: MainServices) {
     audit,
     client: backend.client,
     forgetAnalyses: backend.forgetAnalyses,
+    preanalyze: backend.preanalyze,
     debug: () => debugActive(settings(), now()),
     judging: settings,
     onProgress: services.emitProgress,

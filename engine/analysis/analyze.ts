@@ -20,6 +20,18 @@ export interface Analysis {
   live: number | null;
   /** For a liveness analysis, the first of the service's face rules the picture breaks (null: none, or not asked). */
   rejection: FaceRejection | null;
+  /** Where the worker's time went, in ms (bench:timeline reads it; the server never sends it). */
+  timings: AnalysisTimings;
+}
+
+export interface AnalysisTimings {
+  decode: number;
+  /** Human: detector, mesh and (for liveness) iris, including a retry on a padded picture. */
+  detect: number;
+  /** dlib's descriptor, every face described. */
+  describe: number;
+  /** MiniFASNet on the largest face. */
+  antispoof: number;
 }
 
 /** The picture could not be decoded: not an image, truncated, or over the pixel limit. */
@@ -96,7 +108,15 @@ export async function analyze(
   bytes: Uint8Array,
   options: { retryIfNoFace?: boolean; maxSide?: number; liveness?: LivenessCheck; describe?: Describe; withMesh?: boolean } = {},
 ): Promise<Analysis> {
+  const timings: AnalysisTimings = { decode: 0, detect: 0, describe: 0, antispoof: 0 };
+  let lap = performance.now();
+  const took = (stage: keyof AnalysisTimings) => {
+    const at = performance.now();
+    timings[stage] += at - lap;
+    lap = at;
+  };
   const source = await decode(bytes, options.maxSide ?? ANALYSIS_MAX_SIDE);
+  took('decode');
   let decoded: Decoded = source;
   let result = await detect(human, config, decoded);
   if (result.face.length === 0 && options.retryIfNoFace) {
@@ -109,6 +129,7 @@ export async function analyze(
         decoded,
       );
   }
+  took('detect');
   const k = source.scale;
   const image: RgbImage = { data: decoded.data, width: decoded.info.width, height: decoded.info.height };
   const measured = result.face.map((face) => ({ face, m: toFaceMetrics(face, decoded.offset) }));
@@ -123,6 +144,7 @@ export async function analyze(
       ...(options.withMesh ? { mesh: face.mesh.map(([x, y]) => [(x - decoded.offset) * k, (y - decoded.offset) * k] as const) } : {}),
     });
   }
+  took('describe');
   faces.sort((a, b) => b.box.width - a.box.width);
   const largest = faces[0];
   const check = options.liveness;
@@ -131,8 +153,9 @@ export async function analyze(
   if (check?.score && largest && (check.due ? check.due(faces) : rejection === null)) {
     const box = { x: largest.box.x / k + decoded.offset, y: largest.box.y / k + decoded.offset, width: largest.box.width / k, height: largest.box.height / k };
     live = await check.score(image, box);
+    took('antispoof');
   }
-  return { width: source.width, height: source.height, faces, live, rejection };
+  return { width: source.width, height: source.height, faces, live, rejection, timings };
 }
 
 /** Detection on the picture letterboxed to a square (humanFace.ts); the picture itself stays as decoded for the other models. */

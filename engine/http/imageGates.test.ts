@@ -13,7 +13,14 @@ const face = (x: number, y: number, width: number, id: number): AnalyzedFace => 
   score: 1,
   embedding: [id],
 });
-const photo = (...faces: AnalyzedFace[]) => ({ width: 250, height: 250, faces, live: null, rejection: null });
+const photo = (...faces: AnalyzedFace[]) => ({
+  width: 250,
+  height: 250,
+  faces,
+  live: null,
+  rejection: null,
+  timings: { decode: 0, detect: 0, describe: 0, antispoof: 0 },
+});
 
 describe('the face a match compares', () => {
   it('is the only face, or the largest when the others are much smaller (an ID card’s ghost portrait)', () => {

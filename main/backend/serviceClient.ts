@@ -12,6 +12,8 @@ export interface LocalBackend {
   pruneDebug?: () => Promise<void>;
   /** The built-in engine forgets the face analyses it kept for this visit (engine/analysis/analysisCache.ts). */
   forgetAnalyses?: () => number;
+  /** The built-in engine analyses the ID photo ahead of the match that will send it (engine.ts preanalyze). */
+  preanalyze?: (bytes: Uint8Array) => Promise<void>;
 }
 
 /**
@@ -85,6 +87,10 @@ export function createServiceClient(options: {
     /** The visit ended: the built-in engine, if it is running, forgets what it kept of its faces. */
     async forgetAnalyses(): Promise<void> {
       if (settings().backend.kind === 'local') (await options.localBackend()).forgetAnalyses?.();
+    },
+    /** The ID photo is set: the built-in engine analyses it now; a hosted service has nothing to do. */
+    async preanalyze(bytes: Uint8Array): Promise<void> {
+      if (settings().backend.kind === 'local') await (await options.localBackend()).preanalyze?.(bytes);
     },
     /** Debug ended: the built-in engine prunes its debug store now (a remote service keeps its own). */
     async pruneDebug(): Promise<void> {

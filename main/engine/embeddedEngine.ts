@@ -85,6 +85,7 @@ export function createEmbeddedEngine(deps: {
         password: async () => secret,
         pruneDebug: () => engine.pruneDebugStore(),
         forgetAnalyses: () => engine.forgetAnalyses(),
+        preanalyze: (bytes: Uint8Array) => engine.preanalyze(bytes),
       }));
     },
     async stop(): Promise<void> {

@@ -92,6 +92,8 @@ export function createVerificationSession(deps: {
   audit: (entry: Omit<NewAuditRecord, 'station' | 'backend' | 'backendUrl'>) => number | null;
   /** The visit ended after a check: the backend forgets what it kept of this visit's faces (the built-in engine's cache). */
   forgetAnalyses?: () => Promise<void>;
+  /** The ID photo is set: the backend may analyse it ahead of the match (the built-in engine). */
+  preanalyze?: (bytes: Uint8Array) => Promise<void>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -118,6 +120,13 @@ export function createVerificationSession(deps: {
       const forMatch = await normalizeForMatch(bytes).finally(() => bytes.fill(0));
       wipe(idPhoto);
       idPhoto = { forMatch, key: idPhotoKey(forMatch.bytes) };
+      if (deps.preanalyze) {
+        checked = true; // what the engine keeps of it is forgotten with the visit
+        // Not awaited: the ID step goes on; the pool takes its own copy of the bytes at once.
+        void deps
+          .preanalyze(forMatch.bytes)
+          .catch((error: unknown) => deps.logger.log('warn', 'engine.preanalyze_failed', { reason: error instanceof Error ? error.message : String(error) }));
+      }
       return { width: forMatch.width, height: forMatch.height };
     },
 

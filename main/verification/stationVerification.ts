@@ -13,6 +13,7 @@ export async function openStationVerification(options: {
   audit: AuditTrail;
   client: () => Promise<BiointellicClient>;
   forgetAnalyses?: () => Promise<void>;
+  preanalyze?: (bytes: Uint8Array) => Promise<void>;
   debug: () => boolean;
   judging: Parameters<typeof createVerificationSession>[0]['judging'];
   onProgress: (progress: Progress) => void;
@@ -30,6 +31,7 @@ export async function openStationVerification(options: {
     },
     client: options.client,
     ...(options.forgetAnalyses ? { forgetAnalyses: options.forgetAnalyses } : {}),
+    ...(options.preanalyze ? { preanalyze: options.preanalyze } : {}),
     debug: options.debug,
     judging: options.judging,
     onProgress: options.onProgress,

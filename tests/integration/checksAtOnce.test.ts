@@ -37,6 +37,7 @@ async function visit(backend: 'local' | 'remote', checksAtOnce: boolean) {
   };
   const audit: AuditRow[] = [];
   let forgotten = 0;
+  const preanalysed: Uint8Array[] = [];
   const session = createVerificationSession({
     client: async () => watching,
     debug: () => false,
@@ -59,10 +60,13 @@ async function visit(backend: 'local' | 'remote', checksAtOnce: boolean) {
     forgetAnalyses: async () => {
       forgotten += 1;
     },
+    preanalyze: async (bytes) => {
+      preanalysed.push(new Uint8Array(bytes));
+    },
   });
   await session.setIdPhoto(await makeJpeg(600, 800));
   await session.setLivePhoto({ image: await makeJpeg(1280, 720) });
-  return { session, audit, signals, forgotten: () => forgotten };
+  return { session, audit, signals, preanalysed, forgotten: () => forgotten };
 }
 
 const NOT_LIVE = { result: '0.100', pass: false };
@@ -115,7 +119,8 @@ describe('liveness and match at once', () => {
   });
 
   it('a reset cancels both calls, records the check as cancelled, and tells the engine to forget the visit', async () => {
-    const { session, audit, signals, forgotten } = await visit('local', false);
+    const { session, audit, signals, preanalysed, forgotten } = await visit('local', false);
+    expect(preanalysed).toHaveLength(1); // the ID photo, offered to the engine as it was set
     server.fault('liveness', { kind: 'hang' });
     server.fault('match', { kind: 'hang' });
     const running = session.run(1).catch((error: unknown) => error);
@@ -126,6 +131,8 @@ describe('liveness and match at once', () => {
     expect(signals.match).toHaveLength(1);
     expect(audit.map((row) => row.decision)).toEqual(['cancelled']);
     expect(forgotten()).toBe(1);
+    // The ID photo offered ahead is the very image the match sent.
+    expect(server.received.find((r) => r.endpoint === 'match')?.parts.find((p) => p.field === 'image1')?.bytes).toBe(preanalysed[0]?.byteLength);
   });
 
   it('a liveness error stops the match and is what the visit sees; a match error matters only when the match was needed', async () => {

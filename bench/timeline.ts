@@ -1,0 +1,166 @@
+/**
+ * `npm run bench:timeline [-- --visits N] [--json]` — one verification on the built-in engine,
+ * stage by stage, as main runs it: the same session code, the real client over HTTP on
+ * 127.0.0.1, the engine with one analysis worker as the kiosk starts it. Two ways side by side,
+ * their visits alternating so both see the same machine:
+ * - `before`: liveness, then match; every image analysed afresh (the engine's cache off);
+ * - `now`: both calls at once; the ID photo analysed while the visitor walks up and kept by hash.
+ * Prints each stage's median and p90 and capture → verdict; numbers only, passes nothing.
+ *
+ * Two stages are stand-ins, said so in the table: the renderer's PNG of the frame is encoded by
+ * sharp here (Chromium's own encoder runs in bench:guidance), and IPC is Electron's structured
+ * clone of the bytes, measured as Node's structuredClone.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import sharp from 'sharp';
+import type { AnalysisTimings } from '../engine/analysis/analyze';
+import { createAnalysisPool, type AnalysisPool } from '../engine/analysis/pool';
+import { startEngine } from '../engine/engine';
+import { hashPassword } from '../engine/http/users';
+import { faceCrop, livenessCapture } from '../harness/faces';
+import { createBiointellicClient, type BiointellicClient } from '../main/biointellic/client';
+import { silentLogger } from '../main/log';
+import { createVerificationSession } from '../main/verification/session';
+import { quantiles } from './metrics';
+
+const { values } = parseArgs({ options: { visits: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } } });
+const VISITS = Number(values.visits);
+/** What a visitor takes to walk from the ID step to the camera, at the least. */
+const WALK_UP_MS = 1_000;
+
+type Mode = 'before' | 'now';
+type Stage = string;
+const samples: Record<Mode, Record<Stage, number[]>> = { before: {}, now: {} };
+const decisions: Record<Mode, string[]> = { before: [], now: [] };
+const add = (mode: Mode, stage: Stage, ms: number) => (samples[mode][stage] ??= []).push(ms);
+
+/** The engine's real pool, each analysis's worker timings kept. */
+function timedPool(pool: AnalysisPool, into: Array<{ kind: string; timings: AnalysisTimings }>): AnalysisPool {
+  return {
+    ...pool,
+    analyze: async (kind, bytes) => {
+      const analysis = await pool.analyze(kind, bytes);
+      into.push({ kind, timings: analysis.timings });
+      return analysis;
+    },
+  };
+}
+
+async function station(mode: Mode) {
+  const analyses: Array<{ kind: string; timings: AnalysisTimings }> = [];
+  const workers = await createAnalysisPool({ size: 1 });
+  const engine = await startEngine({
+    users: new Map([['bench', await hashPassword('bench')]]),
+    debugDir: '/nonexistent',
+    pool: timedPool(workers, analyses),
+    analysisCache: mode === 'now',
+  });
+  const client = createBiointellicClient({ baseUrl: engine.url, userId: 'bench', getPassword: async () => 'bench', timeoutMs: 60_000 });
+  const calls: Record<'liveness' | 'match', number> = { liveness: 0, match: 0 };
+  const timed: BiointellicClient = {
+    ...client,
+    liveness: async (...args) => {
+      const t = performance.now();
+      const answer = await client.liveness(...args);
+      calls.liveness = performance.now() - t;
+      return answer;
+    },
+    match: async (...args) => {
+      const t = performance.now();
+      const answer = await client.match(...args);
+      calls.match = performance.now() - t;
+      return answer;
+    },
+  };
+  const session = createVerificationSession({
+    client: async () => timed,
+    debug: () => false,
+    judging: () => ({
+      reviewMarginPercent: 5,
+      sayNotVerified: true,
+      blinkCheck: 'off' as const,
+      documentRules: { requireMrz: false, acceptedKinds: ['passport' as const] },
+      backend: { kind: mode === 'now' ? ('local' as const) : ('remote' as const) },
+      checksAtOnce: false,
+    }),
+    documents: { read: () => Promise.reject(new Error('no document here')), find: async () => null },
+    onProgress: () => undefined,
+    logger: silentLogger,
+    limits: { check: () => undefined, failed: async () => undefined },
+    audit: () => null,
+    ...(mode === 'now'
+      ? { preanalyze: async (bytes: Uint8Array) => void (await engine.preanalyze(bytes)), forgetAnalyses: async () => void engine.forgetAnalyses() }
+      : {}),
+  });
+  // The first answer compiles the worker's kernels: not a visitor's wait.
+  await client.liveness(await livenessCapture('C', 100)).catch(() => undefined);
+  return { session, analyses, calls, close: () => engine.close().then(() => workers.close()) };
+}
+
+const id = await faceCrop('C', { margin: 0.9 });
+const capture = await sharp(await livenessCapture('C', 100))
+  .extend({ left: 340, right: 340, background: '#3a3a3a' })
+  .ensureAlpha()
+  .raw()
+  .toBuffer({ resolveWithObject: true });
+
+const stations = { before: await station('before'), now: await station('now') };
+for (let visit = 0; visit < VISITS; visit++) {
+  for (const mode of (visit % 2 === 0 ? ['before', 'now'] : ['now', 'before']) as Mode[]) {
+    const { session, analyses, calls } = stations[mode];
+    await session.setIdPhoto(new Uint8Array(id));
+    await sleep(WALK_UP_MS);
+    // A new frame each visit: the camera's pixels differ in the last bits.
+    const frame = Buffer.from(capture.data);
+    frame.writeUInt8(frame.readUInt8(visit) ^ 1, visit);
+    const from = analyses.length;
+    const t0 = performance.now();
+    const png = await sharp(frame, { raw: capture.info }).png().toBuffer();
+    const t1 = performance.now();
+    const crossed = structuredClone(new Uint8Array(png));
+    const t2 = performance.now();
+    await session.setLivePhoto({ image: crossed });
+    const t3 = performance.now();
+    const outcome = await session.run(1);
+    const t4 = performance.now();
+    add(mode, 'encode PNG (renderer; sharp stand-in)', t1 - t0);
+    add(mode, 'IPC (structured clone stand-in)', t2 - t1);
+    add(mode, 'normalise (main: liveness PNG + match JPEG)', t3 - t2);
+    add(mode, 'liveness call (HTTP round trip)', calls.liveness);
+    add(mode, 'match call (HTTP round trip)', calls.match);
+    for (const { kind, timings } of analyses.slice(from)) {
+      for (const [stage, ms] of Object.entries(timings)) if (ms > 0) add(mode, `  engine ${kind}: ${stage}`, ms);
+    }
+    add(mode, 'both checks + verdict (session.run)', t4 - t3);
+    add(mode, 'capture → verdict', t4 - t0);
+    decisions[mode].push(outcome.decision);
+    await session.reset();
+  }
+}
+await Promise.all([stations.before.close(), stations.now.close()]);
+
+const summary = Object.fromEntries(
+  (['before', 'now'] as const).map((mode) => [
+    mode,
+    Object.fromEntries(
+      Object.entries(samples[mode]).map(([stage, xs]) => {
+        const { n, median, p90 } = quantiles(xs);
+        return [stage, { n, p50: median, p90 }];
+      }),
+    ),
+  ]),
+);
+if (values.json) {
+  console.log(JSON.stringify({ visits: VISITS, summary, decisions }, null, 2));
+} else {
+  console.log(`One verification, stage by stage: ${VISITS} visits each way, alternating; built-in engine, 1 worker (ms: p50 / p90, n)\n`);
+  const stages = [...new Set([...Object.keys(samples.before), ...Object.keys(samples.now)])];
+  const cell = (s: { n: number; p50: number; p90: number } | undefined) => (s ? `${s.p50.toFixed(0)} / ${s.p90.toFixed(0)} (${s.n})` : '—').padStart(18);
+  console.log(`${'stage'.padEnd(46)}${'before'.padStart(18)}${'now'.padStart(18)}`);
+  for (const stage of stages) console.log(`${stage.padEnd(46)}${cell(summary.before![stage])}${cell(summary.now![stage])}`);
+  const total = 'capture → verdict';
+  console.log(`\nbefore/now, capture → verdict p50: ${(summary.before![total]!.p50 / summary.now![total]!.p50).toFixed(2)}×`);
+  const same = decisions.before.every((d, i) => d === decisions.now[i]);
+  console.log(`verdicts: ${same ? 'the same in every visit' : 'DIFFERENT'} (${[...new Set(decisions.now)].join(', ')})`);
+}

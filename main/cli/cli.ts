@@ -21,7 +21,9 @@ Commands:
   match <image1> <image2>    compare the faces in two images
   set-password               read a password from standard input into the OS keychain
   provision                  set this station up (IT): the staff PIN from standard input, and
-                             --backend local | --backend URL --user ID, [--station NAME];
+                             --backend local | --backend URL --user ID, [--station NAME],
+                             [--checks-at-once] (a hosted service: liveness and match sent
+                             together, a verdict sooner for a match call per refused capture);
                              --out FILE writes a provisioning file for an installer or MDM instead,
                              signed with --sign KEY [--serial N] (a set-up station applies only
                              a file signed by the key it trusts, with a newer serial);
@@ -90,6 +92,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         station: { type: 'string' },
         out: { type: 'string' },
         'if-not-set-up': { type: 'boolean', default: false },
+        'checks-at-once': { type: 'boolean', default: false },
         sign: { type: 'string' },
         serial: { type: 'string' },
         'trust-key': { type: 'string' },
@@ -126,7 +129,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     }
     if (command === 'provision') {
       const { backend, user, station, out, sign, serial } = values;
-      const options = { backend, user, station, out, sign, serial, trustKey: values['trust-key'], ifNotSetUp: values['if-not-set-up'] };
+      const options = {
+        backend,
+        user,
+        station,
+        out,
+        sign,
+        serial,
+        trustKey: values['trust-key'],
+        ifNotSetUp: values['if-not-set-up'],
+        checksAtOnce: values['checks-at-once'],
+      };
       const done = await provision(options, await deps.readStdin(), deps.dataDir, deps.store);
       print(done.data, done.text);
       return EXIT.pass;

@@ -23,6 +23,8 @@ export interface ProvisionOptions {
   serial?: string | undefined;
   /** IT's public key (PEM) for the station to trust from now on. */
   trustKey?: string | undefined;
+  /** A hosted service gets liveness and match at once (settings.ts `checksAtOnce`). */
+  checksAtOnce?: boolean;
   /** Leave a station that is already set up as it is (scripts/setup.sh's development station). */
   ifNotSetUp?: boolean;
 }
@@ -67,6 +69,7 @@ export async function provision(
     backend,
     staffPinHash: await hashPassword(pin!),
     ...(options.station === undefined ? {} : { stationName: options.station }),
+    ...(options.checksAtOnce ? { checksAtOnce: true } : {}),
     ...(trusted === undefined ? {} : { itPublicKey: storedPublicKey(await readKey(trusted)) }),
     ...(signingKey === undefined ? {} : { serial }),
   });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { availableParallelism, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { KioskError } from '../../app/errors';
 import type { RunningEngine, EngineOptions } from '../../engine/engine';
@@ -9,6 +10,17 @@ import type { LocalBackend } from '../backend/serviceClient';
 import type { Logger } from '../log';
 
 export const EMBEDDED_USER = 'kiosk';
+
+/**
+ * The built-in engine's analysis workers, sized to the machine. A kiosk serves one visitor at a
+ * time, but liveness and match are sent together (main/verification/session.ts): a second worker
+ * analyses the live photo for both at once, capture → verdict ~370 ms instead of ~520 ms (p50,
+ * bench:timeline, 2 cores), for ~260 MB more (one worker ~490 MB, two ~750 MB: docs/benchmarks.md).
+ * A machine under 8 GB, or with one core, keeps one.
+ */
+export function embeddedWorkers(cores: number, memoryBytes: number): 1 | 2 {
+  return cores >= 2 && memoryBytes >= 8 * 1024 ** 3 ? 2 : 1;
+}
 /** Keychain account of the generated engine password (the same store as remote passwords). */
 export const EMBEDDED_ACCOUNT = `${EMBEDDED_USER}@local-engine`;
 
@@ -64,9 +76,7 @@ export function createEmbeddedEngine(deps: {
       host: '127.0.0.1',
       port: 0,
       debugDir: join(deps.dataDir, 'engine-debug'),
-      // A kiosk serves one visitor at a time: one analysis worker keeps the whole process under
-      // 600 MB (two cost ~800 MB for ~100 ms less per match; see docs/benchmarks.md, "Speed and memory").
-      workers: 1,
+      workers: embeddedWorkers(availableParallelism(), totalmem()),
       ...operatingPoint(),
     });
     deps.logger.log('info', 'engine.started', { url: engine.url, ms: Date.now() - started });

@@ -35,6 +35,8 @@ export const ProvisioningSchema = z
     stationName: StationNameInput.optional(),
     language: SettingsSchema.shape.language.unwrap().optional(),
     auditRetentionDays: SettingsSchema.shape.auditRetentionDays.unwrap().optional(),
+    /** A hosted service: send liveness and match together (settings.ts). */
+    checksAtOnce: SettingsSchema.shape.checksAtOnce.unwrap().optional(),
     /** Signed files: newer than the last applied, or refused (an old file cannot be replayed). */
     serial: z.number().int().positive().optional(),
     /** The IT public key (base64 SPKI DER) the station trusts from now on: `npm run cli -- provisioning-key`. */

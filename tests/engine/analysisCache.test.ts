@@ -34,10 +34,10 @@ describe('the analysis cache', () => {
     again.faces.length = 0; // a caller's change stays its own
     expect((await cache.analyze('match', photo)).faces).toHaveLength(first.faces.length);
 
+    // One byte of the first quantisation table: still a JPEG of the same face, other bytes.
     const changed = Buffer.from(photo);
-    const at = changed.length - 100;
-    changed.writeUInt8(changed.readUInt8(at) ^ 0x01, at);
-    await cache.analyze('match', changed).catch(() => undefined);
+    changed.writeUInt8(changed.readUInt8(10) + 1, 10);
+    expect((await cache.analyze('match', changed)).faces).toHaveLength(1);
     expect(reached()).toBe(2);
   });
 

@@ -125,10 +125,15 @@ describe("IT's tools: a key pair, signed files, and the CLI on a set-up station"
     expect((await readSettings(dataDir)).settings.stationName).toBe('Desk 7');
 
     const out = join(keys, 'desk7.json');
-    expect((await runCli(['provision', '--backend', 'local', '--station', 'Desk 7b', '--checks-at-once', '--out', out, '--sign', key], { stdin: '864200\n' })).code).toBe(0);
+    expect(
+      (await runCli(['provision', '--backend', 'local', '--station', 'Desk 7b', '--checks-at-once', '--out', out, '--sign', key], { stdin: '864200\n' })).code,
+    ).toBe(0);
     await writeFile(join(dataDir, 'provisioning.json'), await readFile(out));
     const main = await hostMain({ dataDir });
-    await expect(main.call('settings.get')).resolves.toMatchObject({ ok: true, data: { stationName: 'Desk 7b', checksAtOnce: true, provisioningRefused: null } });
+    await expect(main.call('settings.get')).resolves.toMatchObject({
+      ok: true,
+      data: { stationName: 'Desk 7b', checksAtOnce: true, provisioningRefused: null },
+    });
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
     // The station has peppered that PIN's hash (pinPepper.ts): the CLI checks it through the keychain.
     expect((await readSettings(dataDir)).settings.staffPinHash).toMatch(/^pepper1\$/);

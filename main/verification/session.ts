@@ -24,6 +24,7 @@ type Answer = VerificationOutcome['liveness'];
 async function bothAtOnce(
   client: BiointellicClient,
   call: { forLiveness: Uint8Array; id: NormalizedImage; live: NormalizedImage; debug: boolean; signal: AbortSignal },
+  onLiveness: (liveness: Answer) => void,
 ): Promise<{ liveness: Answer; match: Answer | null; matchError: unknown }> {
   const matchController = new AbortController();
   const matching = client.match(call.id, call.live, { debug: call.debug, signal: AbortSignal.any([call.signal, matchController.signal]) }).then(
@@ -35,6 +36,7 @@ async function bothAtOnce(
     await matching;
     throw error;
   });
+  onLiveness(liveness);
   const { answer, error } = await matching;
   return { liveness, match: answer, matchError: error };
 }
@@ -267,7 +269,10 @@ export function createVerificationSession(deps: {
       const client = await deps.client();
       deps.onProgress({ attempt, stage: 'liveness' });
       if (checksAtOnce) {
-        const both = await bothAtOnce(client, { forLiveness: forLiveness.bytes, id, live, debug, signal });
+        // The screen moves on to the match once liveness has answered and the match still counts.
+        const both = await bothAtOnce(client, { forLiveness: forLiveness.bytes, id, live, debug, signal }, (answer) => {
+          if (matchNeeded(answer, reviewMarginPercent)) deps.onProgress({ attempt, stage: 'match' });
+        });
         liveness = both.liveness;
         match = both.match;
         if (!both.match && matchNeeded(liveness, reviewMarginPercent)) throw both.matchError;

@@ -36,6 +36,7 @@ async function visit(backend: 'local' | 'remote', checksAtOnce: boolean) {
     },
   };
   const audit: AuditRow[] = [];
+  const stages: string[] = [];
   let forgotten = 0;
   const preanalysed: Uint8Array[] = [];
   const session = createVerificationSession({
@@ -50,7 +51,7 @@ async function visit(backend: 'local' | 'remote', checksAtOnce: boolean) {
       checksAtOnce,
     }),
     documents: { read: () => Promise.reject(new Error('no document in this test')), find: async () => null },
-    onProgress: () => undefined,
+    onProgress: (progress) => stages.push(progress.stage),
     logger: silentLogger,
     limits: { check: () => undefined, failed: async () => undefined },
     audit: (row) => {
@@ -66,7 +67,7 @@ async function visit(backend: 'local' | 'remote', checksAtOnce: boolean) {
   });
   await session.setIdPhoto(await makeJpeg(600, 800));
   await session.setLivePhoto({ image: await makeJpeg(1280, 720) });
-  return { session, audit, signals, preanalysed, forgotten: () => forgotten };
+  return { session, audit, signals, stages, preanalysed, forgotten: () => forgotten };
 }
 
 const NOT_LIVE = { result: '0.100', pass: false };
@@ -77,9 +78,10 @@ describe('liveness and match at once', () => {
   it('sends both together on the built-in engine, and a failed liveness is never "Verified" though the match passed; the audit row keeps both answers', async () => {
     server.state.livenessResult = NOT_LIVE;
     server.state.matchResult = SAME;
-    const { session, audit } = await visit('local', false);
+    const { session, audit, stages } = await visit('local', false);
     const outcome = await session.run(1);
     expect(outcome.decision).toBe('not_verified');
+    expect(stages).toEqual(['preparing', 'liveness', 'done']); // the screen never says it is matching
     expect(outcome.match).toBeUndefined(); // judged without it, as when it was not asked
     expect(server.count('match')).toBe(1);
     expect(audit).toHaveLength(1);
@@ -114,6 +116,8 @@ describe('liveness and match at once', () => {
     ] as const) {
       const v = await visit(backend, atOnce);
       verdicts.push((await v.session.run(1)).decision);
+      // At once too, the screen says "matching" once liveness has passed.
+      expect(v.stages).toEqual(['preparing', 'liveness', 'match', 'done']);
     }
     expect(verdicts).toEqual(['verified', 'verified']);
   });

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { withAnalysisCache } from './analysis/analysisCache';
 import { createAnalysisPool, type AnalysisPool } from './analysis/pool';
 import { createDebugStore } from './http/debugStore';
+import { createEngineMetrics } from './http/metrics';
 import { buildServer, type ServerDeps } from './http/server';
 import { createTokenIssuer } from './http/tokens';
 import { createUserDirectory } from './http/users';
@@ -30,6 +31,14 @@ export interface EngineOptions {
   workerData?: unknown;
   /** Keep match analyses by image hash (analysis/analysisCache.ts); on unless a benchmark measures without. */
   analysisCache?: boolean;
+  /**
+   * The key tokens are signed with (at least 32 bytes): replicas behind one load balancer share it
+   * so each accepts the others' tokens (http/signingKey.ts reads it from a file). Without it, a
+   * random key per start: the kiosk's own engine, whose tokens no one else needs to accept.
+   */
+  signingKey?: Uint8Array;
+  /** One JSON line per answered request (the standalone service); none by default. */
+  log?: (line: string) => void;
   /** Connection limits (http/server.ts CONNECTION_LIMITS); tests shorten them. */
   connectionLimits?: ServerDeps['limits'];
 }
@@ -50,6 +59,10 @@ export interface RunningEngine {
   forgetAnalyses(): number;
   /** Drops debug uploads past their retention now (as at start and daily). */
   pruneDebugStore(): Promise<void>;
+  /**
+   * Stops taking work and ends once the requests in flight are answered: /readyz turns 503 at
+   * once, new connections are refused, then the workers stop (SIGTERM in the CLI).
+   */
   close(): Promise<void>;
 }
 
@@ -62,8 +75,19 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
       ...(options.workerData !== undefined ? { workerData: options.workerData } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     }));
-  const cached = options.analysisCache === false ? null : withAnalysisCache(workers);
-  const pool = cached ?? workers;
+  const metrics = createEngineMetrics(workers);
+  // Timings are counted where the work happens: below the cache, whose answers cost none.
+  const measured: AnalysisPool = {
+    ...workers,
+    analyze: async (kind, bytes) => {
+      const analysis = await workers.analyze(kind, bytes);
+      metrics.analysed(kind, analysis.timings);
+      return analysis;
+    },
+  };
+  const cached = options.analysisCache === false ? null : withAnalysisCache(measured);
+  const pool = cached ?? measured;
+  let draining = false;
   const debugStore = createDebugStore(options.debugDir);
   // Debug uploads are pruned when one arrives, and also now and daily, so faces kept while debug
   // was on go at their retention even when no debug request ever comes again.
@@ -78,9 +102,16 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
   pruneDaily.unref();
   const app = await buildServer({
     users: createUserDirectory(options.users),
-    tokens: createTokenIssuer({ ttlSeconds: options.tokenTtlSeconds ?? 3600, ...(options.now ? { now: options.now } : {}) }),
+    tokens: createTokenIssuer({
+      ttlSeconds: options.tokenTtlSeconds ?? 3600,
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.signingKey ? { secret: options.signingKey } : {}),
+    }),
     pool,
     debugStore,
+    metrics,
+    draining: () => draining,
+    ...(options.log ? { log: options.log } : {}),
     ...(options.livenessPass !== undefined ? { livenessPass: options.livenessPass } : {}),
     ...(options.connectionLimits ? { limits: options.connectionLimits } : {}),
   });
@@ -99,6 +130,7 @@ export async function startEngine(options: EngineOptions): Promise<RunningEngine
     },
     pruneDebugStore: () => debugStore.prune(),
     async close() {
+      draining = true;
       clearInterval(pruneDaily);
       await app.close();
       if (!options.pool) await pool.close();

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
-APT_PACKAGES=(libsecret-1-dev gnome-keyring dbus dbus-x11 procps chromium xvfb xauth)
+# nginx: the load balancer the engine replica tests start themselves (tests/engine/replicas.test.ts).
+APT_PACKAGES=(libsecret-1-dev gnome-keyring dbus dbus-x11 procps chromium xvfb xauth nginx)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

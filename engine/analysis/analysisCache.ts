@@ -60,6 +60,7 @@ export function withAnalysisCache(pool: AnalysisPool, options: { entries?: numbe
     size: () => kept.size,
     recycle: () => pool.recycle(),
     close: () => pool.close(),
+    stats: () => pool.stats(),
   };
 }
 

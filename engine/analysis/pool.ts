@@ -11,6 +11,8 @@ export interface AnalysisPool {
    */
   recycle(): Promise<void>;
   close(): Promise<void>;
+  /** Workers running, busy with a task, and tasks waiting for one (readiness, metrics). */
+  stats(): { workers: number; busy: number; queued: number };
 }
 
 const tsxApi = () => import.meta.resolve('tsx/esm/api');
@@ -112,5 +114,6 @@ export async function createAnalysisPool(options: { size: number; workerUrl?: UR
       closing = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));
     },
+    stats: () => ({ workers: slots.length, busy: slots.filter((s) => s.busy).length, queued: queue.length }),
   };
 }

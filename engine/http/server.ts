@@ -1,5 +1,5 @@
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { LIVENESS, MATCH } from '../../app/imageRequirements';
 import type { Analysis } from '../analysis/analyze';
@@ -7,9 +7,10 @@ import type { AnalysisPool } from '../analysis/pool';
 import { AnalysisFailure } from '../analysis/workerProtocol';
 import { LIVENESS_PASS, asResultString, cosineSimilarity, matchScore } from '../analysis/scores';
 import type { DebugStore } from './debugStore';
-import { ApiError, errorBody, sendError } from './errors';
+import { ApiError, sendError } from './errors';
 import { checkLivenessFaces, checkLivenessFile, checkMatchFile, matchFace } from './imageGates';
 import { createLoginLimiter } from './loginLimiter';
+import type { EngineMetrics } from './metrics';
 import type { TokenIssuer } from './tokens';
 import { UPLOAD_LIMITS, readFiles, uploadError } from './uploads';
 import type { UserDirectory } from './users';
@@ -24,6 +25,12 @@ export interface ServerDeps {
   livenessPass?: number;
   /** Connection limits; CONNECTION_LIMITS unless a test shortens them. */
   limits?: Partial<ConnectionLimits>;
+  /** Counts for /metrics (metrics.ts); the engine makes them. */
+  metrics: EngineMetrics;
+  /** One JSON line per answered request (a service's log); the kiosk's own engine logs none. */
+  log?: (line: string) => void;
+  /** True once the engine is shutting down: /readyz says so, and the load balancer looks elsewhere. */
+  draining?: () => boolean;
 }
 
 /**
@@ -80,17 +87,49 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.server.maxConnections = limits.maxConnections;
   await app.register(multipart, { limits: UPLOAD_LIMITS });
 
-  app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof ApiError) return sendError(reply, error);
+  const { metrics } = deps;
+  /** The error code each refused request was answered with, for its log line. */
+  const refusedWith = new WeakMap<FastifyRequest, string>();
+  const refuse = (request: FastifyRequest, reply: FastifyReply, error: ApiError) => {
+    metrics.refused(error.code);
+    refusedWith.set(request, error.code);
+    return sendError(reply, error);
+  };
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof ApiError) return refuse(request, reply, error);
     const mapped = uploadError(error);
-    if (mapped) return sendError(reply, mapped);
+    if (mapped) return refuse(request, reply, mapped);
     const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) {
-      return reply.status(status).send(errorBody(status, 'BAD_REQUEST', 'The request could not be read'));
-    }
-    return reply.status(500).send(errorBody(500, 'INTERNAL_ERROR', 'The engine failed to process the request'));
+    if (status && status >= 400 && status < 500) return refuse(request, reply, new ApiError(status, 'BAD_REQUEST', 'The request could not be read'));
+    return refuse(request, reply, new ApiError(500, 'INTERNAL_ERROR', 'The engine failed to process the request'));
   });
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => refuse(request, reply, new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url.split('?')[0]}`)));
+  app.addHook('onResponse', async (request, reply) => {
+    // The route's pattern, never the URL as sent: a scan of random paths adds no series.
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.answered(route, reply.statusCode, reply.elapsedTime / 1000);
+    deps.log?.(
+      JSON.stringify({
+        time: new Date().toISOString(),
+        level: reply.statusCode >= 500 ? 'error' : 'info',
+        msg: 'request',
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ...(refusedWith.has(request) ? { code: refusedWith.get(request) } : {}),
+      }),
+    );
+  });
+
+  // For load balancers and orchestrators: alive, ready for work, and the counts.
+  app.get('/healthz', async () => ({ status: 'alive' }));
+  app.get('/readyz', async (_request, reply) => {
+    const { workers, busy } = deps.pool.stats();
+    const status = deps.draining?.() ? 'draining' : workers === 0 ? 'starting' : busy >= workers ? 'busy' : 'ready';
+    return reply.status(status === 'ready' ? 200 : 503).send({ status, workers, busy });
+  });
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
 
   /** Verifies the bearer token before reading the upload; a refused upload is drained, not read. */
   async function caller(request: FastifyRequest): Promise<string> {

@@ -4,15 +4,14 @@
  * once it has answered a real check, then again after the whole bad-input corpus, 5,000 form
  * fields and 50 MB bodies. The images the test makes live in the test's process, not the engine's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livenessCapture } from '../../harness/faces';
 import { BAD_LIVENESS_FILES } from '../support/badInputs';
 import { post } from '../support/engineHost';
+import { signingKeyFile, spawnEngine } from '../support/engineProcess';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 let engine: ChildProcess;
 let url = '';
 const basic = `Basic ${Buffer.from('admin:hunter2').toString('base64')}`;
@@ -25,20 +24,7 @@ const token = async () => (await fetch(`${url}/api/authenticate`, { method: 'POS
 const live = async (bytes: Uint8Array) => post(`${url}/api/liveness`, await token(), { data: { bytes, type: 'image/png' } });
 
 beforeAll(async () => {
-  engine = spawn(process.execPath, ['--import', 'tsx', 'engine/cli.ts', '--port', '0', '--user', 'admin', '--workers', '1'], {
-    cwd: ROOT,
-    env: { ...process.env, MALLOC_ARENA_MAX: '2', BIOINTELLIC_ENGINE_PASSWORD: 'hunter2' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  url = await new Promise<string>((done, fail) => {
-    let out = '';
-    engine.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const found = /listening on (http:\/\/\S+)/.exec(out);
-      if (found) done(found[1]!);
-    });
-    engine.once('exit', (code) => fail(new Error(`the engine exited (${code}) before listening`)));
-  });
+  ({ child: engine, url } = await spawnEngine(['--port', '0', '--workers', '1', '--signing-key-file', await signingKeyFile()]));
 }, 90_000);
 afterAll(() => {
   engine.kill('SIGTERM');

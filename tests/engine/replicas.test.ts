@@ -176,19 +176,24 @@ describe('two engine replicas behind nginx', () => {
         }
       }
     });
-    await expect.poll(() => visits, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
-    const stopping = replicas[0]!;
-    stopping.child.kill('SIGTERM');
-    expect(await exited(stopping.child)).toBe(0);
-    const drained = stopping.lines.map((line) => JSON.parse(line) as { msg?: string });
-    expect(drained.map((r) => r.msg).filter((m) => m === 'draining' || m === 'stopped')).toEqual(['draining', 'stopped']);
-    const during = visits;
-    await expect.poll(() => visits, { timeout: 30_000 }).toBeGreaterThanOrEqual(during + 3);
-    const back = await startReplica(0);
-    // nginx tries the replica again once its fail_timeout has passed; it then takes its share.
-    await expect.poll(() => back.lines.some((line) => line.includes('"/api/match"')), { timeout: 30_000 }).toBe(true);
-    running = false;
-    await Promise.all(kiosks);
+    // The kiosks stop however this part ends, so a failure here leaves no load on later tests.
+    try {
+      await expect.poll(() => visits, { timeout: 30_000 }).toBeGreaterThanOrEqual(3);
+      const stopping = replicas[0]!;
+      stopping.child.kill('SIGTERM');
+      expect(await exited(stopping.child)).toBe(0);
+      const drained = stopping.lines.map((line) => JSON.parse(line) as { msg?: string });
+      expect(drained.map((r) => r.msg).filter((m) => m === 'draining' || m === 'stopped')).toEqual(['draining', 'stopped']);
+      const during = visits;
+      await expect.poll(() => visits, { timeout: 30_000 }).toBeGreaterThanOrEqual(during + 3);
+      const back = await startReplica(0);
+      // nginx tries the replica again once its fail_timeout has passed; it then takes its share
+      // (of either call: round robin can hand it every liveness and the other every match).
+      await expect.poll(() => back.lines.some((line) => line.includes('"msg":"request"') && line.includes('"status":200')), { timeout: 30_000 }).toBe(true);
+    } finally {
+      running = false;
+      await Promise.all(kiosks);
+    }
     expect(failures).toEqual([]);
     // Every visit's match answered once, across the three processes that served them. A replica
     // logs a request once its answer has gone out, so its last line may trail the client.

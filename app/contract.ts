@@ -173,6 +173,25 @@ export const StaffPinSchema = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 d
  * The main↔renderer contract as data: one entry per method the preload exposes.
  * Main registers the whole table through one validating wrapper; the preload maps it 1:1.
  */
+/** How sending audit records to the bank's collector stands (main/audit/syslogForwarder.ts). */
+export const AuditForwardingSchema = z.object({
+  /**
+   * delivered: everything recorded has reached the collector; sending: a batch is out;
+   * unreachable: the collector is away or did not confirm, records wait in the queue;
+   * certificate_refused: its certificate is not one the station trusts, nothing is sent.
+   */
+  state: z.enum(['delivered', 'sending', 'unreachable', 'certificate_refused']),
+  /** Records waiting to be sent. */
+  queued: z.number().int(),
+  /** Records kept on the station but never queued, because the queue was full. */
+  notQueued: z.number().int(),
+  /** When the collector last confirmed a batch (ISO), or null. */
+  lastDelivered: z.string().nullable(),
+  /** Why the last attempt failed (a stable code), or null. */
+  lastError: z.string().nullable(),
+});
+export type AuditForwarding = z.infer<typeof AuditForwardingSchema>;
+
 export const contract = {
   'settings.get': { input: NoInput, result: SettingsViewSchema },
   /** Staff only (after staff.unlock). */
@@ -218,7 +237,12 @@ export const contract = {
   /** Staff only: the audit log, newest first. */
   'audit.list': {
     input: AuditQuerySchema.extend({ limit: z.number().int().min(1).max(1000).optional(), offset: z.number().int().min(0).optional() }),
-    result: z.object({ records: z.array(AuditEntrySchema), total: z.number().int() }),
+    result: z.object({
+      records: z.array(AuditEntrySchema),
+      total: z.number().int(),
+      /** How sending the records to the bank's collector stands; null: none provisioned. */
+      forwarding: AuditForwardingSchema.nullable(),
+    }),
   },
   /** Staff only: the filtered audit log as CSV text. */
   'audit.exportCsv': { input: AuditQuerySchema, result: z.object({ csv: z.string(), count: z.number().int() }) },

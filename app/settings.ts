@@ -105,6 +105,23 @@ export const SettingsSchema = z.object({
   staffIdleSeconds: z.number().int().min(30).max(120).default(60),
   /** The names staff pick at unlock, so each review records who decided; empty: recorded as "staff". */
   staffNames: z.array(z.string().trim().min(1).max(60)).max(30).default([]),
+  /**
+   * The bank's log collector: every audit record and staff action is sent to it as RFC 5424
+   * syslog over TLS (main/audit/syslogForwarder.ts), its certificate checked against `caPem`.
+   * Set by IT's provisioning; read when the kiosk starts. Null: records stay on this station.
+   */
+  auditCollector: z
+    .object({
+      host: z.string().min(1).max(253),
+      port: z.number().int().min(1).max(65_535),
+      caPem: z
+        .string()
+        .max(20_000)
+        .regex(/-----BEGIN CERTIFICATE-----/, 'must be a PEM certificate'),
+    })
+    .strict()
+    .nullable()
+    .default(null),
   /** IT's provisioning key (base64 Ed25519 SPKI DER): a set-up station applies only provisioning files it signed (main/settings/provisioning.ts). */
   itPublicKey: z.string().max(200).nullable().default(null),
   /** The serial of the last signed provisioning file applied: an older or equal one is refused. */

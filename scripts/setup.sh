@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 # nginx: the load balancer the engine replica tests start themselves (tests/engine/replicas.test.ts).
-APT_PACKAGES=(libsecret-1-dev gnome-keyring dbus dbus-x11 procps chromium xvfb xauth nginx)
+APT_PACKAGES=(libsecret-1-dev gnome-keyring dbus dbus-x11 procps chromium xvfb xauth nginx rsyslog rsyslog-gnutls openssl)
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

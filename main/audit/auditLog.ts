@@ -10,6 +10,7 @@ import { AuditEntrySchema, AuditQuerySchema, type StaffActionEntry } from '../..
 import { AUDIT_RETENTION_FLOOR_DAYS } from '../../app/settings';
 import { chmodSync } from 'node:fs';
 import { openAuditChain } from './auditChain';
+import { openForwardQueue } from './forwardQueue';
 import type { LogFields } from '../log';
 
 /** The same shape crosses IPC (app/contract.ts), so the staff view gets exactly what is stored. */
@@ -94,8 +95,13 @@ function ownerOnly(path: string): void {
 /**
  * `chainKey`: the key that seals each row (auditChain.ts), from the OS keychain; null when the
  * keychain could not be had: rows are then recorded unsealed, and `verify()` says so.
+ * `forward`: every row is also queued for the bank's collector (forwardQueue.ts), as from
+ * `hostname`, when the station has one (syslogForwarder.ts sends them).
  */
-export function openAuditLog(path: string, options: { now?: () => Date; chainKey?: Buffer | null } = {}) {
+export function openAuditLog(
+  path: string,
+  options: { now?: () => Date; chainKey?: Buffer | null; forward?: { hostname: string; maxQueued: number } | null } = {},
+) {
   const now = options.now ?? (() => new Date());
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
@@ -127,10 +133,18 @@ export function openAuditLog(path: string, options: { now?: () => Date; chainKey
   const insertAction = db.prepare(
     'INSERT INTO staff_action (time, station, action, detail, prevHash, hash) VALUES (@time, @station, @action, @detail, @prevHash, @hash)',
   );
-  /** Inserts a row with its link and seal, in one transaction so no other row slips between. */
-  const insertSealed = db.transaction((table: 'verification' | 'staff_action', row: Record<string, unknown>) =>
-    Number((table === 'verification' ? insert : insertAction).run({ ...row, ...chain.seal(table, row) }).lastInsertRowid),
-  );
+  const forward = options.forward ? { queue: openForwardQueue(db, options.forward), hostname: options.forward.hostname } : null;
+  /** What the collector receives of a row: its fields as staff see them, never a hash or an image. */
+  const forwarded = (table: 'verification' | 'staff_action', id: number, row: Record<string, unknown>) =>
+    table === 'verification'
+      ? { msgid: 'check', severity: 'info' as const, body: toRecord({ ...row, id } as Row) }
+      : { msgid: 'staff-action', severity: 'notice' as const, body: { id, ...row, detail: JSON.parse(row.detail as string) as unknown } };
+  /** Inserts a row with its link and seal (and queues it), in one transaction so no other row slips between. */
+  const insertSealed = db.transaction((table: 'verification' | 'staff_action', row: Record<string, unknown>) => {
+    const id = Number((table === 'verification' ? insert : insertAction).run({ ...row, ...chain.seal(table, row) }).lastInsertRowid);
+    forward?.queue.enqueue({ time: row.time as string, hostname: forward.hostname, ...forwarded(table, id, row) });
+    return id;
+  });
 
   const purge = db.transaction((days: number): number => {
     const cutoff = new Date(now().getTime() - Math.max(AUDIT_RETENTION_FLOOR_DAYS, days) * 86_400_000).toISOString();
@@ -208,6 +222,8 @@ export function openAuditLog(path: string, options: { now?: () => Date; chainKey
      * the chain keeps one unbroken run from its anchor.
      */
     purgeOlderThan: (days: number): number => purge(days),
+    /** The queue of rows for the collector; null when the station forwards none. */
+    forwardQueue: forward?.queue ?? null,
     /** Whether every row still holds (auditChain.ts); `npm run cli -- audit verify`. */
     verify: () => chain.verify(),
 

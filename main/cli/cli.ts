@@ -23,7 +23,9 @@ Commands:
   provision                  set this station up (IT): the staff PIN from standard input, and
                              --backend local | --backend URL --user ID, [--station NAME],
                              [--checks-at-once] (a hosted service: liveness and match sent
-                             together, a verdict sooner for a match call per refused capture);
+                             together, a verdict sooner for a match call per refused capture),
+                             [--audit-collector HOST:PORT --audit-collector-ca CA.pem] (every
+                             audit record also sent to the bank's collector, syslog over TLS);
                              --out FILE writes a provisioning file for an installer or MDM instead,
                              signed with --sign KEY [--serial N] (a set-up station applies only
                              a file signed by the key it trusts, with a newer serial);
@@ -93,6 +95,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         out: { type: 'string' },
         'if-not-set-up': { type: 'boolean', default: false },
         'checks-at-once': { type: 'boolean', default: false },
+        'audit-collector': { type: 'string' },
+        'audit-collector-ca': { type: 'string' },
         sign: { type: 'string' },
         serial: { type: 'string' },
         'trust-key': { type: 'string' },
@@ -139,6 +143,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         trustKey: values['trust-key'],
         ifNotSetUp: values['if-not-set-up'],
         checksAtOnce: values['checks-at-once'],
+        auditCollector: values['audit-collector'],
+        auditCollectorCa: values['audit-collector-ca'],
       };
       const done = await provision(options, await deps.readStdin(), deps.dataDir, deps.store);
       print(done.data, done.text);

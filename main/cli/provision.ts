@@ -25,6 +25,9 @@ export interface ProvisionOptions {
   trustKey?: string | undefined;
   /** A hosted service gets liveness and match at once (settings.ts `checksAtOnce`). */
   checksAtOnce?: boolean;
+  /** The bank's syslog collector, host:port, and the PEM file of the CA its certificate chains to. */
+  auditCollector?: string | undefined;
+  auditCollectorCa?: string | undefined;
   /** Leave a station that is already set up as it is (scripts/setup.sh's development station). */
   ifNotSetUp?: boolean;
 }
@@ -70,6 +73,7 @@ export async function provision(
     staffPinHash: await hashPassword(pin!),
     ...(options.station === undefined ? {} : { stationName: options.station }),
     ...(options.checksAtOnce ? { checksAtOnce: true } : {}),
+    ...(options.auditCollector === undefined ? {} : { auditCollector: await collector(options.auditCollector, options.auditCollectorCa) }),
     ...(trusted === undefined ? {} : { itPublicKey: storedPublicKey(await readKey(trusted)) }),
     ...(signingKey === undefined ? {} : { serial }),
   });
@@ -98,6 +102,25 @@ export async function provision(
     audit.close();
   }
   return { text: `This station is set up for ${where}. Restart the kiosk to use it.`, data: { dataDir } };
+}
+
+/** `--audit-collector host:port --audit-collector-ca ca.pem` as the settings hold it. */
+async function collector(address: string, caFile: string | undefined) {
+  const match = /^(.+):(\d{1,5})$/.exec(address);
+  if (!match)
+    throw new KioskError('invalid_request', `--audit-collector takes host:port (the collector's syslog-over-TLS port, usually 6514), not "${address}".`);
+  if (!caFile)
+    throw new KioskError(
+      'invalid_request',
+      "--audit-collector needs --audit-collector-ca FILE: the PEM certificate of the CA that signed the collector's certificate.",
+    );
+  let caPem: string;
+  try {
+    caPem = await readFile(caFile, 'utf8');
+  } catch (error) {
+    throw new KioskError('invalid_request', `The CA file ${caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+  return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]), caPem };
 }
 
 /** `provisioning-key`: a new IT key pair in `dir`, the private key readable by its owner only. */

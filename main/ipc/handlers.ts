@@ -62,7 +62,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
     },
     'audit.list': async (query) => {
       staff.require();
-      return audit.log.list(query);
+      return { ...audit.log.list(query), forwarding: audit.forwarding() };
     },
     'audit.exportCsv': async (query) => {
       staff.require();
@@ -120,7 +120,7 @@ export async function createHandlers(services: MainServices): Promise<HandlerTab
       station.dispose();
       void session.reset().finally(closeDocuments);
       backend.signOut();
-      audit.dispose();
+      void audit.dispose();
     },
   };
 }

@@ -37,6 +37,8 @@ export const ProvisioningSchema = z
     auditRetentionDays: SettingsSchema.shape.auditRetentionDays.unwrap().optional(),
     /** A hosted service: send liveness and match together (settings.ts). */
     checksAtOnce: SettingsSchema.shape.checksAtOnce.unwrap().optional(),
+    /** Where audit records go as syslog over TLS (settings.ts); null stops forwarding. */
+    auditCollector: SettingsSchema.shape.auditCollector.unwrap().optional(),
     /** Signed files: newer than the last applied, or refused (an old file cannot be replayed). */
     serial: z.number().int().positive().optional(),
     /** The IT public key (base64 SPKI DER) the station trusts from now on: `npm run cli -- provisioning-key`. */

@@ -3,6 +3,7 @@
  * PIN and the backend): only a file signed by IT's key, with a newer serial, is applied; anything
  * else is refused, deleted, logged, recorded in the audit trail and shown to staff.
  */
+import { testCertificates } from '../support/rsyslog';
 import Database from 'better-sqlite3';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -125,8 +126,21 @@ describe("IT's tools: a key pair, signed files, and the CLI on a set-up station"
     expect((await readSettings(dataDir)).settings.stationName).toBe('Desk 7');
 
     const out = join(keys, 'desk7.json');
+    // The bank's log collector: host:port and the CA its certificate chains to, both or neither.
+    const { caPem } = await testCertificates(keys, 'bank');
+    const caFile = join(keys, 'bank-ca.pem');
+    const halfCollector = await runCli(['provision', '--backend', 'local', '--audit-collector', '127.0.0.1:1', '--out', out, '--json'], { stdin: '864200\n' });
+    expect(JSON.parse(halfCollector.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringContaining('--audit-collector-ca') },
+    });
+    const collector = ['--audit-collector', '127.0.0.1:1', '--audit-collector-ca', caFile];
     expect(
-      (await runCli(['provision', '--backend', 'local', '--station', 'Desk 7b', '--checks-at-once', '--out', out, '--sign', key], { stdin: '864200\n' })).code,
+      (
+        await runCli(['provision', '--backend', 'local', '--station', 'Desk 7b', '--checks-at-once', ...collector, '--out', out, '--sign', key], {
+          stdin: '864200\n',
+        })
+      ).code,
     ).toBe(0);
     await writeFile(join(dataDir, 'provisioning.json'), await readFile(out));
     const main = await hostMain({ dataDir });
@@ -135,6 +149,14 @@ describe("IT's tools: a key pair, signed files, and the CLI on a set-up station"
       data: { stationName: 'Desk 7b', checksAtOnce: true, provisioningRefused: null },
     });
     await expect(main.call('staff.unlock', { pin: '864200' })).resolves.toMatchObject({ ok: true });
+    expect((await readSettings(dataDir)).settings.auditCollector).toEqual({ host: '127.0.0.1', port: 1, caPem });
+    // Nothing listens there: staff are told the records wait for the central log.
+    await expect
+      .poll(async () => {
+        const listed = await main.call('audit.list', {});
+        return listed.ok ? listed.data.forwarding?.state : null;
+      })
+      .toBe('unreachable');
     // The station has peppered that PIN's hash (pinPepper.ts): the CLI checks it through the keychain.
     expect((await readSettings(dataDir)).settings.staffPinHash).toMatch(/^pepper1\$/);
     const again = await runCli(['provision', '--backend', 'local', '--station', 'Desk 7c', '--json'], { dataDir, stdin: '864200\n135799\n' });

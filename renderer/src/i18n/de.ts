@@ -207,6 +207,14 @@ export const de: Messages = {
     retry: 'Erneut versuchen',
   },
   audit: {
+    forwardDelivered: 'An das zentrale Protokoll gesendet: alle Einträge, der letzte um {{time}}.',
+    forwardSending: '{{queued}} Einträge werden an das zentrale Protokoll gesendet…',
+    forwardUnreachable:
+      '{{queued}} Einträge warten auf das zentrale Protokoll, das nicht erreichbar ist ({{code}}). Sie bleiben hier gespeichert und werden gesendet, sobald es wieder erreichbar ist.',
+    forwardRefused:
+      'Dem Zertifikat des zentralen Protokolls wird nicht vertraut ({{code}}): Es wird nichts gesendet, {{queued}} Einträge warten. Informieren Sie die IT.',
+    forwardFull:
+      '{{count}} Einträge konnten nicht für das zentrale Protokoll vorgemerkt werden (Warteschlange voll). Sie bleiben an dieser Station gespeichert. Informieren Sie die IT.',
     staffActions: 'Aktionen des Personals',
     action: 'Aktion',
     detail: 'Einzelheiten',

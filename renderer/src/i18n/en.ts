@@ -203,6 +203,11 @@ export const en = {
     retry: 'Try again',
   },
   audit: {
+    forwardDelivered: 'Sent to the central log: every record, the last at {{time}}.',
+    forwardSending: 'Sending {{queued}} records to the central log…',
+    forwardUnreachable: '{{queued}} records are waiting for the central log, which cannot be reached ({{code}}). They are kept here and sent when it returns.',
+    forwardRefused: 'The central log’s certificate is not trusted ({{code}}): nothing is sent to it, and {{queued}} records are waiting. Tell IT.',
+    forwardFull: '{{count}} records could not be queued for the central log (its queue is full). They are kept on this station. Tell IT.',
     staffActions: 'Staff actions',
     action: 'Action',
     detail: 'Details',

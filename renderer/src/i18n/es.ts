@@ -207,6 +207,12 @@ export const es: Messages = {
     retry: 'Intentar de nuevo',
   },
   audit: {
+    forwardDelivered: 'Enviado al registro central: todos los registros, el último a las {{time}}.',
+    forwardSending: 'Enviando {{queued}} registros al registro central…',
+    forwardUnreachable: '{{queued}} registros esperan al registro central, que no está disponible ({{code}}). Se guardan aquí y se enviarán cuando vuelva.',
+    forwardRefused:
+      'El certificado del registro central no es de confianza ({{code}}): no se le envía nada y {{queued}} registros esperan. Avise a informática.',
+    forwardFull: '{{count}} registros no pudieron ponerse en cola para el registro central (cola llena). Se guardan en este puesto. Avise a informática.',
     staffActions: 'Acciones del personal',
     action: 'Acción',
     detail: 'Detalles',

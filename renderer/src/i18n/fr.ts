@@ -207,6 +207,14 @@ export const fr: Messages = {
     retry: 'Réessayer',
   },
   audit: {
+    forwardDelivered: 'Envoyé au journal central : tous les enregistrements, le dernier à {{time}}.',
+    forwardSending: 'Envoi de {{queued}} enregistrements au journal central…',
+    forwardUnreachable:
+      '{{queued}} enregistrements attendent le journal central, injoignable ({{code}}). Ils sont conservés ici et seront envoyés à son retour.',
+    forwardRefused:
+      'Le certificat du journal central n’est pas reconnu ({{code}}) : rien ne lui est envoyé, et {{queued}} enregistrements attendent. Prévenez le service informatique.',
+    forwardFull:
+      '{{count}} enregistrements n’ont pas pu être mis en file pour le journal central (file pleine). Ils sont conservés sur ce poste. Prévenez le service informatique.',
     staffActions: 'Actions du personnel',
     action: 'Opération',
     detail: 'Détails',

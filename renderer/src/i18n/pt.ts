@@ -206,6 +206,12 @@ export const pt: Messages = {
     retry: 'Tentar de novo',
   },
   audit: {
+    forwardDelivered: 'Enviado para o registo central: todos os registos, o último às {{time}}.',
+    forwardSending: 'A enviar {{queued}} registos para o registo central…',
+    forwardUnreachable:
+      '{{queued}} registos aguardam o registo central, que não está acessível ({{code}}). Ficam guardados aqui e serão enviados quando voltar.',
+    forwardRefused: 'O certificado do registo central não é de confiança ({{code}}): nada lhe é enviado e {{queued}} registos aguardam. Avise a informática.',
+    forwardFull: '{{count}} registos não puderam entrar na fila do registo central (fila cheia). Ficam guardados neste posto. Avise a informática.',
     staffActions: 'Ações do pessoal',
     action: 'Ação',
     detail: 'Detalhes',

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry, StaffActionEntry } from '../../../app/contract';
+import type { AuditEntry, AuditForwarding, StaffActionEntry } from '../../../app/contract';
 import { useStaff } from '../flow/staffStore';
 import { useFormat } from '../i18n/format';
 
@@ -18,6 +18,28 @@ function download(csv: string, name: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** How sending the records to the bank's central log stands: said only when a collector is provisioned. */
+function ForwardingStatus({ forwarding }: { forwarding: AuditForwarding }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const { state, queued, notQueued, lastDelivered, lastError } = forwarding;
+  const code = lastError ?? '—';
+  const words = {
+    delivered: t('audit.forwardDelivered', { time: lastDelivered ? format.dateTime(lastDelivered) : '—' }),
+    sending: t('audit.forwardSending', { queued }),
+    unreachable: t('audit.forwardUnreachable', { queued, code }),
+    certificate_refused: t('audit.forwardRefused', { queued, code }),
+  }[state];
+  return (
+    <>
+      <p role="status" data-forwarding={state}>
+        {words}
+      </p>
+      {notQueued > 0 && <p role="alert">{t('audit.forwardFull', { count: notQueued })}</p>}
+    </>
+  );
+}
+
 /** The staff view of the audit log: the latest checks with a decision filter, or the staff actions; CSV export of either. */
 export function AuditView() {
   const { t } = useTranslation();
@@ -27,6 +49,7 @@ export function AuditView() {
   const [records, setRecords] = useState<AuditEntry[]>([]);
   const [actions, setActions] = useState<StaffActionEntry[]>([]);
   const [total, setTotal] = useState(0);
+  const [forwarding, setForwarding] = useState<AuditForwarding | null>(null);
   const { auditListed, staffActionsListed } = staff;
 
   useEffect(() => {
@@ -43,6 +66,7 @@ export function AuditView() {
       if (r.ok) {
         setRecords(r.data.records);
         setTotal(r.data.total);
+        setForwarding(r.data.forwarding);
       }
     });
   }, [shown, auditListed, staffActionsListed]);
@@ -55,6 +79,7 @@ export function AuditView() {
   return (
     <fieldset className="audit">
       <legend>{t('audit.title', { total })}</legend>
+      {forwarding && <ForwardingStatus forwarding={forwarding} />}
       <label>
         {t('audit.filter')}
         <select value={shown} onChange={(e) => setShown(e.target.value as Shown)}>

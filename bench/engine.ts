@@ -5,7 +5,8 @@
  * the same answer). Prints numbers; passes nothing.
  *
  * Work: liveness on a 720p and a 1080p PNG, match on two 1024 px JPEGs (faces from
- * @vladmandic/face-api's sample photos), then liveness throughput with 1, 2 and 4 clients.
+ * @vladmandic/face-api's sample photos), then liveness throughput with 1, 2 and 4 clients, and
+ * whole visits per second (a liveness and a new match each) with 4 clients.
  */
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
@@ -97,6 +98,20 @@ async function measure(profile: Profile, work: Awaited<ReturnType<typeof inputs>
     );
     throughput[`${clients}`] = (clients * perClient) / ((performance.now() - t) / 1000);
   }
+  // Whole visits, as a shared service sees them: a liveness and a match with a new ID photo each,
+  // from 4 kiosks at once. What docs/fleet.md's capacity table is computed from.
+  const visitsEach = Math.max(2, Math.round(RUNS / 4));
+  const visitsStart = performance.now();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      const c = client();
+      for (let i = 0; i < visitsEach; i++) {
+        await c.liveness(work.p720).catch(() => undefined);
+        await c.match(renamed(work.m1), renamed(work.m2)).catch(() => undefined);
+      }
+    }),
+  );
+  throughput.visits4 = (4 * visitsEach) / ((performance.now() - visitsStart) / 1000);
   clearInterval(sampler);
   await engine.close();
   return { profile, readyMs, firstAnswer: first instanceof Error ? first.message : 'ok', latency, throughput, peakRssMb: peakRss / 1e6 };
@@ -132,6 +147,7 @@ if (values.json) {
     row(`${label} p95`, ours.latency[name].p95, stock.latency[name].p95, same.latency[name].p95, ms);
   }
   for (const c of ['1', '2', '4']) row(`throughput, ${c} client(s)`, ours.throughput[c]!, stock.throughput[c]!, same.throughput[c]!, rps, true);
+  row('visits (liveness + new match), 4 clients', ours.throughput.visits4!, stock.throughput.visits4!, same.throughput.visits4!, rps, true);
   line(['peak RSS', mb(ours.peakRssMb), mb(stock.peakRssMb), mb(same.peakRssMb), '', '']);
   if (ours.firstAnswer !== 'ok') console.log(`\nnote: the first liveness answer was "${ours.firstAnswer}"`);
 }

@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -15,19 +14,11 @@ import { readSigningKey } from '../../engine/http/signingKey';
 import { faceCrop, livenessCapture } from '../../harness/faces';
 import { createBiointellicClient } from '../../main/biointellic/client';
 import { hostEngine, post } from '../support/engineHost';
+import { freePort } from '../support/freePort';
 import { exited, signingKeyFile, spawnEngine } from '../support/engineProcess';
 import { runCli } from '../support/runCli';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
-
-/** A port free now, for a replica that must come back on the same one. */
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 let keyFile: string;
 const ports: number[] = [];

@@ -4,22 +4,14 @@
  * started here with a test CA. What rsyslog writes to its file is what a SIEM would ingest.
  */
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../app/settings';
 import { openAuditTrail, type CheckRecord } from '../../main/audit/auditTrail';
 import type { Logger } from '../../main/log';
+import { freePort } from '../support/freePort';
 import { startRsyslog, testCertificates, type Collector } from '../support/rsyslog';
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 const check = (over: Partial<CheckRecord> = {}): CheckRecord => ({
   attempt: 1,

@@ -43,6 +43,12 @@ const LAYOUTS = [
   { length: 44, lines: 2, format: 'TD3' },
 ] as const;
 
+/** Each format's long side (mm, ICAO 9303): its zone is printed at 10 characters an inch on every one. */
+const FORMAT_WIDTH_MM: Record<MrzFormat, number> = { TD1: 85.6, TD2: 105, TD3: 125, 'MRV-A': 120, 'MRV-B': 105 };
+
+/** Pixels from one MRZ character to the next on a straightened document `widthPx` wide. */
+export const mrzPitchPx = (format: MrzFormat, widthPx: number) => (widthPx * 25.4) / 10 / FORMAT_WIDTH_MM[format];
+
 /** Characters OCR mistakes for each other in OCR-B, both ways. */
 const CONFUSIONS: Record<string, string> = {
   '0': 'O',

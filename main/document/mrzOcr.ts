@@ -8,13 +8,14 @@
  *   engine reads OCR-B's filler `<` as K and L). Its zone stands only where the glyph reader saw
  *   the same characters (`agrees`): alone, it misreads OCR-B at a webcam's resolution in ways
  *   check digits can miss.
- * A zone no reader vouches for is returned as read, its check digits confirming nothing. One
- * Tesseract worker, started on first use and kept: its start costs ~0.8 s.
+ * A zone no reader vouches for, or one seen too small to trust (`MIN_PITCH_PX`), is returned as
+ * read, its check digits confirming nothing. One Tesseract worker, started on first use and
+ * kept: its start costs ~0.8 s.
  */
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import { checkedPositions, readMrz, type MrzReading } from '../../app/document/mrz';
+import { checkedPositions, mrzPitchPx, readMrz, type MrzReading } from '../../app/document/mrz';
 import { agrees, decisive, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
 import { loadOcrbGlyphs } from './ocrbGlyphs';
 import type { RgbaImage } from '../../app/document/findDocument';
@@ -26,8 +27,18 @@ const LANG_PATH = join(dirname(nodeRequire.resolve('@tesseract.js-data/eng/packa
 const ZONE_SHARE = 0.42;
 /** The zone is read at this width: OCR-B characters ~28 px high on a passport page. */
 const READ_WIDTH = 1600;
+/**
+ * Below this many camera pixels from one character to the next, no reading is vouched for. In
+ * bench:documents' camera views (2026-12-04, in-sample) the only zone confirmed at 5.8 px (720p,
+ * 40 cm) was wrong (D23145890 read D2114589C, two errors that cancel in the check digit), and
+ * every zone confirmed from 7.7 px up was right. Guidance's closest-card rule gives ~24 px.
+ */
+const MIN_PITCH_PX = 7;
 
 export type MrzOcr = { read(document: RgbaImage, today?: Date): Promise<MrzReading | null>; close(): Promise<void> };
+
+/** A zone no reader vouches for is kept only as read: its check digits confirm nothing. */
+const unvouched = <R extends MrzReading | null>(reading: R): R => (reading?.valid ? { ...reading, valid: false, confirmed: [] } : reading);
 
 export function createMrzOcr(): MrzOcr {
   let worker: Promise<Worker> | null = null;
@@ -98,8 +109,6 @@ export function createMrzOcr(): MrzOcr {
       if (glyph && byGlyph?.valid && decisive(glyph, checkedPositions(byGlyph.lines))) return byGlyph;
       const lowerPart = { top: Math.min(found.top, Math.floor(document.height * (1 - ZONE_SHARE))), bottom: document.height };
       const bands: Band[] = turned ? [found] : [found, lowerPart];
-      // A zone no reader vouches for is kept only as read: its check digits confirm nothing.
-      const unvouched = (reading: MrzReading | null) => (reading?.valid ? { ...reading, valid: false, confirmed: [] } : reading);
       let best = unvouched(byGlyph);
       for (const band of bands) {
         for (const look of ['plain', 'crisp'] as const) {
@@ -120,7 +129,8 @@ export function createMrzOcr(): MrzOcr {
   return {
     async read(document, today) {
       // A card shown upside down: its zone is then at the top, read after a half turn.
-      return (await readSide(document, false, today)) ?? (await readSide(document, true, today));
+      const reading = (await readSide(document, false, today)) ?? (await readSide(document, true, today));
+      return reading && mrzPitchPx(reading.format, document.width) < MIN_PITCH_PX ? unvouched(reading) : reading;
     },
     async close() {
       if (worker) await (await worker).terminate();

@@ -5,6 +5,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { documentInstruction } from '../../app/document/documentGuidance';
+import { findDocument } from '../../app/document/findDocument';
 import { cameraView } from '../../harness/documentViews';
 import { A_PASSPORT, passportPage, td3Lines } from '../../harness/testDocument';
 import { createDocumentReader } from '../../main/document/documentReader';
@@ -47,6 +49,27 @@ describe('the ID document read by main', () => {
     });
     expect(altered.mrz).toBe('failed');
     expect(altered.confirmed).not.toContain('birthDate');
+  }, 60_000);
+
+  it('a zone seen too small to trust is shown as read, its check digits confirming nothing', async () => {
+    // A third of the 1080p view: ~5.9 camera pixels a character, under the 7 a reading is vouched for at.
+    const small = await sharp(await view(await passportPage(), 3))
+      .resize(Math.round(1920 * 0.34))
+      .png()
+      .toBuffer();
+    const { reading } = await reader.read(new Uint8Array(small), { wholeImage: false });
+    expect(reading.fields.documentNumber).toBe('X12345678');
+    expect(reading).toMatchObject({ mrz: 'failed', confirmed: [], expiry: 'unknown' });
+  }, 60_000);
+
+  it('outlines a card held far off (~1.5 % of a 720p frame), so guidance asks for it closer rather than for a card', async () => {
+    const { cv } = await openCv();
+    const far = await cameraView(await passportPage(), 85.6, { frame: { width: 1280, height: 720 }, distanceCm: 55, yaw: 4, pitch: -3, roll: -4, seed: 7 });
+    const { data, info } = await sharp(far.png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    const sighting = findDocument(cv, { data, width: info.width, height: info.height });
+    expect(sighting!.fill).toBeLessThan(0.025);
+    sighting!.quad.forEach((corner, i) => expect(Math.hypot(corner.x - far.quad[i]!.x, corner.y - far.quad[i]!.y)).toBeLessThan(10));
+    expect(documentInstruction(sighting, sighting)).toBe('closer');
   }, 60_000);
 
   it('finds the card in a small guidance frame, and says when a picture has no document or no MRZ', async () => {

@@ -315,23 +315,43 @@ const checkValue = (char: string) => (char === '<' ? 0 : char <= '9' ? Number(ch
 export const DECISIVE = 0.02;
 
 /**
- * Whether the reading is sure of every character its check digit cannot police. The document
- * number mixes letters and digits, and a character swapped for one whose value differs by a
- * multiple of ten (0 and U, 3 and D, 8 and S, 5 and Z…) leaves its check digit holding: on the
+ * The characters of the number the reading is not sure of where its check digit cannot police
+ * them (`decisive`: none). The document number mixes letters and digits, and a character
+ * swapped for one whose value differs by a multiple of ten (0 and U, 3 and D, 8 and S, 5 and Z…)
+ * leaves its check digit holding: on the
  * ICAO specimen a flat scan's 0 once led U by only 0.01, and the zone was "valid" with a wrong
  * number. Dates hold only digits, where every single change breaks the digit.
  */
-export function decisive(reading: GlyphReading, positions: readonly CheckedPosition[]): boolean {
+export function doubtful(reading: GlyphReading, positions: readonly CheckedPosition[], lines: readonly string[] = reading.lines): CheckedPosition[] {
   return positions
     .filter((p) => p.field === 'documentNumber')
-    .every(({ line, column }) => {
+    .filter(({ line, column }) => {
       const cell = reading.cells[line]?.[column];
-      if (!cell) return false;
-      const value = checkValue(cell.char) % 10;
+      // The zone's character there: the reading's own, or a confusion the check digit corrected (mrz.ts).
+      const read = lines[line]?.[column];
+      if (!cell || !read) return true;
+      const value = checkValue(read) % 10;
       let rival = -1;
-      for (const [i, char] of [...MRZ_ALPHABET].entries()) if (char !== cell.char && checkValue(char) % 10 === value) rival = Math.max(rival, cell.scores[i]!);
-      return cell.score - rival >= DECISIVE;
+      for (const [i, char] of [...MRZ_ALPHABET].entries()) if (char !== read && checkValue(char) % 10 === value) rival = Math.max(rival, cell.scores[i]!);
+      return cell.scores[MRZ_ALPHABET.indexOf(read)]! - rival < DECISIVE;
     });
+}
+
+export const decisive = (reading: GlyphReading, positions: readonly CheckedPosition[], lines?: readonly string[]) =>
+  doubtful(reading, positions, lines).length === 0;
+
+/**
+ * Whether another reader's zone saw exactly our zone's characters at its doubtful positions
+ * (at most two): a second vote where the glyphs alone barely lead a look-alike (the ICAO TD2
+ * specimen's last 0 led U by ~0.02 in 1080p camera views). Tesseract errs differently (it
+ * confuses D and 0, 8 and B; not 0 and U), so the two seldom agree on the same wrong character.
+ */
+export function corroborates(theirs: readonly string[], ours: readonly string[], unsure: readonly CheckedPosition[]): boolean {
+  return (
+    unsure.length <= 2 &&
+    theirs.length === ours.length &&
+    unsure.every(({ line, column }) => theirs[line]?.length === ours[line]!.length && theirs[line]![column] === ours[line]![column])
+  );
 }
 
 /**

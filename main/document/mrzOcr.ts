@@ -2,7 +2,8 @@
  * OCR of the machine-readable zone, offline, by two readers that err differently:
  * - first, each character compared with OCR-B itself (app/document/mrzGlyphs.ts, the font
  *   rendered by ocrbGlyphs.ts). Its zone stands when every check digit holds and it is sure of
- *   every character of the number a check digit cannot police (`decisive`);
+ *   every character of the number a check digit cannot police (`doubtful` finds none), or is
+ *   unsure of one or two that Tesseract read the same (`corroborates`);
  * - otherwise tesseract.js (Apache-2.0) with the English traineddata shipped by
  *   @tesseract.js-data/eng (Apache-2.0), legacy engine, held to the zone's 37 characters (the LSTM
  *   engine reads OCR-B's filler `<` as K and L). Its zone stands only where the glyph reader saw
@@ -16,7 +17,7 @@ import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
 import { checkedPositions, mrzPitchPx, readMrz, type MrzReading } from '../../app/document/mrz';
-import { agrees, decisive, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { agrees, corroborates, doubtful, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
 import { loadOcrbGlyphs } from './ocrbGlyphs';
 import type { RgbaImage } from '../../app/document/findDocument';
 import { findMrzBand } from '../../app/document/mrzBand';
@@ -105,14 +106,19 @@ export function createMrzOcr(): MrzOcr {
       const found = findMrzBand({ ...raw, data: pixels });
       if (!found) return null;
       const glyph = await glyphRead(pixels, document, found);
-      const byGlyph = glyph && readMrz(glyph.lines.join('\n'), today, { correct: false });
-      if (glyph && byGlyph?.valid && decisive(glyph, checkedPositions(byGlyph.lines))) return byGlyph;
+      // One OCR-B confusion (a blurred 0 read as O) is corrected where its check digit confirms it (mrz.ts).
+      const byGlyph = glyph && readMrz(glyph.lines.join('\n'), today);
+      // Positions of the number where the glyphs barely lead a look-alike: none, and the zone stands.
+      const unsure = glyph && byGlyph?.valid ? doubtful(glyph, checkedPositions(byGlyph.lines), byGlyph.lines) : null;
+      if (unsure?.length === 0) return byGlyph;
       const lowerPart = { top: Math.min(found.top, Math.floor(document.height * (1 - ZONE_SHARE))), bottom: document.height };
       const bands: Band[] = turned ? [found] : [found, lowerPart];
       let best = unvouched(byGlyph);
       for (const band of bands) {
         for (const look of ['plain', 'crisp'] as const) {
           const reading = readMrz(await ocr(pixels, document, band, look), today);
+          // The glyph zone, doubtful at a character or two that Tesseract read the same.
+          if (byGlyph && unsure && reading && corroborates(reading.lines, byGlyph.lines, unsure)) return byGlyph;
           // Tesseract's zone stands only where the glyph reader saw the same characters (its first
           // or second choice) wherever a check digit decides: alone, it read the ICAO TD2
           // specimen's D23145890 as 023145B90 with every digit holding.

@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { td3Lines, A_PASSPORT, checkDigit } from '../../harness/testDocument';
 import { checkedPositions, readMrz } from '../../app/document/mrz';
-import { agrees, decisive, MRZ_ALPHABET, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { agrees, corroborates, decisive, doubtful, MRZ_ALPHABET, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
 import { loadOcrbGlyphs, ocrbFontPath } from './ocrbGlyphs';
 
 let glyphs: GlyphSet;
@@ -100,6 +100,33 @@ describe('what the glyph reading may confirm', () => {
     expect(decisive(readingOf(TD3, [{ line: 1, column: 8, rival: '3', lead: 0.001 }]), positions)).toBe(true);
     // Names carry no check digit: doubt there is not this rule's concern.
     expect(decisive(readingOf(TD3, [{ line: 0, column: 6, rival: 'F', lead: 0.001 }]), positions)).toBe(true);
+  });
+
+  it("takes a second reader's vote at a doubtful character only when it read exactly that character, at one or two places", () => {
+    const reading = readingOf(TD3, [{ line: 1, column: 8, rival: 'S', lead: 0.01 }]);
+    const unsure = doubtful(reading, positions);
+    expect(unsure).toEqual([{ line: 1, column: 8, field: 'documentNumber' }]);
+    expect(corroborates(TD3, TD3, unsure)).toBe(true);
+    // Tesseract saw the look-alike there (or read the zone short): no vote for the glyphs' 8.
+    expect(corroborates([TD3[0], `${TD3[1].slice(0, 8)}S${TD3[1].slice(9)}`], TD3, unsure)).toBe(false);
+    expect(corroborates([TD3[0], TD3[1].slice(1)], TD3, unsure)).toBe(false);
+    // Doubt at three places is too much for one vote.
+    const threeDoubts = readingOf(TD3, [
+      { line: 1, column: 1, rival: 'B', lead: 0.01 },
+      { line: 1, column: 5, rival: 'F', lead: 0.01 },
+      { line: 1, column: 8, rival: 'S', lead: 0.01 },
+    ]);
+    expect(doubtful(threeDoubts, positions)).toHaveLength(3);
+    expect(corroborates(TD3, TD3, doubtful(threeDoubts, positions))).toBe(false);
+  });
+
+  it('judges a character the check digit corrected (B read, 8 meant) by its own score against its look-alikes', () => {
+    const asRead = [TD3[0], `${TD3[1].slice(0, 8)}B${TD3[1].slice(9)}`];
+    const reading = readingOf(asRead, [{ line: 1, column: 8, rival: '8', lead: 0.05 }]);
+    expect(doubtful(reading, positions, TD3)).toEqual([]);
+    // S (28) is to 8 what the check digit cannot see: a close S leaves the corrected 8 doubtful.
+    reading.cells[1]![8]!.scores[MRZ_ALPHABET.indexOf('S')] = 0.84;
+    expect(doubtful(reading, positions, TD3)).toEqual([{ line: 1, column: 8, field: 'documentNumber' }]);
   });
 
   it("vouches for another reader's zone only where it saw the same characters, first or second choice", () => {

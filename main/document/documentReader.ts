@@ -41,6 +41,8 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
   return {
     /** Where the document is in a guidance frame; the frame is zeroed. */
     async find(bytes: Uint8Array): Promise<DocumentSighting | null> {
+      // Guidance has started: the read that follows a capture should not pay the OCR's start.
+      ocr.prepare();
       const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
       try {
         return findDocument((await openCv()).cv, image);

@@ -36,7 +36,12 @@ const READ_WIDTH = 1600;
  */
 const MIN_PITCH_PX = 7;
 
-export type MrzOcr = { read(document: RgbaImage, today?: Date): Promise<MrzReading | null>; close(): Promise<void> };
+export type MrzOcr = {
+  read(document: RgbaImage, today?: Date): Promise<MrzReading | null>;
+  /** Loads the glyphs and starts Tesseract ahead of the first read (each costs ~0.6–0.8 s cold). */
+  prepare(): void;
+  close(): Promise<void>;
+};
 
 /** A zone no reader vouches for is kept only as read: its check digits confirm nothing. */
 const unvouched = <R extends MrzReading | null>(reading: R): R => (reading?.valid ? { ...reading, valid: false, confirmed: [] } : reading);
@@ -133,6 +138,11 @@ export function createMrzOcr(): MrzOcr {
     }
   }
   return {
+    prepare() {
+      // A failure here is met again, and reported, by the read that needs it.
+      (glyphs ??= loadOcrbGlyphs()).catch(() => (glyphs = null));
+      ready().catch(() => (worker = null));
+    },
     async read(document, today) {
       // A card shown upside down: its zone is then at the top, read after a half turn.
       const reading = (await readSide(document, false, today)) ?? (await readSide(document, true, today));

@@ -72,6 +72,14 @@ describe('the ID document read by main', () => {
     expect(documentInstruction(sighting, sighting)).toBe('closer');
   }, 60_000);
 
+  it('starts the OCR when guidance first looks for a card, so the read after the capture does not pay its start', async () => {
+    let prepared = 0;
+    const withOcr = createDocumentReader({ ocr: { read: async () => null, prepare: () => void prepared++, close: async () => undefined } });
+    expect(prepared).toBe(0);
+    await withOcr.find(new Uint8Array(await makeJpeg(640, 360)));
+    expect(prepared).toBe(1);
+  });
+
   it('finds the card in a small guidance frame, and says when a picture has no document or no MRZ', async () => {
     const small = await sharp(await view(await passportPage(), 6))
       .resize(640)

@@ -220,8 +220,8 @@ const name = (value: string | null | undefined) => value?.replace(/</g, ' ').rep
 /**
  * The zone read from OCR text, or null when no zone of a known layout is in it. Of the ways its
  * lines can be laid (mrzCandidates), the first whose every check digit holds, else the one with
- * the most confirmed fields. `correct: false`: no OCR confusion is corrected (a reader that ranks
- * its own alternatives, app/document/mrzGlyphs.ts).
+ * the most confirmed fields. `correct: false`: no OCR confusion is corrected (the reading exactly
+ * as the reader made it).
  */
 export function readMrz(text: string, today = new Date(), options: { correct?: boolean } = {}): MrzReading | null {
   let best: MrzReading | null = null;

@@ -318,16 +318,16 @@ export const DECISIVE = 0.02;
  * The characters of the number the reading is not sure of where its check digit cannot police
  * them (`decisive`: none). The document number mixes letters and digits, and a character
  * swapped for one whose value differs by a multiple of ten (0 and U, 3 and D, 8 and S, 5 and Z…)
- * leaves its check digit holding: on the
- * ICAO specimen a flat scan's 0 once led U by only 0.01, and the zone was "valid" with a wrong
- * number. Dates hold only digits, where every single change breaks the digit.
+ * leaves its check digit holding: on the ICAO specimen a flat scan's 0 once led U by only 0.01,
+ * and the zone was "valid" with a wrong number. Dates hold only digits, where every single
+ * change breaks the digit. `lines`: the zone as parsed, where a check digit may have corrected
+ * one confusion (mrz.ts); that character is judged by its own score.
  */
 export function doubtful(reading: GlyphReading, positions: readonly CheckedPosition[], lines: readonly string[] = reading.lines): CheckedPosition[] {
   return positions
     .filter((p) => p.field === 'documentNumber')
     .filter(({ line, column }) => {
       const cell = reading.cells[line]?.[column];
-      // The zone's character there: the reading's own, or a confusion the check digit corrected (mrz.ts).
       const read = lines[line]?.[column];
       if (!cell || !read) return true;
       const value = checkValue(read) % 10;
@@ -337,8 +337,7 @@ export function doubtful(reading: GlyphReading, positions: readonly CheckedPosit
     });
 }
 
-export const decisive = (reading: GlyphReading, positions: readonly CheckedPosition[], lines?: readonly string[]) =>
-  doubtful(reading, positions, lines).length === 0;
+export const decisive = (reading: GlyphReading, positions: readonly CheckedPosition[]) => doubtful(reading, positions).length === 0;
 
 /**
  * Whether another reader's zone saw exactly our zone's characters at its doubtful positions

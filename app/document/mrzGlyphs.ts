@@ -316,7 +316,7 @@ export const DECISIVE = 0.02;
 
 /**
  * The characters of the number the reading is not sure of where its check digit cannot police
- * them (`decisive`: none). The document number mixes letters and digits, and a character
+ * them (a zone that stands has none). The document number mixes letters and digits, and a character
  * swapped for one whose value differs by a multiple of ten (0 and U, 3 and D, 8 and S, 5 and Z…)
  * leaves its check digit holding: on the ICAO specimen a flat scan's 0 once led U by only 0.01,
  * and the zone was "valid" with a wrong number. Dates hold only digits, where every single
@@ -336,8 +336,6 @@ export function doubtful(reading: GlyphReading, positions: readonly CheckedPosit
       return cell.scores[MRZ_ALPHABET.indexOf(read)]! - rival < DECISIVE;
     });
 }
-
-export const decisive = (reading: GlyphReading, positions: readonly CheckedPosition[]) => doubtful(reading, positions).length === 0;
 
 /**
  * Whether another reader's zone saw exactly our zone's characters at its doubtful positions

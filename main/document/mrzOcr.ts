@@ -139,9 +139,10 @@ export function createMrzOcr(): MrzOcr {
   }
   return {
     prepare() {
-      // A failure here is met again, and reported, by the read that needs it.
-      (glyphs ??= loadOcrbGlyphs()).catch(() => (glyphs = null));
-      ready().catch(() => (worker = null));
+      // Called on every guidance frame: once started, each is kept, a failed start too, which the
+      // read that needs it reports (never a restart every frame).
+      (glyphs ??= loadOcrbGlyphs()).catch(() => undefined);
+      ready().catch(() => undefined);
     },
     async read(document, today) {
       // A card shown upside down: its zone is then at the top, read after a half turn.

@@ -22,6 +22,7 @@ export const CONTRACT_NAMES = [
   'verification.consent',
   'verification.setIdPhoto',
   'verification.setIdDocument',
+  'verification.documentRead',
   'verification.setDocumentExpiry',
   'document.find',
   'verification.setLivePhoto',

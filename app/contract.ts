@@ -260,14 +260,16 @@ export const contract = {
   'verification.setIdPhoto': { input: ImageBytes, result: ImageInfoSchema },
   /**
    * The picture the ID portrait came from (the ID camera's frame, or the file staff imported):
-   * main finds the document, straightens it, reads its MRZ and keeps what it read for this visit.
-   * `expiryDate`: staff's entry for a document without an MRZ.
+   * main finds the document, straightens it and starts reading its MRZ, keeping what it reads for
+   * this visit. Answered once the document is straightened, before the MRZ is read.
    */
   'verification.setIdDocument': {
     input: z.object({ image: ImageBytes, wholeImage: z.boolean() }),
     /** `straightened`: the document, perspective removed, as JPEG, for the ID step to find the portrait in; null when none was found. */
-    result: DocumentCheckSchema.extend({ straightened: ImageBytes.nullable() }),
+    result: z.object({ straightened: ImageBytes.nullable() }),
   },
+  /** The document set by setIdDocument, once read: its kind and state, never who it names. */
+  'verification.documentRead': { input: NoInput, result: DocumentCheckSchema },
   /** Staff's entry of the expiry date printed on a document that has no MRZ on the side shown. */
   'verification.setDocumentExpiry': { input: z.object({ expiryDate: z.iso.date() }), result: DocumentCheckSchema },
   /**

@@ -28,7 +28,8 @@ export async function createDocumentReader(options: { today?: Date } = {}) {
   return {
     async conclude(file: string, picture: Buffer, options: { wholeImage: boolean }): Promise<DocumentConclusion> {
       const started = performance.now();
-      const { reading, straightened, corners } = await reader.read(new Uint8Array(picture), options);
+      const { reading: read, straightened, corners } = await reader.read(new Uint8Array(picture), options);
+      const reading = await read;
       const readMs = performance.now() - started;
       const portrait = straightened ? (await analyze(human, config, straightened, { maxSide: 2000 })).faces[0] : undefined;
       return {

@@ -111,7 +111,31 @@ export interface Visit {
   /** The first attempt's frames by their own judgment (good, each hard rule, each advice): what held the capture back. */
   judged: string;
   /** With --id-feed: the card's outline to the confirm screen (null: no auto-capture), and what the document step concluded. */
-  document: { captureMs: number | null; mrz: string | null; expiry: string | null } | null;
+  document: { captureMs: number | null; mrz: string | null; expiry: string | null; stages: DocumentStages | null } | null;
+}
+
+/**
+ * The ID step from its capture to the fields on screen, per stage (ms), from IdStep's performance
+ * marks: the frame's JPEG, main finding and straightening the document, then at once the portrait
+ * search (renderer) and the MRZ read (main), the portrait stored, the confirm screen drawn.
+ */
+type DocumentStages = { encode: number; straighten: number; portrait: number; mrz: number; store: number; screen: number; total: number };
+
+/** The last capture's marks and the first idConfirm screen after it: null when the capture was not marked whole. */
+function documentStages(marks: Record<string, number>, log: readonly LogEntry[]): DocumentStages | null {
+  const at = (name: string) => marks[`id.${name}`] ?? Number.NaN;
+  const captured = at('captured');
+  const shown = log.find((e) => e.screen === 'idConfirm' && e.t >= captured)?.t ?? Number.NaN;
+  const stages = {
+    encode: at('encoded') - captured,
+    straighten: at('straightened') - at('encoded'),
+    portrait: at('portrait') - at('straightened'),
+    mrz: at('read') - at('straightened'),
+    store: at('stored') - Math.max(at('portrait'), at('read')),
+    screen: shown - at('stored'),
+    total: shown - captured,
+  };
+  return Object.values(stages).some(Number.isNaN) ? null : stages;
 }
 
 interface LogEntry {
@@ -202,7 +226,15 @@ async function visit(feed: string): Promise<Visit> {
       if (!confirmed) await page.getByRole('button', { name: 'Take photo' }).click();
       const summary = page.locator('.document-summary');
       await summary.waitFor();
-      document = { captureMs, mrz: await summary.getAttribute('data-document-mrz'), expiry: await summary.getAttribute('data-document-expiry') };
+      const marks = (await page.evaluate(
+        `Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('id.')).map((m) => [m.name, m.startTime]))`,
+      )) as Record<string, number>;
+      document = {
+        captureMs,
+        mrz: await summary.getAttribute('data-document-mrz'),
+        expiry: await summary.getAttribute('data-document-expiry'),
+        stages: documentStages(marks, await visitLog()),
+      };
       // The visitor steps up: their feed takes the document's place before the live step opens the camera.
       await copyFile(resolve(feed), `${camera}.next`);
       await rename(`${camera}.next`, camera);
@@ -342,7 +374,15 @@ if (values.json) {
   if (documents.length) {
     const held = quantiles(documents.map((d) => d.captureMs).filter((ms) => ms !== null));
     console.log(
-      `ID step on the document feed: captured by itself in ${documents.filter((d) => d.captureMs !== null).length} of ${documents.length} visits, outline to confirm screen median ${(held.median / 1000).toFixed(1)} s, worst ${(held.max / 1000).toFixed(1)} s; MRZ ${documents.map((d) => d.mrz).join(', ')}; expiry ${documents.map((d) => d.expiry).join(', ')}\n`,
+      `ID step on the document feed: captured by itself in ${documents.filter((d) => d.captureMs !== null).length} of ${documents.length} visits, outline to confirm screen median ${(held.median / 1000).toFixed(1)} s, worst ${(held.max / 1000).toFixed(1)} s; MRZ ${documents.map((d) => d.mrz).join(', ')}; expiry ${documents.map((d) => d.expiry).join(', ')}`,
+    );
+    const staged = documents.map((d) => d.stages).filter((s) => s !== null);
+    const stage = (key: keyof DocumentStages) => {
+      const q = quantiles(staged.map((s) => s[key]));
+      return `${key} ${Math.round(q.median)} (${Math.round(q.min)}–${Math.round(q.max)})`;
+    };
+    console.log(
+      `Capture → fields on screen, ms, median (range) of ${staged.length} (portrait and mrz at once): ${(['encode', 'straighten', 'portrait', 'mrz', 'store', 'screen', 'total'] as const).map(stage).join(', ')}\n`,
     );
   }
   console.log(

@@ -1,7 +1,7 @@
 /**
  * The ID step's picture, read: the document found (app/document/findDocument.ts), straightened at
  * the picture's full resolution, its MRZ read (mrzOcr.ts) and its expiry judged. Every pixel
- * buffer made here is zeroed before the answer leaves; only the fields stay, in the session.
+ * buffer made here is zeroed once used; only the fields stay, in the session.
  */
 import type { DocumentReading } from '../../app/contract';
 import { findDocument } from '../../app/document/findDocument';
@@ -51,11 +51,15 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
       }
     },
 
-    /** `wholeImage`: a scan or an imported file, taken whole when no edge is found. */
+    /**
+     * `wholeImage`: a scan or an imported file, taken whole when no edge is found. The document
+     * is answered straightened as soon as it is (the ID step looks for the portrait on it), while
+     * its MRZ is still being read: `reading` settles when the OCR has finished.
+     */
     async read(
       bytes: Uint8Array,
       options: { wholeImage: boolean },
-    ): Promise<{ reading: DocumentReading; straightened: Uint8Array<ArrayBuffer> | null; corners: Quad | null }> {
+    ): Promise<{ straightened: Uint8Array<ArrayBuffer> | null; corners: Quad | null; reading: Promise<DocumentReading> }> {
       const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
       const today = now();
       /** No MRZ on the side shown: staff read the expiry on the card (session.setDocumentExpiry). */
@@ -70,14 +74,21 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
         expiry: 'unknown',
         expiryEnteredByStaff: false,
       });
+      let flat: RgbaImage;
+      let quad: Quad;
       try {
         const { cv } = await openCv();
         const sighting = findDocument(cv, image, { wholeImage: options.wholeImage });
-        if (!sighting) return { reading: withoutMrz(false), straightened: null, corners: null };
-        const flat = rectifyDocument(cv, image, sighting.quad);
-        const [mrz, straightened] = await Promise.all([ocr.read(flat, today), toJpeg(flat)]).finally(() => flat.data.fill(0));
-        if (!mrz) return { reading: withoutMrz(true), straightened, corners: sighting.quad };
-        const reading: DocumentReading = {
+        if (!sighting) return { straightened: null, corners: null, reading: Promise.resolve(withoutMrz(false)) };
+        flat = rectifyDocument(cv, image, sighting.quad);
+        quad = sighting.quad;
+      } finally {
+        image.data.fill(0);
+      }
+      const jpeg = toJpeg(flat);
+      const reading = ocr.read(flat, today).then((mrz): DocumentReading => {
+        if (!mrz) return withoutMrz(true);
+        return {
           found: true,
           kind: mrz.kind,
           issuingState: mrz.fields.issuingState,
@@ -89,10 +100,14 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
           expiry: mrz.confirmed.includes('expiryDate') ? expiryStatus(mrz.fields.expiryDate, today) : 'unknown',
           expiryEnteredByStaff: false,
         };
-        return { reading, straightened, corners: sighting.quad };
-      } finally {
-        image.data.fill(0);
-      }
+      });
+      // Both read the straightened pixels: zeroed once both are done.
+      void Promise.allSettled([jpeg, reading]).then(() => flat.data.fill(0));
+      const straightened = await jpeg.catch((error: unknown) => {
+        void reading.catch(() => undefined);
+        throw error;
+      });
+      return { straightened, corners: quad, reading };
     },
     close: () => ocr.close(),
   };

@@ -106,6 +106,8 @@ export function createVerificationSession(deps: {
   let review: ReviewCause | null = null;
   /** What was read from the ID document: fields in memory for this visit only (strings cannot be zeroed; dropped on reset). */
   let document: DocumentReading | null = null;
+  /** The captured document's reading while its OCR runs (setIdDocument); null once reset. */
+  let documentRead: Promise<DocumentReading> | null = null;
   /** A check went to the backend since the last reset: its kept analyses are this visit's. */
   let checked = false;
 
@@ -132,17 +134,36 @@ export function createVerificationSession(deps: {
       return { width: forMatch.width, height: forMatch.height };
     },
 
-    /** Reads the document; the ID step is told its kind and state, never who it names. */
-    async setIdDocument(bytes: Uint8Array, options: { wholeImage: boolean }): Promise<DocumentCheck & { straightened: Uint8Array<ArrayBuffer> | null }> {
+    /**
+     * Finds and straightens the document and starts reading it: answers the straightened document
+     * (for the ID step's portrait search) while the MRZ is still being read (`documentRead`).
+     */
+    async setIdDocument(bytes: Uint8Array, options: { wholeImage: boolean }): Promise<{ straightened: Uint8Array<ArrayBuffer> | null }> {
       document = null;
       const { reading, straightened } = await deps.documents.read(bytes, options);
-      document = reading;
-      deps.logger.log('info', 'document.read', { found: reading.found, kind: reading.kind, mrz: reading.mrz, expiry: reading.expiry });
-      return { ...checkOf(reading), straightened };
+      const read = reading.then((found) => {
+        // A reading that comes back after a reset or a newer capture is not this visit's document.
+        if (documentRead === read) {
+          document = found;
+          deps.logger.log('info', 'document.read', { found: found.found, kind: found.kind, mrz: found.mrz, expiry: found.expiry });
+        }
+        return found;
+      });
+      // Whoever awaits it hears its failure; unawaited (a reset), it is dropped.
+      void read.catch(() => undefined);
+      documentRead = read;
+      return { straightened };
+    },
+
+    /** The document's reading once its OCR is done; the ID step is told its kind and state, never who it names. */
+    async documentRead(): Promise<DocumentCheck> {
+      if (!documentRead) throw new KioskError('invalid_request', 'No document was captured for this visit.');
+      return checkOf(await documentRead);
     },
 
     /** Staff read the expiry on a document without an MRZ; a date an MRZ confirmed is never overwritten. */
-    setDocumentExpiry(expiryDate: string): DocumentCheck {
+    async setDocumentExpiry(expiryDate: string): Promise<DocumentCheck> {
+      await documentRead?.catch(() => undefined);
       if (!document) throw new KioskError('invalid_request', 'No document was read for this visit.');
       if (document.mrz !== 'none') throw new KioskError('invalid_request', 'This document has an MRZ: its expiry is read from it.');
       document = { ...document, fields: { ...document.fields, expiryDate }, expiry: expiryStatus(expiryDate, new Date(now())), expiryEnteredByStaff: true };
@@ -188,6 +209,7 @@ export function createVerificationSession(deps: {
       livePhoto = null;
       review = null;
       document = null;
+      documentRead = null;
       if (checked) {
         checked = false;
         await deps
@@ -223,6 +245,8 @@ export function createVerificationSession(deps: {
   };
 
   async function runOnce(attempt: number, signal: AbortSignal): Promise<VerificationOutcome> {
+    // The document's rules judge this check: a reading still under way is waited for.
+    await documentRead?.catch(() => undefined);
     if (!idPhoto || !livePhoto?.forLiveness) {
       throw new KioskError('invalid_request', 'Both the ID photo and the live photo are needed first.');
     }

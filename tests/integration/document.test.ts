@@ -15,6 +15,11 @@ import { makeJpeg } from '../support/images';
 
 const TODAY = new Date('2026-12-03T12:00:00Z');
 const reader = createDocumentReader({ now: () => TODAY });
+/** The reader's answer with its reading settled. */
+const readWhole = async (picture: Uint8Array, options: { wholeImage: boolean }) => {
+  const read = await reader.read(picture, options);
+  return { ...read, reading: await read.reading };
+};
 afterAll(() => reader.close());
 
 const view = async (page: Buffer, seed: number) =>
@@ -29,7 +34,7 @@ describe('the ID document read by main', () => {
 
   it('finds a passport in a camera view, straightens it, reads its MRZ with every check digit, and zeroes the picture', async () => {
     const picture = await view(await passportPage(), 3);
-    const { reading, straightened } = await reader.read(picture, { wholeImage: false });
+    const { reading, straightened } = await readWhole(picture, { wholeImage: false });
     expect(picture.every((b) => b === 0)).toBe(true);
     expect(reading).toMatchObject({ found: true, kind: 'passport', format: 'TD3', mrz: 'verified', expiry: 'valid', issuingState: 'NLD' });
     expect(reading.fields).toMatchObject({ documentNumber: 'X12345678', surname: 'TESTER', birthDate: '1985-03-15', expiryDate: '2034-01-01' });
@@ -40,11 +45,11 @@ describe('the ID document read by main', () => {
   }, 60_000);
 
   it('an expired passport reads as expired; a changed digit fails its check digits and its expiry is not trusted', async () => {
-    const { reading: expired } = await reader.read(await view(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 4), { wholeImage: false });
+    const { reading: expired } = await readWhole(await view(await passportPage({ ...A_PASSPORT, expiryDate: '240101' }), 4), { wholeImage: false });
     expect(expired).toMatchObject({ mrz: 'verified', expiry: 'expired' });
 
     const [line1, line2] = td3Lines(A_PASSPORT);
-    const { reading: altered } = await reader.read(await view(await passportPage(A_PASSPORT, [line1, line2.replace('850315', '850316')]), 5), {
+    const { reading: altered } = await readWhole(await view(await passportPage(A_PASSPORT, [line1, line2.replace('850315', '850316')]), 5), {
       wholeImage: false,
     });
     expect(altered.mrz).toBe('failed');
@@ -57,7 +62,7 @@ describe('the ID document read by main', () => {
       .resize(Math.round(1920 * 0.34))
       .png()
       .toBuffer();
-    const { reading } = await reader.read(new Uint8Array(small), { wholeImage: false });
+    const { reading } = await readWhole(new Uint8Array(small), { wholeImage: false });
     expect(reading.fields.documentNumber).toBe('X12345678');
     expect(reading).toMatchObject({ mrz: 'failed', confirmed: [], expiry: 'unknown' });
   }, 60_000);
@@ -70,6 +75,30 @@ describe('the ID document read by main', () => {
     expect(sighting!.fill).toBeLessThan(0.025);
     sighting!.quad.forEach((corner, i) => expect(Math.hypot(corner.x - far.quad[i]!.x, corner.y - far.quad[i]!.y)).toBeLessThan(10));
     expect(documentInstruction(sighting, sighting)).toBe('closer');
+  }, 60_000);
+
+  it('answers the straightened document while its MRZ is still being read, and zeroes the straightened pixels once both are done', async () => {
+    let finish: (reading: null) => void = () => undefined;
+    let seen: Uint8Array | Uint8ClampedArray | null = null;
+    const slowOcr = createDocumentReader({
+      ocr: {
+        read: (document) => ((seen = document.data), new Promise((resolve) => (finish = resolve))),
+        prepare: () => undefined,
+        close: async () => undefined,
+      },
+    });
+    const { straightened, reading } = await slowOcr.read(await view(await passportPage(), 3), { wholeImage: false });
+    const { width = 0, height = 1 } = await sharp(straightened!).metadata();
+    expect(width / height).toBeCloseTo(125 / 88, 2);
+    let settled = false;
+    void reading.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    expect(seen!.some((b) => b !== 0)).toBe(true);
+    finish(null);
+    await expect(reading).resolves.toMatchObject({ found: true, mrz: 'none' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen!.every((b) => b === 0)).toBe(true);
   }, 60_000);
 
   it('starts the OCR when guidance first looks for a card, so the read after the capture does not pay its start', async () => {
@@ -90,7 +119,7 @@ describe('the ID document read by main', () => {
     expect(sighting!.fill).toBeGreaterThan(0.2);
     expect(await reader.find(new Uint8Array(await makeJpeg(640, 360)))).toBeNull();
 
-    const { reading } = await reader.read(new Uint8Array(await makeJpeg(800, 500)), { wholeImage: true });
+    const { reading } = await readWhole(new Uint8Array(await makeJpeg(800, 500)), { wholeImage: true });
     expect(reading).toMatchObject({ mrz: 'none', expiry: 'unknown' });
     expect(reading.fields.documentNumber).toBeNull();
   }, 60_000);

@@ -376,10 +376,13 @@ describe('verification.run', () => {
   it('sends an expired document to staff with the reason, shows staff its fields, and audits its kind and status but never who it names', async () => {
     const main = await configured();
     const expired = await passportPage({ ...A_PASSPORT, expiryDate: '240101' });
-    const read = await main.call('verification.setIdDocument', { image: new Uint8Array(expired), wholeImage: true });
+    const set = await main.call('verification.setIdDocument', { image: new Uint8Array(expired), wholeImage: true });
+    expect(set).toMatchObject({ ok: true, data: { straightened: expect.any(Uint8Array) } });
+    expect(Object.keys(set.ok ? set.data : {})).toEqual(['straightened']);
+    const read = await main.call('verification.documentRead');
     expect(read).toMatchObject({ ok: true, data: { found: true, kind: 'passport', issuingState: 'NLD', mrz: 'verified', expiry: 'expired' } });
     // What the ID step is told names nobody.
-    expect(JSON.stringify(read.ok && { ...read.data, straightened: null })).not.toMatch(/X12345678|TESTER|ALICE|1985/);
+    expect(JSON.stringify(read)).not.toMatch(/X12345678|TESTER|ALICE|1985/);
     await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
     await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
     // Both scores pass: only the document keeps this from "Verified".
@@ -410,13 +413,27 @@ describe('verification.run', () => {
     expect(JSON.stringify(row)).not.toMatch(/X12345678|TESTER|ALICE|1985-03-15|850315/);
   });
 
+  it('a check run while the MRZ is still being read waits for it, and a reset drops a reading under way', async () => {
+    const main = await configured();
+    const expired = await passportPage({ ...A_PASSPORT, expiryDate: '240101' });
+    // Not asked for its reading: the check itself must wait for it and apply it.
+    await main.call('verification.setIdDocument', { image: new Uint8Array(expired), wholeImage: true });
+    await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
+    await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
+    expect(await main.call('verification.run', { attempt: 1 })).toMatchObject({ ok: true, data: { decision: 'review', staffReview: true } });
+
+    await main.call('verification.reset');
+    await main.call('verification.setIdDocument', { image: new Uint8Array(expired), wholeImage: true });
+    await main.call('verification.reset');
+    expect(await main.call('verification.documentRead')).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
+    await main.asStaff();
+  });
+
   it('a document without an MRZ takes the expiry staff read on it, and goes to staff when the station requires an MRZ', async () => {
     const main = await configured();
     expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2030-01-01' })).toMatchObject({ ok: false, error: { code: 'invalid_request' } });
-    expect(await main.call('verification.setIdDocument', { image: new Uint8Array(await makeJpeg(800, 500)), wholeImage: true })).toMatchObject({
-      ok: true,
-      data: { mrz: 'none', expiry: 'unknown' },
-    });
+    await main.call('verification.setIdDocument', { image: new Uint8Array(await makeJpeg(800, 500)), wholeImage: true });
+    expect(await main.call('verification.documentRead')).toMatchObject({ ok: true, data: { mrz: 'none', expiry: 'unknown' } });
     expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2020-01-01' })).toMatchObject({ ok: true, data: { expiry: 'expired' } });
     expect(await main.call('verification.setDocumentExpiry', { expiryDate: '2031-01-01' })).toMatchObject({ ok: true, data: { expiry: 'valid' } });
     await main.call('verification.setIdPhoto', await makeJpeg(600, 800));
@@ -514,8 +531,8 @@ describe('verification.run', () => {
       const page = await sharp(passport)
         .jpeg({ quality: 80 + i })
         .toBuffer();
-      const read = await main.call('verification.setIdDocument', { image: new Uint8Array(page), wholeImage: true });
-      expect(read).toMatchObject({ ok: true, data: { mrz: 'verified' } });
+      await main.call('verification.setIdDocument', { image: new Uint8Array(page), wholeImage: true });
+      expect(await main.call('verification.documentRead')).toMatchObject({ ok: true, data: { mrz: 'verified' } });
       await main.call('verification.setIdPhoto', await makeJpeg(600 + i, 800));
       await main.call('verification.setLivePhoto', { image: await makeJpeg(1920, 1080), blink: BLINKED });
       return main.call('verification.run', { attempt: 1 });

@@ -27,10 +27,15 @@ interface VerificationState {
   documentSighted(frame: Uint8Array<ArrayBuffer>): Promise<DocumentSighting | null>;
   /**
    * The picture the portrait is taken from (the ID camera's frame, or the file staff imported):
-   * main reads the document in it. Returns the straightened document to find the portrait in,
-   * or null when none was found or it could not be read (the portrait then comes from the picture).
+   * main reads the document in it. Answers the straightened document to find the portrait in
+   * (null when none was found or it could not be read: the portrait then comes from the picture)
+   * as soon as main has it, and `read`, which settles with the document's reading once its MRZ
+   * is read (null on a failure), kept as `idDocument`.
    */
-  documentCaptured(picture: Uint8Array<ArrayBuffer>, wholeImage: boolean): Promise<Uint8Array<ArrayBuffer> | null>;
+  documentCaptured(
+    picture: Uint8Array<ArrayBuffer>,
+    wholeImage: boolean,
+  ): Promise<{ straightened: Uint8Array<ArrayBuffer> | null; read: Promise<DocumentCheck | null> }>;
   /** Staff's reading of the expiry printed on a document without an MRZ. */
   documentExpiryEntered(expiryDate: string): Promise<KioskErrorData | null>;
   idPhotoCaptured(bytes: Uint8Array<ArrayBuffer>, preview: Blob): Promise<KioskErrorData | null>;
@@ -82,10 +87,15 @@ export const useVerification = create<VerificationState>()((set, get) => {
       const session = get().session;
       const result = await kiosk().verification.setIdDocument({ image: picture, wholeImage });
       picture.fill(0);
-      if (session !== get().session || !result.ok) return null;
-      const { straightened, ...check } = result.data;
-      set({ idDocument: check });
-      return straightened;
+      if (session !== get().session || !result.ok) return { straightened: null, read: Promise.resolve(null) };
+      const read = kiosk()
+        .verification.documentRead()
+        .then((answer) => {
+          if (session !== get().session || !answer.ok) return null;
+          set({ idDocument: answer.data });
+          return answer.data;
+        });
+      return { straightened: result.data.straightened, read };
     },
     async documentExpiryEntered(expiryDate) {
       const result = await kiosk().verification.setDocumentExpiry({ expiryDate });

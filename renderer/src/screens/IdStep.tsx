@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Quad } from '../../../app/document/documentShape';
+import type { DocumentCheck } from '../../../app/contract';
 import { useTranslation } from 'react-i18next';
 import { extractPortrait, type PortraitResult } from '../idPhoto/portrait';
 import { useDocumentGuidance } from '../idPhoto/useDocumentGuidance';
@@ -10,6 +11,12 @@ import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
 import { useStaff } from '../flow/staffStore';
 import { PinForm } from './PinForm';
+
+/** The ID step's capture: the portrait found, and what main read of the document (null: nothing read). */
+type Captured = { portrait: PortraitResult; document: DocumentCheck | null };
+
+/** Performance marks of one capture, read by bench:visits. */
+const ID_MARKS = ['id.captured', 'id.encoded', 'id.straightened', 'id.portrait', 'id.read', 'id.stored'] as const;
 
 export function IdStep() {
   const { t } = useTranslation();
@@ -42,31 +49,42 @@ export function IdStep() {
   const unreadTries = useRef(0);
 
   /**
-   * Main reads the document in the whole picture and straightens it; the portrait is then looked
-   * for on the straightened document (upright, at full resolution), or on the picture itself
-   * when no document was found there or its portrait was not.
+   * Main finds the document in the whole picture and straightens it; the portrait is then looked
+   * for on the straightened document (upright, at full resolution) while main reads its MRZ, or
+   * on the picture itself when no document was found there or its portrait was not.
    */
-  async function fromPicture(picture: HTMLVideoElement | ImageBitmap, wholeImage: boolean): Promise<PortraitResult> {
-    const straightened = await documentCaptured(await grabFrame(picture instanceof HTMLVideoElement ? picture : bitmapCanvas(picture)), wholeImage);
-    if (straightened) {
-      const document = await createImageBitmap(new Blob([straightened], { type: 'image/jpeg' }));
-      straightened.fill(0);
-      const portrait = await extractPortrait(document).finally(() => document.close());
-      if (portrait.ok) return portrait;
-    }
-    return extractPortrait(picture);
+  async function fromPicture(picture: HTMLVideoElement | ImageBitmap, wholeImage: boolean): Promise<Captured> {
+    // Stage marks for bench:visits' capture → fields timeline.
+    for (const mark of ID_MARKS) performance.clearMarks(mark);
+    performance.mark('id.captured');
+    const bytes = await grabFrame(picture instanceof HTMLVideoElement ? picture : bitmapCanvas(picture));
+    performance.mark('id.encoded');
+    const { straightened, read } = await documentCaptured(bytes, wholeImage);
+    performance.mark('id.straightened');
+    const portrait = (async () => {
+      if (straightened) {
+        const document = await createImageBitmap(new Blob([straightened], { type: 'image/jpeg' }));
+        straightened.fill(0);
+        const found = await extractPortrait(document).finally(() => document.close());
+        if (found.ok) return found;
+      }
+      return extractPortrait(picture);
+    })();
+    const [found, document] = await Promise.all([portrait.finally(() => performance.mark('id.portrait')), read.finally(() => performance.mark('id.read'))]);
+    return { portrait: found, document };
   }
 
-  async function use(result: Promise<PortraitResult>, options: { auto?: boolean } = {}) {
+  async function use(result: Promise<Captured>, options: { auto?: boolean } = {}) {
     setBusy(true);
     setProblem(null);
     try {
-      const portrait = await result;
+      const { portrait, document } = await result;
       // A reader reads frame after frame: an auto-capture whose MRZ failed its check digits (a
       // glint, a blur) is taken again on the next hold, twice, before staff are shown the failure.
-      if (options.auto && useVerification.getState().idDocument?.mrz === 'failed' && unreadTries.current++ < 2) return;
+      if (options.auto && document?.mrz === 'failed' && unreadTries.current++ < 2) return;
       if (!portrait.ok) return setProblem(t(`id.${portrait.reason}`));
       const error = await idPhotoCaptured(portrait.bytes, portrait.preview);
+      performance.mark('id.stored');
       // Words come from the catalogue by code, never from main's (English, staff-facing) message.
       if (error) setProblem(error.code === 'image_too_small' ? t('id.tooSmall') : t('id.noFace'));
     } finally {

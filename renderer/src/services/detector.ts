@@ -35,6 +35,7 @@ export const DETECTOR_CONFIG: Partial<Config> = {
   modelBasePath: `${base}models/`,
   debug: false,
   async: true,
+  // detector() warms up with Human's sample face; a page that loads Human without it does not.
   warmup: 'none',
   cacheModels: false,
   // One picture at a time (the ID photo, the chosen frame): nothing to reuse. Guidance's own
@@ -57,6 +58,9 @@ export const DETECTOR_CONFIG: Partial<Config> = {
   segmentation: { enabled: false },
 };
 
+/** Where the eyes' detail is not wanted (an ID portrait's box): the iris model is half of Human's time on a face. */
+const WITHOUT_IRIS: Partial<Config> = { ...DETECTOR_CONFIG, face: { ...DETECTOR_CONFIG.face, iris: { enabled: false } } };
+
 let loading: Promise<Human> | null = null;
 
 export function detector(): Promise<Human> {
@@ -66,6 +70,20 @@ export function detector(): Promise<Human> {
     (human.tf as { setThreadsCount?: (n: number) => void }).setThreadsCount?.(navigator.hardwareConcurrency || 1);
     await human.load();
     await human.warmup();
+    // Each model run once on zeros while the ID step opens: the first real picture (the ID
+    // portrait, searched while main reads the MRZ) paid the models' first run, ~0.5 s here.
+    // (Human's own 'face' warmup fetches a data: URL, which the page's connect-src refuses.)
+    // A model that will not run on zeros is simply left cold.
+    for (const model of Object.values(human.models.models)) {
+      const shape = model?.inputs[0]?.shape?.map((d) => (d > 0 ? d : 1));
+      if (!model || !shape) continue;
+      const input = human.tf.zeros(shape);
+      await model
+        .executeAsync(input)
+        .then((output) => human.tf.dispose(output))
+        .catch(() => undefined)
+        .finally(() => human.tf.dispose(input));
+    }
     return human;
   })();
   return loading;
@@ -96,7 +114,12 @@ async function detectIn(input: Tensor, config: Partial<Config>): Promise<FaceRes
  * letterboxed at the top left as the engine does (app/humanFace.ts), so guidance and the service
  * measure a face alike on any camera shape. Human's full model set, iris included, every call.
  */
-export async function detectFaces(source: CanvasImageSource, width: number, height: number, maxSide = ANALYSIS_MAX_SIDE): Promise<FaceMetrics[]> {
+export async function detectFaces(
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+  { maxSide = ANALYSIS_MAX_SIDE, iris = true }: { maxSide?: number; iris?: boolean } = {},
+): Promise<FaceMetrics[]> {
   const human = await detector();
   const factor = Math.min(1, maxSide / Math.max(width, height));
   square.width = square.height = Math.round(letterboxSide(width, height) * factor);
@@ -112,7 +135,7 @@ export async function detectFaces(source: CanvasImageSource, width: number, heig
   pixels.data.fill(0);
   // A face picture: not kept on the canvas between calls.
   square.width = 0;
-  const faces = await detectIn(input, DETECTOR_CONFIG);
+  const faces = await detectIn(input, iris ? DETECTOR_CONFIG : WITHOUT_IRIS);
   return faces.map((face) => scaleMetrics(toFaceMetrics(face), 1 / factor));
 }
 

@@ -39,7 +39,8 @@ export const DocumentCheckSchema = z.object({
   found: z.boolean(),
   kind: z.enum(DOCUMENT_KINDS).nullable(),
   issuingState: z.string().nullable(),
-  mrz: z.enum(['verified', 'failed', 'none']),
+  /** `barcode`: no MRZ, the data read from a licence's PDF417 barcode (no check digits; its expiry judged). */
+  mrz: z.enum(['verified', 'failed', 'barcode', 'none']),
   expiry: z.enum(['valid', 'expired', 'unknown']) satisfies z.ZodType<ExpiryStatus>,
 });
 export type DocumentCheck = z.infer<typeof DocumentCheckSchema>;

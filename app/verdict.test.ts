@@ -86,6 +86,15 @@ describe('the station’s document rules over the verdict', () => {
     expect(withDocument(verified, { ...good, kind: 'visa' }, rules)).toEqual({ decision: 'review', reason: 'document_not_accepted' });
   });
 
+  it('a licence read by its barcode is judged by its expiry and kind, and is no MRZ where one is required', () => {
+    const licence = { kind: 'driving_licence', mrz: 'barcode', expiry: 'valid' } as const;
+    const all = { requireMrz: false, acceptedKinds: ['passport', 'driving_licence'] } as const;
+    expect(withDocument(verified, licence, all)).toEqual(verified);
+    expect(withDocument(verified, { ...licence, expiry: 'expired' }, all)).toEqual({ decision: 'review', reason: 'document_expired' });
+    expect(withDocument(verified, licence, { ...all, requireMrz: true })).toEqual({ decision: 'review', reason: 'document_unread' });
+    expect(withDocument(verified, licence, rules)).toEqual({ decision: 'review', reason: 'document_not_accepted' });
+  });
+
   it('leaves a verdict that is not Verified as it was', () => {
     const refused = { decision: 'not_verified', reason: 'no_match' } as const;
     expect(withDocument(refused, { ...good, expiry: 'expired' }, rules)).toEqual(refused);

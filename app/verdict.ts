@@ -69,7 +69,7 @@ export function withBlink(verdict: Verdict, blink: BlinkEvidence | undefined, ch
 /** The station's rules for the ID document (settings `documentRules`). */
 export type DocumentRules = { requireMrz: boolean; acceptedKinds: readonly DocumentKind[] };
 /** What main knows of the visit's document when it judges: null when only a portrait was given. */
-export type DocumentFacts = { kind: DocumentKind | null; mrz: 'verified' | 'failed' | 'none'; expiry: ExpiryStatus } | null;
+export type DocumentFacts = { kind: DocumentKind | null; mrz: 'verified' | 'failed' | 'barcode' | 'none'; expiry: ExpiryStatus } | null;
 
 /**
  * The station's document rules over the verdict, as `withBlink`: an expired document, data whose

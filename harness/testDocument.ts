@@ -84,3 +84,43 @@ export async function passportPage(passport: TestPassport = A_PASSPORT, lines: r
     .jpeg({ quality: 92 })
     .toBuffer();
 }
+
+/** A US driving licence's fields for the back's barcode (AAMVA 2016 order; dates MMDDCCYY). */
+export type TestLicence = { number: string; surname: string; givenName: string; birth: string; expiry: string; sex: '1' | '2' };
+export const A_LICENCE: TestLicence = { number: 'D1234562', surname: 'PUBLIC', givenName: 'JOHN', birth: '01311970', expiry: '01312030', sex: '1' };
+
+/** The AAMVA text of a licence: header, one DL subfile directory entry, the subfile. */
+export function aamvaText(l: TestLicence): string {
+  const subfile = `DLDAQ${l.number}\nDCS${l.surname}\nDAC${l.givenName}\nDADNONE\nDBB${l.birth}\nDBA${l.expiry}\nDBC${l.sex}\nDAJCA\nDCGUSA\r`;
+  const header = `@\n\x1e\rANSI 636014090001`;
+  const directory = `DL${String(header.length + 10).padStart(4, '0')}${String(subfile.length).padStart(4, '0')}`;
+  return `${header}${directory}${subfile}`;
+}
+
+/** The back of an ID-1 licence (85.6 × 54 mm at ~14.6 px/mm): a PDF417 of its AAMVA text made by bwip-js (MIT), and a line of print. */
+export async function licenceBack(licence: TestLicence = A_LICENCE): Promise<Buffer> {
+  const [width, height] = [1250, 788];
+  const { default: bwipjs } = await import('bwip-js/node');
+  const barcode = await sharp(
+    await bwipjs.toBuffer({ bcid: 'pdf417', text: aamvaText(licence), scale: 3, columns: 6 } as Parameters<typeof bwipjs.toBuffer>[0]),
+  )
+    .flatten({ background: '#ffffff' })
+    .resize({ width: 1050 })
+    .png()
+    .toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: '#eef1f4' } })
+    .composite([
+      { input: barcode, left: 100, top: 230 },
+      {
+        input: await sharp({
+          text: { text: '<span foreground="#111">TEST ONLY - NOT A DOCUMENT</span>', fontfile: FONT, font: 'DejaVu Sans Mono 30', rgba: true, dpi: 72 },
+        })
+          .png()
+          .toBuffer(),
+        left: 100,
+        top: 100,
+      },
+    ])
+    .jpeg({ quality: 92 })
+    .toBuffer();
+}

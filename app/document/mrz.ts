@@ -7,8 +7,9 @@
 import { parse, type Details, type ParseResult } from 'mrz';
 
 export type MrzFormat = 'TD1' | 'TD2' | 'TD3' | 'MRV-A' | 'MRV-B';
-export type DocumentKind = 'passport' | 'identity_card' | 'visa' | 'other';
-export const DOCUMENT_KINDS = ['passport', 'identity_card', 'visa', 'other'] as const satisfies readonly DocumentKind[];
+/** `driving_licence`: a US or Canadian licence read by its barcode (aamva.ts); an MRZ never says so. */
+export type DocumentKind = 'passport' | 'identity_card' | 'visa' | 'driving_licence' | 'other';
+export const DOCUMENT_KINDS = ['passport', 'identity_card', 'visa', 'driving_licence', 'other'] as const satisfies readonly DocumentKind[];
 
 export type MrzFields = {
   documentNumber: string | null;

@@ -165,7 +165,7 @@ export function createVerificationSession(deps: {
     async setDocumentExpiry(expiryDate: string): Promise<DocumentCheck> {
       await documentRead?.catch(() => undefined);
       if (!document) throw new KioskError('invalid_request', 'No document was read for this visit.');
-      if (document.mrz !== 'none') throw new KioskError('invalid_request', 'This document has an MRZ: its expiry is read from it.');
+      if (document.mrz !== 'none') throw new KioskError('invalid_request', "This document's expiry was read from its MRZ or barcode.");
       document = { ...document, fields: { ...document.fields, expiryDate }, expiry: expiryStatus(expiryDate, new Date(now())), expiryEnteredByStaff: true };
       return checkOf(document);
     },

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { documentInstruction } from '../../app/document/documentGuidance';
 import { findDocument } from '../../app/document/findDocument';
 import { cameraView } from '../../harness/documentViews';
-import { A_PASSPORT, passportPage, td3Lines } from '../../harness/testDocument';
+import { A_LICENCE, A_PASSPORT, licenceBack, passportPage, td3Lines } from '../../harness/testDocument';
 import { createDocumentReader } from '../../main/document/documentReader';
 import { openCv } from '../../main/document/openCv';
 import { makeJpeg } from '../support/images';
@@ -54,6 +54,42 @@ describe('the ID document read by main', () => {
     });
     expect(altered.mrz).toBe('failed');
     expect(altered.confirmed).not.toContain('birthDate');
+  }, 60_000);
+
+  it("reads a US licence's back by its PDF417 barcode in a camera view: its fields, as read, and its expiry", async () => {
+    const back = async (expiry: string, seed: number) =>
+      new Uint8Array(
+        (
+          await cameraView(await licenceBack({ ...A_LICENCE, expiry }), 85.6, {
+            frame: { width: 1920, height: 1080 },
+            distanceCm: 16,
+            yaw: 4,
+            pitch: -3,
+            roll: 2,
+            seed,
+          })
+        ).png,
+      );
+    const { reading } = await readWhole(await back('01312030', 8), { wholeImage: false });
+    expect(reading).toMatchObject({
+      found: true,
+      kind: 'driving_licence',
+      issuingState: 'USA',
+      format: 'PDF417',
+      mrz: 'barcode',
+      expiry: 'valid',
+      confirmed: [],
+    });
+    expect(reading.fields).toMatchObject({
+      documentNumber: 'D1234562',
+      surname: 'PUBLIC',
+      givenNames: 'JOHN',
+      birthDate: '1970-01-31',
+      expiryDate: '2030-01-31',
+      sex: 'M',
+    });
+    const { reading: expired } = await readWhole(await back('01312020', 9), { wholeImage: false });
+    expect(expired).toMatchObject({ mrz: 'barcode', expiry: 'expired' });
   }, 60_000);
 
   it('a zone seen too small to trust is shown as read, its check digits confirming nothing', async () => {

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { passportPage } from '../../harness/testDocument';
+import { licenceBack, passportPage } from '../../harness/testDocument';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -197,17 +197,18 @@ describe('the built app', () => {
       expect(pkg.dependencies, bundled).not.toHaveProperty(bundled);
   });
 
-  it('reads an ID document as main’s CommonJS bundle runs the reader: OpenCV.js and tesseract.js required from node_modules', async () => {
+  it('reads an ID document as main’s CommonJS bundle runs the reader: OpenCV.js and tesseract.js required from node_modules, ZXing bundled', async () => {
     // main/index.cjs needs Electron; its document reader is bundled here the same way (build-main.mjs's format and externals).
     const dir = await mkdtemp(at('dist', 'document-bundle-'));
     try {
       await writeFile(join(dir, 'passport.jpg'), await passportPage());
+      await writeFile(join(dir, 'licence.jpg'), await licenceBack());
       await build({
         stdin: {
           contents: `const { createDocumentReader } = require(${JSON.stringify(at('main/document/documentReader.ts'))});
             const reader = createDocumentReader();
-            reader.read(new Uint8Array(require('node:fs').readFileSync(process.argv[2])), { wholeImage: true })
-              .then(async ({ reading }) => { console.log(JSON.stringify(reading)); await reader.close(); });`,
+            const read = async (file) => (await reader.read(new Uint8Array(require('node:fs').readFileSync(file)), { wholeImage: true })).reading;
+            Promise.all(process.argv.slice(2).map(read)).then(async (readings) => { console.log(JSON.stringify(readings)); await reader.close(); });`,
           resolveDir: ROOT,
           loader: 'ts',
         },
@@ -219,8 +220,11 @@ describe('the built app', () => {
         logLevel: 'error',
         outfile: join(dir, 'reader.cjs'),
       });
-      const { stdout } = await run(process.execPath, [join(dir, 'reader.cjs'), join(dir, 'passport.jpg')], { timeout: 60_000 });
-      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ kind: 'passport', mrz: 'verified', fields: { documentNumber: 'X12345678' } });
+      const { stdout } = await run(process.execPath, [join(dir, 'reader.cjs'), join(dir, 'passport.jpg'), join(dir, 'licence.jpg')], { timeout: 60_000 });
+      expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject([
+        { kind: 'passport', mrz: 'verified', fields: { documentNumber: 'X12345678' } },
+        { kind: 'driving_licence', mrz: 'barcode', fields: { documentNumber: 'D1234562' } },
+      ]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -16,6 +16,8 @@ export type DocumentConclusion = {
   /** The portrait's face size (px, the larger side of its box) on the straightened document. */
   portraitPx: number | null;
   mrz: { format: string | null; valid: boolean; fields: DocumentReading['fields']; confirmed: string[] } | null;
+  /** A licence's PDF417 barcode (AAMVA), read where the side shown has no MRZ: its kind and fields. */
+  barcode: { kind: string | null; fields: DocumentReading['fields'] } | null;
   expired: boolean | null;
   /** Picture in → fields out, ms: main's whole read (decode, finding, straightening, OCR); the portrait's detector not counted. */
   readMs: number;
@@ -38,7 +40,10 @@ export async function createDocumentReader(options: { today?: Date } = {}) {
         corners: corners?.map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) })) ?? null,
         portraitPx: portrait ? Math.round(portrait.sizePx) : null,
         mrz:
-          reading.mrz === 'none' ? null : { format: reading.format, valid: reading.mrz === 'verified', fields: reading.fields, confirmed: reading.confirmed },
+          reading.mrz === 'none' || reading.mrz === 'barcode'
+            ? null
+            : { format: reading.format, valid: reading.mrz === 'verified', fields: reading.fields, confirmed: reading.confirmed },
+        barcode: reading.mrz === 'barcode' ? { kind: reading.kind, fields: reading.fields } : null,
         expired: reading.expiry === 'unknown' ? null : reading.expiry === 'expired',
         readMs,
       };

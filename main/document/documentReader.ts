@@ -33,6 +33,19 @@ export type DocumentReader = ReturnType<typeof createDocumentReader>;
 
 const ID1_ASPECT = DOCUMENT_SHAPES[0].aspect;
 
+/** No MRZ or barcode on the side shown: staff read the expiry on the card (session.setDocumentExpiry). */
+const withoutMrz = (found: boolean): DocumentReading => ({
+  found,
+  kind: null,
+  issuingState: null,
+  format: null,
+  mrz: 'none',
+  fields: NO_FIELDS,
+  confirmed: [],
+  expiry: 'unknown',
+  expiryEnteredByStaff: false,
+});
+
 function fromMrz(mrz: MrzReading, today: Date): DocumentReading {
   return {
     found: true,
@@ -104,18 +117,6 @@ export function createDocumentReader(deps: { ocr?: MrzOcr; now?: () => Date } = 
     ): Promise<{ straightened: Uint8Array<ArrayBuffer> | null; corners: Quad | null; reading: Promise<DocumentReading> }> {
       const image = await decodeRgba(bytes).finally(() => bytes.fill(0));
       const today = now();
-      /** No MRZ on the side shown: staff read the expiry on the card (session.setDocumentExpiry). */
-      const withoutMrz = (found: boolean): DocumentReading => ({
-        found,
-        kind: null,
-        issuingState: null,
-        format: null,
-        mrz: 'none',
-        fields: NO_FIELDS,
-        confirmed: [],
-        expiry: 'unknown',
-        expiryEnteredByStaff: false,
-      });
       let flat: RgbaImage;
       let quad: Quad;
       try {

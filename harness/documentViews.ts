@@ -5,7 +5,7 @@
  * specimens, never saved) and the tests (a card rendered by `testDocument.ts`). Deterministic:
  * each view's randomness comes from its seed.
  */
-import sharp, { type OverlayOptions, type SharpOptions } from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { matFromRgba } from '../app/document/openCv';
 import { openCv } from '../main/document/openCv';
 import type { Quad } from '../app/document/documentShape';
@@ -70,16 +70,19 @@ export function projectCard(widthMm: number, heightMm: number, spec: ViewSpec): 
 /** A desk: a wood-brown gradient with grain, different for every seed. */
 async function desk(frame: { width: number; height: number }, random: () => number) {
   const tone = [110 + 60 * random(), 80 + 40 * random(), 50 + 30 * random()].map(Math.round) as [number, number, number];
-  const grain = await sharp({
-    create: { width: frame.width, height: frame.height, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 128, sigma: 40 } },
-  } as SharpOptions)
+  // Grain from the view's own seed (sharp's noise is not seeded): the same view every run.
+  const noise = Buffer.alloc(frame.width * frame.height);
+  for (let i = 0; i < noise.length; i++) {
+    const gaussian = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    noise[i] = Math.max(0, Math.min(255, Math.round(128 + 40 * gaussian)));
+  }
+  const grain = await sharp(noise, { raw: { width: frame.width, height: frame.height, channels: 1 } })
     .blur(2)
-    .resize(frame.width, frame.height, { fit: 'fill' })
     .raw()
     .toBuffer();
   const out = Buffer.alloc(frame.width * frame.height * 4);
   for (let i = 0; i < frame.width * frame.height; i++) {
-    const shade = 0.75 + (0.5 * (i % frame.width)) / frame.width + (grain[3 * i]! - 128) / 600;
+    const shade = 0.75 + (0.5 * (i % frame.width)) / frame.width + (grain[i]! - 128) / 600;
     for (let c = 0; c < 3; c++) out[4 * i + c] = Math.max(0, Math.min(255, tone[c]! * shade));
     out[4 * i + 3] = 255;
   }

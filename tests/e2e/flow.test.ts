@@ -457,7 +457,7 @@ describe('privacy and language', () => {
         const view = await main.call('settings.get');
         return view.ok ? view.data.documentRules : null;
       })
-      .toEqual({ requireMrz: true, acceptedKinds: ['passport', 'identity_card', 'other'] });
+      .toEqual({ requireMrz: true, acceptedKinds: ['passport', 'identity_card', 'driving_licence', 'other'] });
     await page.getByRole('button', { name: 'Close' }).click();
     await screen(page, 'attract');
     // Closed again: main refuses staff requests until the PIN is given.

@@ -35,7 +35,7 @@ export const DETECTOR_CONFIG: Partial<Config> = {
   modelBasePath: `${base}models/`,
   debug: false,
   async: true,
-  // detector() warms up with Human's sample face; a page that loads Human without it does not.
+  // Human's own warmup fetches a data: URL the page's CSP refuses: detector() runs each model on zeros instead.
   warmup: 'none',
   cacheModels: false,
   // One picture at a time (the ID photo, the chosen frame): nothing to reuse. Guidance's own
@@ -112,7 +112,8 @@ async function detectIn(input: Tensor, config: Partial<Config>): Promise<FaceRes
  * Faces in a picture on a canvas (the ID photo, the frame guidance chose), in the picture's own
  * pixels, largest first: drawn at most `maxSide` on its long side into a square canvas,
  * letterboxed at the top left as the engine does (app/humanFace.ts), so guidance and the service
- * measure a face alike on any camera shape. Human's full model set, iris included, every call.
+ * measure a face alike on any camera shape. Human's full model set, iris included, unless
+ * `iris` is false (an ID portrait, where only the face's box is used).
  */
 export async function detectFaces(
   source: CanvasImageSource,

@@ -24,6 +24,42 @@ export const TEMPLATE_W = 24;
 export const TEMPLATE_H = 32;
 const SIZE = TEMPLATE_W * TEMPLATE_H;
 
+/**
+ * The same glyphs as a camera slightly out of focus prints them: each template blurred by a
+ * gaussian of `sigma` template pixels, then made zero-mean and unit length again. Compared with
+ * crisp templates, a soft zone's O reads as D and E as F; against its own blur it does not.
+ */
+export function blurredGlyphs(glyphs: GlyphSet, sigma: number): GlyphSet {
+  const radius = Math.ceil(sigma * 3);
+  const kernel = Array.from({ length: 2 * radius + 1 }, (_, k) => Math.exp(-((k - radius) ** 2) / (2 * sigma * sigma)));
+  const total = kernel.reduce((a, b) => a + b, 0);
+  const weights = kernel.map((w) => w / total);
+  const bank = new Float32Array(glyphs.bank.length);
+  const pass = new Float32Array(SIZE);
+  // Separable: along rows, then along columns, the template's edge repeated past its border.
+  for (let base = 0; base < bank.length; base += SIZE) {
+    for (let j = 0; j < TEMPLATE_H; j++)
+      for (let i = 0; i < TEMPLATE_W; i++) {
+        let v = 0;
+        for (let k = -radius; k <= radius; k++) v += weights[k + radius]! * glyphs.bank[base + j * TEMPLATE_W + Math.min(TEMPLATE_W - 1, Math.max(0, i + k))]!;
+        pass[j * TEMPLATE_W + i] = v;
+      }
+    for (let j = 0; j < TEMPLATE_H; j++)
+      for (let i = 0; i < TEMPLATE_W; i++) {
+        let v = 0;
+        for (let k = -radius; k <= radius; k++) v += weights[k + radius]! * pass[Math.min(TEMPLATE_H - 1, Math.max(0, j + k)) * TEMPLATE_W + i]!;
+        bank[base + j * TEMPLATE_W + i] = v;
+      }
+    const cell = bank.subarray(base, base + SIZE);
+    const mean = cell.reduce((a, b) => a + b, 0) / SIZE;
+    let norm = 0;
+    for (let k = 0; k < SIZE; k++) norm += (cell[k]! -= mean) ** 2;
+    const scale = 1 / Math.sqrt(Math.max(norm, 1e-12));
+    for (let k = 0; k < SIZE; k++) cell[k]! *= scale;
+  }
+  return { bank, advance: glyphs.advance };
+}
+
 /** A position's reading: its best character, by how much it led the runner-up, and every character's correlation. */
 export type GlyphCell = { char: string; score: number; runnerUp: string; margin: number; scores: Float32Array };
 export type GlyphReading = { lines: string[]; cells: GlyphCell[][] };
@@ -272,8 +308,7 @@ function pick(scores: Float32Array, kind: Kind): GlyphCell {
 export function readGlyphs(band: GreyImage, glyphs: GlyphSet): GlyphReading | null {
   const threshold = inkThreshold(band);
   const ink = (x: number, y: number) => band.data[y * band.width + x]! < threshold;
-  const lines = textLines(ink, band);
-  const measured = lines.map((line) => {
+  const measured = textLines(ink, band).map((line) => {
     const columnInk = Array.from({ length: band.width }, (_, x) => {
       let n = 0;
       for (let y = line.start; y < line.end; y++) if (ink(x, y)) n++;
@@ -283,6 +318,13 @@ export function readGlyphs(band: GreyImage, glyphs: GlyphSet): GlyphReading | nu
     const stretch = runs(band.width, (x) => columnInk[x]! > 0, line.end - line.start).reduce((a, b) => (b.end - b.start > a.end - a.start ? b : a));
     return { line, columnInk, stretch };
   });
+  // A zone's lines are equally long and start at the same place: the lines share the widest
+  // stretch among them, so a line glare has faded at one end is still cut at the zone's pitch.
+  const zoneLines = (count: number) => {
+    const lines = measured.slice(-count);
+    const stretch = { start: Math.min(...lines.map((m) => m.stretch.start)), end: Math.max(...lines.map((m) => m.stretch.end)) };
+    return lines.map((m) => ({ ...m, stretch }));
+  };
   const readLine = ({ line, columnInk, stretch }: (typeof measured)[number], length: number) => {
     const edges = cellBoundaries(columnInk, stretch.start, stretch.end, length);
     const rows = cellRows(ink, band.height, edges, line);
@@ -292,13 +334,14 @@ export function readGlyphs(band: GreyImage, glyphs: GlyphSet): GlyphReading | nu
   // (TD2's 36 and TD3's 44 characters both come in two lines). The zone is the last thing printed:
   // its lines are the lowest.
   const firstLines = LAYOUTS.filter((layout) => measured.length >= layout.lines).map((layout) => {
-    const first = readLine(measured.at(-layout.lines)!, layout.length);
-    return { layout, first, fit: first.reduce((a, scores) => a + Math.max(...scores), 0) / first.length };
+    const zone = zoneLines(layout.lines);
+    const first = readLine(zone[0]!, layout.length);
+    return { layout, zone, first, fit: first.reduce((a, scores) => a + Math.max(...scores), 0) / first.length };
   });
   const best = firstLines.sort((a, b) => b.fit - a.fit)[0];
   if (!best) return null;
-  const { layout, first } = best;
-  const read = [first, ...measured.slice(1 - layout.lines).map((m) => readLine(m, layout.length))];
+  const { layout, zone, first } = best;
+  const read = [first, ...zone.slice(1).map((m) => readLine(m, layout.length))];
   // A visa's first character is V: its last positions are optional data, not check digits.
   const visa = pick(first[0]!, 'letters').char === 'V';
   const cells = read.map((line, l) => line.map((scores, c) => pick(scores, KINDS[layout.length]!(l, c, visa))));

@@ -16,8 +16,8 @@
 import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createWorker, OEM, PSM, type Worker } from 'tesseract.js';
-import { checkedPositions, mrzPitchPx, readMrz, type MrzReading } from '../../app/document/mrz';
-import { agrees, corroborates, doubtful, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { checkedPositions, mrzPitchPx, readMrz, type CheckedPosition, type MrzReading } from '../../app/document/mrz';
+import { agrees, blurredGlyphs, corroborates, doubtful, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
 import { loadOcrbGlyphs } from './ocrbGlyphs';
 import type { RgbaImage } from '../../app/document/findDocument';
 import { findMrzBand } from '../../app/document/mrzBand';
@@ -35,6 +35,15 @@ const READ_WIDTH = 1600;
  * every zone confirmed from 7.7 px up was right. Guidance's closest-card rule gives ~24 px.
  */
 const MIN_PITCH_PX = 7;
+/**
+ * The soft glyphs' blur, in template pixels (a template is 24 px wide): in bench:documents' 1080p
+ * views at 30 cm blurred by 1.5 camera pixels, the zone stood against blurs of 3 and 4 and not
+ * against 0–2 (2026-12-04, in-sample); 3 is the least that did.
+ */
+const SOFT_GLYPH_SIGMA = 3;
+
+/** OCR-B's glyphs crisp, then as a soft camera sees them. */
+const loadGlyphSets = () => loadOcrbGlyphs().then((crisp) => [crisp, blurredGlyphs(crisp, SOFT_GLYPH_SIGMA)]);
 
 export type MrzOcr = {
   read(document: RgbaImage, today?: Date): Promise<MrzReading | null>;
@@ -48,7 +57,7 @@ const unvouched = <R extends MrzReading | null>(reading: R): R => (reading?.vali
 
 export function createMrzOcr(): MrzOcr {
   let worker: Promise<Worker> | null = null;
-  let glyphs: Promise<GlyphSet> | null = null;
+  let glyphs: Promise<GlyphSet[]> | null = null;
   const ready = () =>
     (worker ??= createWorker('eng', OEM.TESSERACT_ONLY, { langPath: LANG_PATH, cacheMethod: 'none', gzip: true, legacyCore: true, legacyLang: true }).then(
       async (w) => {
@@ -86,11 +95,11 @@ export function createMrzOcr(): MrzOcr {
    * plainly and crisply, until one reading has every check digit holding. A reading that never does is
    * returned as the one with the most confirmed fields, and says so (`valid: false`).
    */
-  /** The zone read against OCR-B's own glyphs (app/document/mrzGlyphs.ts); null when its lines are not found. */
-  async function glyphRead(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band): Promise<GlyphReading | null> {
+  /** The zone read against each set of OCR-B's glyphs in turn (app/document/mrzGlyphs.ts); the band's pixels are zeroed when the caller stops. */
+  async function* glyphReadings(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band) {
     const { data, info } = await bandImage(pixels, document, band, 'plain').raw().toBuffer({ resolveWithObject: true });
     try {
-      return readGlyphs({ data, width: info.width, height: info.height }, await (glyphs ??= loadOcrbGlyphs()));
+      for (const set of await (glyphs ??= loadGlyphSets())) yield readGlyphs({ data, width: info.width, height: info.height }, set);
     } finally {
       data.fill(0);
     }
@@ -110,12 +119,19 @@ export function createMrzOcr(): MrzOcr {
       // A band that reads short of a valid zone is read again with the whole lower part around it.
       const found = findMrzBand({ ...raw, data: pixels });
       if (!found) return null;
-      const glyph = await glyphRead(pixels, document, found);
-      // One OCR-B confusion (a blurred 0 read as O) is corrected where its check digit confirms it (mrz.ts).
-      const byGlyph = glyph && readMrz(glyph.lines.join('\n'), today);
-      // Positions of the number where the glyphs barely lead a look-alike: none, and the zone stands.
-      const unsure = glyph && byGlyph?.valid ? doubtful(glyph, checkedPositions(byGlyph.lines), byGlyph.lines) : null;
-      if (unsure?.length === 0) return byGlyph;
+      // Against crisp glyphs first; a zone that does not stand is read again against the glyphs
+      // as a camera out of focus prints them (a soft zone's 0 reads as O, E as F against crisp ones).
+      let glyph: GlyphReading | null = null;
+      let byGlyph: MrzReading | null = null;
+      let unsure: CheckedPosition[] | null = null;
+      for await (const read of glyphReadings(pixels, document, found)) {
+        // One OCR-B confusion (a blurred 0 read as O) is corrected where its check digit confirms it (mrz.ts).
+        const parsed = read && readMrz(read.lines.join('\n'), today);
+        // Positions of the number where the glyphs barely lead a look-alike: none, and the zone stands.
+        const doubts = read && parsed?.valid ? doubtful(read, checkedPositions(parsed.lines), parsed.lines) : null;
+        if (doubts?.length === 0) return parsed;
+        if (!glyph || (parsed?.valid && !byGlyph?.valid)) [glyph, byGlyph, unsure] = [read, parsed, doubts];
+      }
       const lowerPart = { top: Math.min(found.top, Math.floor(document.height * (1 - ZONE_SHARE))), bottom: document.height };
       const bands: Band[] = turned ? [found] : [found, lowerPart];
       let best = unvouched(byGlyph);
@@ -141,7 +157,7 @@ export function createMrzOcr(): MrzOcr {
     prepare() {
       // Called on every guidance frame: once started, each is kept, a failed start too, which the
       // read that needs it reports (never a restart every frame).
-      (glyphs ??= loadOcrbGlyphs()).catch(() => undefined);
+      (glyphs ??= loadGlyphSets()).catch(() => undefined);
       ready().catch(() => undefined);
     },
     async read(document, today) {

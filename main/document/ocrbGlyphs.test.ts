@@ -7,7 +7,8 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { td3Lines, A_PASSPORT, checkDigit } from '../../harness/testDocument';
 import { checkedPositions, readMrz } from '../../app/document/mrz';
-import { agrees, corroborates, doubtful, MRZ_ALPHABET, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { agrees, blurredGlyphs, corroborates, doubtful, MRZ_ALPHABET, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
+import { findMrzBand } from '../../app/document/mrzBand';
 import { loadOcrbGlyphs, ocrbFontPath } from './ocrbGlyphs';
 
 let glyphs: GlyphSet;
@@ -71,6 +72,55 @@ describe('the MRZ read against OCR-B', () => {
   it('finds no zone in a blank band', async () => {
     const blank = { data: new Uint8Array(1600 * 120).fill(235), width: 1600, height: 120 };
     expect(readGlyphs(blank, glyphs)).toBeNull();
+  });
+});
+
+describe('a zone a camera blurs, or glare fades', () => {
+  it('reads a soft zone against the glyphs blurred as a camera out of focus prints them, which crisp ones misread', async () => {
+    // ~9.5 px a character at 420 px, blurred a little more than the test above.
+    const soft = await printedZone(TD3, { width: 420, blur: 1.3, degrees: 1 });
+    expect(readGlyphs(soft, glyphs)?.lines).not.toEqual(TD3);
+    expect(readGlyphs(soft, blurredGlyphs(glyphs, 3))?.lines).toEqual(TD3);
+  });
+
+  it("finds both lines of a zone whose first line glare has faded at its end, and cuts them at the zone's pitch", async () => {
+    const text = await sharp({
+      text: {
+        text: `<span foreground="#000">${TD3.join('\n').replace(/</g, '&lt;')}</span>`,
+        fontfile: ocrbFontPath(),
+        font: 'OCR B 40',
+        rgba: true,
+        dpi: 72,
+        spacing: 20,
+      },
+    })
+      .flatten({ background: PAPER })
+      .resize({ width: 560 })
+      .png()
+      .toBuffer();
+    const zoneHeight = (await sharp(text).metadata()).height!;
+    // A page of a passport's proportions, the zone near its foot, a glint over the end of its first line.
+    const [width, height] = [600, 420];
+    const top = height - zoneHeight - 25;
+    const glint = `<svg width="${width}" height="${height}"><filter id="f"><feGaussianBlur stdDeviation="6"/></filter><ellipse cx="${width * 0.8}" cy="${top + 4}" rx="${width * 0.14}" ry="${zoneHeight * 0.45}" fill="#fff" fill-opacity="0.97" filter="url(#f)"/></svg>`;
+    const page = await sharp({ create: { width, height, channels: 3, background: PAPER } })
+      .composite([
+        { input: text, left: 20, top },
+        { input: Buffer.from(glint), left: 0, top: 0 },
+      ])
+      .png()
+      .toBuffer();
+    const band = findMrzBand({ data: await sharp(page).extractChannel(0).raw().toBuffer(), width, height, channels: 1 });
+    expect(band?.top).toBeLessThanOrEqual(top);
+    expect(band?.bottom).toBeGreaterThanOrEqual(top + zoneHeight);
+    const grey = await sharp(page)
+      .extract({ left: 15, top: band!.top, width: 570, height: band!.bottom - band!.top })
+      .greyscale()
+      .resize({ width: 1600, kernel: 'lanczos3' })
+      .normalise()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    expect(readGlyphs({ data: grey.data, width: grey.info.width, height: grey.info.height }, glyphs)?.lines).toEqual(TD3);
   });
 });
 

@@ -227,10 +227,12 @@ const SHIFT_X = 4;
 const SHIFT_Y = 1;
 
 /**
- * Each glyph's correlation with a cell, best over small shifts: the cell is resampled once with a
- * margin at the templates' scale, and every window of template size inside it is compared.
+ * Each candidate glyph's correlation with a cell, best over small shifts (−1 for the others): the
+ * cell is resampled once with a margin at the templates' scale, and every window of template size
+ * inside it is compared. Only the characters the position may hold are candidates: a date's
+ * digits are compared with 10 glyphs, not 37.
  */
-function correlations(image: GreyImage, glyphs: GlyphSet, x0: number, x1: number, y0: number, y1: number): Float32Array {
+function correlations(image: GreyImage, glyphs: GlyphSet, candidates: readonly number[], x0: number, x1: number, y0: number, y1: number): Float32Array {
   const sx = (x1 - x0) / TEMPLATE_W;
   const sy = (y1 - y0) / TEMPLATE_H;
   const W = TEMPLATE_W + 2 * SHIFT_X;
@@ -249,7 +251,8 @@ function correlations(image: GreyImage, glyphs: GlyphSet, x0: number, x1: number
       if (norm < 1e-6) continue;
       const scale = 1 / Math.sqrt(norm);
       // Templates are zero-mean: the window's mean drops out of the dot product.
-      for (let c = 0, base = 0; c < MRZ_ALPHABET.length; c++, base += SIZE) {
+      for (const c of candidates) {
+        const base = c * SIZE;
         let dot = 0;
         for (let k = 0; k < SIZE; k++) dot += bank[base + k]! * window[k]!;
         if (dot * scale > scores[c]!) scores[c] = dot * scale;
@@ -293,10 +296,15 @@ function secondLine(c: number, lastDigits: number, visa: boolean): Kind {
   return 'any';
 }
 const ALLOWED: Record<Kind, string> = { letters: LETTERS, digits: DIGITS, check: `${DIGITS}<`, any: MRZ_ALPHABET };
+/** The glyphs' places in MRZ_ALPHABET that each kind of position may hold. */
+const CANDIDATES = Object.fromEntries(Object.entries(ALLOWED).map(([kind, chars]) => [kind, [...chars].map((ch) => MRZ_ALPHABET.indexOf(ch))])) as Record<
+  Kind,
+  number[]
+>;
 
 /** The best character a position may hold, and its lead over the runner-up among those. */
 function pick(scores: Float32Array, kind: Kind): GlyphCell {
-  const allowed = [...ALLOWED[kind]].map((ch) => MRZ_ALPHABET.indexOf(ch)).sort((a, b) => scores[b]! - scores[a]!);
+  const allowed = [...CANDIDATES[kind]].sort((a, b) => scores[b]! - scores[a]!);
   const [first, second] = [allowed[0]!, allowed[1]!];
   return { char: MRZ_ALPHABET[first]!, score: scores[first]!, runnerUp: MRZ_ALPHABET[second]!, margin: scores[first]! - scores[second]!, scores };
 }
@@ -325,26 +333,30 @@ export function readGlyphs(band: GreyImage, glyphs: GlyphSet): GlyphReading | nu
     const stretch = { start: Math.min(...lines.map((m) => m.stretch.start)), end: Math.max(...lines.map((m) => m.stretch.end)) };
     return lines.map((m) => ({ ...m, stretch }));
   };
-  const readLine = ({ line, columnInk, stretch }: (typeof measured)[number], length: number) => {
+  /** Line `index` of a zone of lines `length` long: each cell's scores and the kind of character its position holds. */
+  const readLine = ({ line, columnInk, stretch }: (typeof measured)[number], length: number, index: number, visa: boolean) => {
     const edges = cellBoundaries(columnInk, stretch.start, stretch.end, length);
     const rows = cellRows(ink, band.height, edges, line);
-    return edges.slice(0, -1).map((x0, k) => correlations(band, glyphs, x0, edges[k + 1]!, rows(k).top, rows(k).bottom));
+    return edges.slice(0, -1).map((x0, k) => {
+      const kind = KINDS[length]!(index, k, visa);
+      return { kind, scores: correlations(band, glyphs, CANDIDATES[kind], x0, edges[k + 1]!, rows(k).top, rows(k).bottom) };
+    });
   };
   // Which layout: the one whose first line, cut into its number of cells, looks most like OCR-B
   // (TD2's 36 and TD3's 44 characters both come in two lines). The zone is the last thing printed:
   // its lines are the lowest.
   const firstLines = LAYOUTS.filter((layout) => measured.length >= layout.lines).map((layout) => {
     const zone = zoneLines(layout.lines);
-    const first = readLine(zone[0]!, layout.length);
-    return { layout, zone, first, fit: first.reduce((a, scores) => a + Math.max(...scores), 0) / first.length };
+    const first = readLine(zone[0]!, layout.length, 0, false);
+    return { layout, zone, first, fit: first.reduce((a, cell) => a + Math.max(...cell.scores), 0) / first.length };
   });
   const best = firstLines.sort((a, b) => b.fit - a.fit)[0];
   if (!best) return null;
   const { layout, zone, first } = best;
-  const read = [first, ...zone.slice(1).map((m) => readLine(m, layout.length))];
   // A visa's first character is V: its last positions are optional data, not check digits.
-  const visa = pick(first[0]!, 'letters').char === 'V';
-  const cells = read.map((line, l) => line.map((scores, c) => pick(scores, KINDS[layout.length]!(l, c, visa))));
+  const visa = pick(first[0]!.scores, 'letters').char === 'V';
+  const read = [first, ...zone.slice(1).map((m, l) => readLine(m, layout.length, l + 1, visa))];
+  const cells = read.map((line) => line.map(({ kind, scores }) => pick(scores, kind)));
   return { lines: cells.map((line) => line.map((c) => c.char).join('')), cells };
 }
 

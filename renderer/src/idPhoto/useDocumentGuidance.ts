@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Quad } from '../../../app/document/documentShape';
 import { documentGuidanceStep, startDocumentGuidance, type DocumentInstruction } from '../../../app/document/documentGuidance';
 import { useVerification } from '../flow/verificationStore';
+import { grabFrame } from '../services/camera';
 
 /** The longest side of the frame main looks for the card in (findDocument works at 640 px). */
 const GUIDANCE_PX = 640;
@@ -10,14 +11,18 @@ const PERIOD_MS = 250;
 
 export type DocumentView = { instruction: DocumentInstruction; quad: Quad | null; frame: { width: number; height: number } };
 
+/** The frame a hold chose, and its JPEG, encoded while the hold went on (the capture need not wait for it). */
+export type HeldFrame = { frame: ImageBitmap; bytes: Promise<Uint8Array<ArrayBuffer>> };
+
 /**
  * Guides staff holding the ID up to the camera: several times a second a small frame goes to
  * main (`document.find`), the pure step (app/document/documentGuidance.ts) turns the sighting into
  * an instruction, and once a good card has been held still, `onCapture` gets the sharpest
- * full-resolution frame of that hold. The frames of a hold are closed as soon as they are not
- * needed; `enabled` false stops the loop (busy, a dialog open, the step left).
+ * full-resolution frame of that hold with its JPEG, encoded as soon as the frame became the
+ * sharpest. The frames of a hold, and their JPEGs, are let go (bytes zeroed) as soon as they are
+ * not needed; `enabled` false stops the loop (busy, a dialog open, the step left).
  */
-export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | null>, enabled: boolean, onCapture: (frame: ImageBitmap) => void) {
+export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | null>, enabled: boolean, onCapture: (held: HeldFrame) => void) {
   const documentSighted = useVerification((s) => s.documentSighted);
   const [view, setView] = useState<DocumentView | null>(null);
   const capture = useRef(onCapture);
@@ -30,9 +35,9 @@ export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | nu
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let state = startDocumentGuidance();
-    let best: { frame: ImageBitmap; sharpness: number } | null = null;
+    let best: (HeldFrame & { sharpness: number }) | null = null;
     const drop = () => {
-      best?.frame.close();
+      if (best) release(best);
       best = null;
     };
     const look = async () => {
@@ -54,7 +59,7 @@ export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | nu
       // The sharpest frame of the hold is the one kept; a break in the hold lets them all go.
       if (step.instruction === 'hold' && sighting && (!best || sighting.sharpness > best.sharpness)) {
         drop();
-        best = { frame, sharpness: sighting.sharpness };
+        best = { frame, bytes: grabFrame(frame), sharpness: sighting.sharpness };
       } else {
         if (step.instruction !== 'hold') drop();
         frame.close();
@@ -62,10 +67,10 @@ export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | nu
       const quad = sighting ? (sighting.quad.map((p) => ({ x: p.x, y: p.y })) as unknown as Quad) : null;
       setView({ instruction: step.instruction, quad, frame: { width: small.width, height: small.height } });
       if (step.capture && best) {
-        const kept = best.frame;
+        const { frame: kept, bytes } = best;
         best = null;
         stopped = true;
-        capture.current(kept);
+        capture.current({ frame: kept, bytes });
         return;
       }
       timer = setTimeout(() => void look(), PERIOD_MS);
@@ -79,4 +84,10 @@ export function useDocumentGuidance(video: React.RefObject<HTMLVideoElement | nu
   }, [enabled, video, documentSighted]);
 
   return enabled ? view : null;
+}
+
+/** A held frame no longer wanted: closed, and its JPEG zeroed once encoded. */
+export function release(held: HeldFrame): void {
+  held.frame.close();
+  void held.bytes.then((bytes) => bytes.fill(0)).catch(() => undefined);
 }

@@ -39,9 +39,9 @@ export function IdStep() {
   const guided = useDocumentGuidance(
     videoRef,
     !busy && importing === 'no',
-    (frame) =>
+    (held) =>
       void use(
-        fromPicture(frame, false).finally(() => frame.close()),
+        fromPicture(held.frame, false, held.bytes).finally(() => held.frame.close()),
         { auto: true },
       ),
   );
@@ -53,11 +53,11 @@ export function IdStep() {
    * for on the straightened document (upright, at full resolution) while main reads its MRZ, or
    * on the picture itself when no document was found there or its portrait was not.
    */
-  async function fromPicture(picture: HTMLVideoElement | ImageBitmap, wholeImage: boolean): Promise<Captured> {
+  async function fromPicture(picture: HTMLVideoElement | ImageBitmap, wholeImage: boolean, encoded?: Promise<Uint8Array<ArrayBuffer>>): Promise<Captured> {
     // Stage marks for bench:visits' capture → fields timeline.
     for (const mark of ID_MARKS) performance.clearMarks(mark);
     performance.mark('id.captured');
-    const bytes = await grabFrame(picture instanceof HTMLVideoElement ? picture : bitmapCanvas(picture));
+    const bytes = await (encoded ?? grabFrame(picture));
     performance.mark('id.encoded');
     const { straightened, read } = await documentCaptured(bytes, wholeImage);
     performance.mark('id.straightened');
@@ -156,15 +156,6 @@ export function IdStep() {
       )}
     </main>
   );
-}
-
-/** An ImageBitmap on a canvas, for grabFrame. */
-function bitmapCanvas(bitmap: ImageBitmap): HTMLCanvasElement {
-  const canvas = document.createElement('canvas');
-  canvas.width = bitmap.width;
-  canvas.height = bitmap.height;
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  return canvas;
 }
 
 /** The card's outline as main found it, over the video (both letterboxed the same way: object-fit contain). */

@@ -76,7 +76,7 @@ export function stopCamera(stream: MediaStream | null): void {
  * a JPEG here would add compression that a screen replay also has (ID portraits stay JPEG).
  */
 export async function grabFrame(
-  source: HTMLVideoElement | HTMLCanvasElement,
+  source: HTMLVideoElement | HTMLCanvasElement | ImageBitmap,
   crop?: { x: number; y: number; width: number; height: number },
   type: 'image/png' | 'image/jpeg' = 'image/jpeg',
 ): Promise<Uint8Array<ArrayBuffer>> {

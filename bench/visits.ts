@@ -118,22 +118,37 @@ export interface Visit {
  * The ID step from its capture to the fields on screen, per stage (ms), from IdStep's performance
  * marks: the frame's JPEG, main finding and straightening the document, then at once the portrait
  * search (renderer) and the MRZ read (main), the portrait stored, the confirm screen drawn.
+ * `bridge`: the part of straightening main did not spend (the harness's Playwright bridge carrying
+ * the frame and the straightened document as base64, where Electron's IPC copies them).
  */
-type DocumentStages = { encode: number; straighten: number; portrait: number; mrz: number; store: number; screen: number; total: number };
+type DocumentStages = {
+  encode: number;
+  straighten: number;
+  bridge: number;
+  portrait: number;
+  mrz: number;
+  store: number;
+  screen: number;
+  total: number;
+  /** The total less the bridge's share of straightening: the kiosk's own time. */
+  lessBridge: number;
+};
 
 /** The last capture's marks and the first idConfirm screen after it: null when the capture was not marked whole. */
-function documentStages(marks: Record<string, number>, log: readonly LogEntry[]): DocumentStages | null {
+function documentStages(marks: Record<string, number>, log: readonly LogEntry[], mainStraightenMs: number): DocumentStages | null {
   const at = (name: string) => marks[`id.${name}`] ?? Number.NaN;
   const captured = at('captured');
   const shown = log.find((e) => e.screen === 'idConfirm' && e.t >= captured)?.t ?? Number.NaN;
   const stages = {
     encode: at('encoded') - captured,
     straighten: at('straightened') - at('encoded'),
+    bridge: at('straightened') - at('encoded') - mainStraightenMs,
     portrait: at('portrait') - at('straightened'),
     mrz: at('read') - at('straightened'),
     store: at('stored') - Math.max(at('portrait'), at('read')),
     screen: shown - at('stored'),
     total: shown - captured,
+    lessBridge: shown - captured - (at('straightened') - at('encoded') - mainStraightenMs),
   };
   return Object.values(stages).some(Number.isNaN) ? null : stages;
 }
@@ -233,7 +248,7 @@ async function visit(feed: string): Promise<Visit> {
         captureMs,
         mrz: await summary.getAttribute('data-document-mrz'),
         expiry: await summary.getAttribute('data-document-expiry'),
-        stages: documentStages(marks, await visitLog()),
+        stages: documentStages(marks, await visitLog(), kiosk.calls.findLast((c) => c.channel === 'verification.setIdDocument')?.ms ?? Number.NaN),
       };
       // The visitor steps up: their feed takes the document's place before the live step opens the camera.
       await copyFile(resolve(feed), `${camera}.next`);
@@ -382,7 +397,7 @@ if (values.json) {
       return `${key} ${Math.round(q.median)} (${Math.round(q.min)}–${Math.round(q.max)})`;
     };
     console.log(
-      `Capture → fields on screen, ms, median (range) of ${staged.length} (portrait and mrz at once): ${(['encode', 'straighten', 'portrait', 'mrz', 'store', 'screen', 'total'] as const).map(stage).join(', ')}\n`,
+      `Capture → fields on screen, ms, median (range) of ${staged.length} (portrait and mrz at once): ${(['encode', 'straighten', 'bridge', 'portrait', 'mrz', 'store', 'screen', 'total', 'lessBridge'] as const).map(stage).join(', ')}\n`,
     );
   }
   console.log(

@@ -66,6 +66,11 @@ export interface KioskPage {
   origin: string;
   /** Forward a progress event from main to the page, as webContents.send would. */
   emitProgress(progress: Progress): void;
+  /**
+   * main's own time on each call, from its arrival to its answer (ms): what a call took beyond
+   * this is the bridge's (Playwright carries bytes as base64 over its protocol; Electron's IPC copies them).
+   */
+  calls: Array<{ channel: string; ms: number }>;
   close(): Promise<void>;
 }
 
@@ -108,10 +113,16 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
   const context: BrowserContext = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: options.language ?? 'en-US' });
   if (options.cameraAllowed !== false) await context.grantPermissions(['camera'], { origin });
   const names = new Set<string>(CONTRACT_NAMES);
+  const calls: KioskPage['calls'] = [];
   await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {
     const name = channel.replace(/^kiosk:/, '');
     if (!names.has(name)) return { ok: false, error: { code: 'invalid_request', message: 'unknown channel', retriable: false } };
-    return dispatch(name as ContractName, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, input);
+    const started = performance.now();
+    try {
+      return await dispatch(name as ContractName, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, input);
+    } finally {
+      calls.push({ channel: name, ms: performance.now() - started });
+    }
   });
   await context.addInitScript({ content: await apiScript() });
   const page = await context.newPage();
@@ -120,6 +131,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
   return {
     page,
     origin,
+    calls,
     emitProgress(progress) {
       void page
         .evaluate((p) => (globalThis as unknown as { __kioskEmit(c: string, p: unknown): void }).__kioskEmit('kiosk:verification.progress', p), progress)

@@ -92,8 +92,9 @@ export function findMrzBand(image: GreyImage): { top: number; bottom: number } |
     }
   }
   if (top >= 0 && count >= minRows) best = { top, bottom, rows: count, lineHeight };
-  // A line above the zone that is like it but for a stretch glare has faded is the zone's too.
-  if (best) {
+  // A zone has two or three lines: where only one was found, a line above it that is like it but
+  // for a stretch glare has faded is the zone's too.
+  if (best && best.bottom - best.top + 1 < 2 * best.lineHeight) {
     const from = Math.max(0, best.top - Math.max(gap, 3 * best.lineHeight));
     const faded = kinds.slice(from, best.top).findIndex((kind) => kind > 0);
     if (faded >= 0) best.top = from + faded;

@@ -1,7 +1,7 @@
 /**
  * OCR of the machine-readable zone, offline, by two readers that err differently:
  * - first, each character compared with OCR-B itself (app/document/mrzGlyphs.ts, the font
- *   rendered by ocrbGlyphs.ts). Its zone stands when every check digit holds and it is sure of
+ *   rendered by ocrbGlyphs.ts), crisp, then blurred as a soft camera prints it. Its zone stands when every check digit holds and it is sure of
  *   every character of the number a check digit cannot police (`doubtful` finds none), or is
  *   unsure of one or two that Tesseract read the same (`corroborates`);
  * - otherwise tesseract.js (Apache-2.0) with the English traineddata shipped by
@@ -37,8 +37,9 @@ const READ_WIDTH = 1600;
 const MIN_PITCH_PX = 7;
 /**
  * The soft glyphs' blur, in template pixels (a template is 24 px wide): in bench:documents' 1080p
- * views at 30 cm blurred by 1.5 camera pixels, the zone stood against blurs of 3 and 4 and not
- * against 0–2 (2026-12-04, in-sample); 3 is the least that did.
+ * view at 30 cm blurred by 1.5 camera pixels, the zone stood against a blur of 3 and not against
+ * 0, 1, 1.5, 2 or 4 (2026-12-04, in-sample: chosen on that one view; checked on other views in
+ * docs/accuracy.md).
  */
 const SOFT_GLYPH_SIGMA = 3;
 
@@ -90,11 +91,6 @@ export function createMrzOcr(): MrzOcr {
     png.fill(0);
     return data.text;
   }
-  /**
-   * The zone read from the band that looks like it, then from the lower part around it, each
-   * plainly and crisply, until one reading has every check digit holding. A reading that never does is
-   * returned as the one with the most confirmed fields, and says so (`valid: false`).
-   */
   /** The zone read against each set of OCR-B's glyphs in turn (app/document/mrzGlyphs.ts); the band's pixels are zeroed when the caller stops. */
   async function* glyphReadings(pixels: Uint8Array | Uint8ClampedArray, document: RgbaImage, band: Band) {
     const { data, info } = await bandImage(pixels, document, band, 'plain').raw().toBuffer({ resolveWithObject: true });
@@ -104,6 +100,11 @@ export function createMrzOcr(): MrzOcr {
       data.fill(0);
     }
   }
+  /**
+   * The zone read from the band that looks like it, then from the lower part around it, each
+   * plainly and crisply, until one reading has every check digit holding. A reading that never does is
+   * returned as the one with the most confirmed fields, and says so (`valid: false`).
+   */
   async function readSide(document: RgbaImage, turned: boolean, today: Date | undefined): Promise<MrzReading | null> {
     const raw = { width: document.width, height: document.height, channels: 4 } as const;
     const pixels = turned

@@ -139,16 +139,18 @@ function documentStages(marks: Record<string, number>, log: readonly LogEntry[],
   const at = (name: string) => marks[`id.${name}`] ?? Number.NaN;
   const captured = at('captured');
   const shown = log.find((e) => e.screen === 'idConfirm' && e.t >= captured)?.t ?? Number.NaN;
+  const straighten = at('straightened') - at('encoded');
+  const bridge = straighten - mainStraightenMs;
   const stages = {
     encode: at('encoded') - captured,
-    straighten: at('straightened') - at('encoded'),
-    bridge: at('straightened') - at('encoded') - mainStraightenMs,
+    straighten,
+    bridge,
     portrait: at('portrait') - at('straightened'),
     mrz: at('read') - at('straightened'),
     store: at('stored') - Math.max(at('portrait'), at('read')),
     screen: shown - at('stored'),
     total: shown - captured,
-    lessBridge: shown - captured - (at('straightened') - at('encoded') - mainStraightenMs),
+    lessBridge: shown - captured - bridge,
   };
   return Object.values(stages).some(Number.isNaN) ? null : stages;
 }

@@ -59,18 +59,7 @@ export async function passportPage(passport: TestPassport = A_PASSPORT, lines: r
     sharp({ text: { text: `<span foreground="#111">${content}</span>`, fontfile: FONT, font: `DejaVu Sans Mono ${size}`, rgba: true, dpi: 72 } })
       .png()
       .toBuffer();
-  const mrz = await sharp({
-    text: {
-      text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`,
-      fontfile: ocrbFontPath(),
-      font: 'OCR B 34',
-      rgba: true,
-      dpi: 72,
-      spacing: 18,
-    },
-  })
-    .png()
-    .toBuffer();
+  const mrz = await mrzInk(lines, { size: 34, spacing: 18 });
   const mrzWidth = (await sharp(mrz).metadata()).width ?? width;
   return sharp({ create: { width, height, channels: 3, background: '#f3efe4' } })
     .composite([
@@ -122,5 +111,21 @@ export async function licenceBack(licence: TestLicence = A_LICENCE): Promise<Buf
       },
     ])
     .jpeg({ quality: 92 })
+    .toBuffer();
+}
+
+/** A zone's lines in OCR-B, black ink on a transparent ground (PNG), `size` points and `spacing` between lines. */
+export function mrzInk(lines: readonly string[], { size, spacing }: { size: number; spacing: number }): Promise<Buffer> {
+  return sharp({
+    text: {
+      text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`,
+      fontfile: ocrbFontPath(),
+      font: `OCR B ${size}`,
+      rgba: true,
+      dpi: 72,
+      spacing,
+    },
+  })
+    .png()
     .toBuffer();
 }

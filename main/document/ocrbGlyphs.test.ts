@@ -5,11 +5,11 @@
  */
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { td3Lines, A_PASSPORT, checkDigit } from '../../harness/testDocument';
+import { td3Lines, A_PASSPORT, checkDigit, mrzInk } from '../../harness/testDocument';
 import { checkedPositions, readMrz } from '../../app/document/mrz';
 import { agrees, blurredGlyphs, corroborates, doubtful, MRZ_ALPHABET, readGlyphs, type GlyphReading, type GlyphSet } from '../../app/document/mrzGlyphs';
 import { findMrzBand } from '../../app/document/mrzBand';
-import { loadOcrbGlyphs, ocrbFontPath } from './ocrbGlyphs';
+import { loadOcrbGlyphs } from './ocrbGlyphs';
 
 let glyphs: GlyphSet;
 beforeAll(async () => {
@@ -17,21 +17,12 @@ beforeAll(async () => {
 });
 
 const PAPER = '#f1ede2';
+/** The zone's type: OCR-B at 40 points, 20 between lines. */
+const ZONE_TYPE = { size: 40, spacing: 20 };
 
 /** The zone printed in OCR-B on paper, `width` px wide after shrinking, blurred and turned by `degrees`. */
 async function printedZone(lines: readonly string[], options: { width: number; blur?: number; degrees?: number }) {
-  const text = await sharp({
-    text: {
-      text: `<span foreground="#000">${lines.join('\n').replace(/</g, '&lt;')}</span>`,
-      fontfile: ocrbFontPath(),
-      font: 'OCR B 40',
-      rgba: true,
-      dpi: 72,
-      spacing: 20,
-    },
-  })
-    .png()
-    .toBuffer();
+  const text = await mrzInk(lines, ZONE_TYPE);
   // sharp runs one pipeline's steps in its own order: the ink goes onto paper first, then the margin.
   const paper = await sharp(text).flatten({ background: PAPER }).png().toBuffer();
   const page = await sharp(paper).extend({ top: 30, bottom: 30, left: 20, right: 20, background: PAPER }).png().toBuffer();
@@ -84,16 +75,7 @@ describe('a zone a camera blurs, or glare fades', () => {
   });
 
   it("finds both lines of a zone whose first line glare has faded at its end, and cuts them at the zone's pitch", async () => {
-    const text = await sharp({
-      text: {
-        text: `<span foreground="#000">${TD3.join('\n').replace(/</g, '&lt;')}</span>`,
-        fontfile: ocrbFontPath(),
-        font: 'OCR B 40',
-        rgba: true,
-        dpi: 72,
-        spacing: 20,
-      },
-    })
+    const text = await sharp(await mrzInk(TD3, ZONE_TYPE))
       .flatten({ background: PAPER })
       .resize({ width: 560 })
       .png()

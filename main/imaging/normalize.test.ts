@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { makeJpeg, makePng, makeRotatedJpeg, photoLike } from '../../tests/support/images';
-import { normalizeForLiveness, normalizeForMatch } from './normalize';
+import { normalizeForLiveness, normalizeForMatch, normalizeLiveCapture } from './normalize';
 
 async function codeOf(promise: Promise<unknown>) {
   return promise.then(
@@ -90,6 +90,32 @@ describe('normalizeForMatch', () => {
 
   it('refuses anything under 150×150', async () => {
     await expect(codeOf(normalizeForMatch(await makeJpeg(149, 300)))).resolves.toBe('image_too_small');
+  });
+});
+
+describe('normalizeLiveCapture', () => {
+  it('gives the very bytes of the liveness PNG and of the match image made from it, decoding once', async () => {
+    const frames = [
+      { frame: await makeJpeg(1280, 720), ipd: 100 }, // scaled, then a 1024-px JPEG for the match
+      { frame: await photoLike(960, 720).ensureAlpha().png().toBuffer(), ipd: 90 }, // RGBA, within 1024: its PNG for both
+      { frame: await makeRotatedJpeg(720, 1280, 6), ipd: 0 }, // EXIF-rotated
+    ];
+    for (const { frame, ipd } of frames) {
+      const both = await normalizeLiveCapture(Buffer.from(frame), { interpupillaryPx: ipd });
+      const liveness = await normalizeForLiveness(Buffer.from(frame), { interpupillaryPx: ipd });
+      const match = await normalizeForMatch(liveness.bytes);
+      // Buffers compared by Buffer.equals: toEqual walks a megabyte element by element.
+      const same = (x: typeof liveness, y: typeof liveness) =>
+        x.contentType === y.contentType && x.width === y.width && x.height === y.height && x.bytes.equals(y.bytes);
+      expect(same(both.forLiveness, liveness)).toBe(true);
+      expect(same(both.forMatch, match)).toBe(true);
+      expect(both.forMatch.bytes.buffer).not.toBe(both.forLiveness.bytes.buffer); // each is wiped on its own
+    }
+  });
+
+  it('refuses what normalizeForLiveness refuses, with the same code', async () => {
+    await expect(codeOf(normalizeLiveCapture(await makePng(640, 479)))).resolves.toBe('image_too_small');
+    await expect(codeOf(normalizeLiveCapture(new Uint8Array(0)))).resolves.toBe('image_invalid');
   });
 });
 

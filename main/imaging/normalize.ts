@@ -1,4 +1,4 @@
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { KioskError } from '../../app/errors';
 import { captureScale } from '../../app/captureGeometry';
 import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
@@ -77,18 +77,60 @@ async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
  * visitor to step back. A frame under 480 px is refused, never upscaled.
  */
 export async function normalizeForLiveness(input: Uint8Array, measured: { interpupillaryPx?: number | undefined } = {}): Promise<NormalizedImage> {
+  const pixels = await livenessPixels(input, measured);
+  return encodePng(pixels).finally(() => pixels.data.fill(0));
+}
+
+/**
+ * A live capture for both calls at once: decoded and scaled once, then the liveness PNG and the
+ * match image encoded side by side from the same pixels (sharp runs each on its own thread). The
+ * same bytes as normalizeForMatch(normalizeForLiveness(input)) — the PNG is lossless — without
+ * decoding that PNG again (bench:timeline, "normalise").
+ */
+export async function normalizeLiveCapture(
+  input: Uint8Array,
+  measured: { interpupillaryPx?: number | undefined } = {},
+): Promise<{ forLiveness: NormalizedImage; forMatch: NormalizedImage }> {
+  const pixels = await livenessPixels(input, measured);
+  try {
+    const liveness = encodePng(pixels);
+    if (pixels.info.width <= MATCH.maxWidth && pixels.info.height <= MATCH.maxHeight) {
+      // Within the match's limits the PNG itself goes, as normalizeForMatch would send it.
+      const png = await liveness;
+      if (png.bytes.byteLength <= MATCH.maxBytes) return { forLiveness: png, forMatch: { ...png, bytes: Buffer.from(png.bytes) } };
+    }
+    const [forLiveness, forMatch] = await Promise.all([liveness, encodeJpegForMatch(rawImage(pixels))]);
+    return { forLiveness, forMatch };
+  } finally {
+    pixels.data.fill(0);
+  }
+}
+
+interface Pixels {
+  data: Buffer;
+  info: OutputInfo;
+}
+
+/** The frame as the liveness call gets it, upright and scaled (see normalizeForLiveness), as raw pixels. */
+async function livenessPixels(input: Uint8Array, measured: { interpupillaryPx?: number | undefined }): Promise<Pixels> {
   const { width, height } = await probe(input);
   if (height < LIVENESS.minHeight) {
     throw new KioskError('image_too_small', `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`);
   }
   const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
-  const { data, info } = await encode(() => {
+  return encode(() => {
     let pipeline = decoder(input).rotate();
     if (scale < 1) pipeline = pipeline.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
-    // zlib's fastest level: 10 ms less per capture than level 6 for a quarter more bytes (760 KB
-    // for a 720p frame), nothing on loopback and little to a hosted service (bench:timeline).
-    return pipeline.png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true });
+    return pipeline.raw().toBuffer({ resolveWithObject: true });
   });
+}
+
+const rawImage = ({ data, info }: Pixels) => sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+
+async function encodePng(pixels: Pixels): Promise<NormalizedImage> {
+  // zlib's fastest level: 10 ms less per capture than level 6 for a quarter more bytes (760 KB
+  // for a 720p frame), nothing on loopback and little to a hosted service (bench:timeline).
+  const { data, info } = await encode(() => rawImage(pixels).png({ compressionLevel: 1 }).toBuffer({ resolveWithObject: true }));
   return { bytes: data, contentType: 'image/png', width: info.width, height: info.height };
 }
 
@@ -106,7 +148,12 @@ export async function normalizeForMatch(input: Uint8Array): Promise<NormalizedIm
     await encode(() => decoder(input).raw().toBuffer({ resolveWithObject: true }));
     return { bytes: Buffer.from(input), contentType: MATCH.mimeTypes[format], width, height };
   }
-  const resized = decoder(input).rotate().resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true });
+  return encodeJpegForMatch(decoder(input).rotate());
+}
+
+/** The largest JPEG quality that keeps the image within the match's 1024 px and 2 MB. */
+async function encodeJpegForMatch(image: Sharp): Promise<NormalizedImage> {
+  const resized = image.resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true });
   for (const quality of JPEG_QUALITIES) {
     const { data, info } = await encode(() =>
       // libjpeg-turbo, not mozjpeg: a 1024-px JPEG in ~20 ms instead of ~80 ms, a few percent larger,

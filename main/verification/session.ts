@@ -8,7 +8,7 @@ import { expiryStatus } from '../../app/document/mrz';
 
 const checkOf = ({ found, kind, issuingState, mrz, expiry }: DocumentReading): DocumentCheck => ({ found, kind, issuingState, mrz, expiry });
 import type { BiointellicClient } from '../biointellic/client';
-import { normalizeForLiveness, normalizeForMatch, type NormalizedImage } from '../imaging/normalize';
+import { normalizeForMatch, normalizeLiveCapture, type NormalizedImage } from '../imaging/normalize';
 import type { NewAuditRecord } from '../audit/auditLog';
 import type { Logger } from '../log';
 import { documentKey, idPhotoKey } from './attemptLimits';
@@ -181,8 +181,7 @@ export function createVerificationSession(deps: {
       interpupillaryPx?: number | undefined;
       blink?: BlinkEvidence | undefined;
     }) {
-      const forLiveness = await normalizeForLiveness(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
-      const forMatch = await normalizeForMatch(forLiveness.bytes);
+      const { forLiveness, forMatch } = await normalizeLiveCapture(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
       wipe(livePhoto);
       livePhoto = { forLiveness, forMatch, blink };
       return { width: forLiveness.width, height: forLiveness.height };

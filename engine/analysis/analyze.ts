@@ -158,24 +158,17 @@ export async function analyze(
   return { width: source.width, height: source.height, faces, live, rejection, timings };
 }
 
-/**
- * Detection on the picture letterboxed to a square (humanFace.ts); the picture itself stays as decoded for the other models.
- * The square is filled in float32 here, row by row: Human casts any int32 input to float32, so
- * the bytes as int32, padded, then cast made three square tensors (~60 MB at 1280²) where one
- * does, with the same values.
- */
+/** Detection on the picture letterboxed to a square (humanFace.ts); the picture itself stays as decoded for the other models. */
 async function detect(human: Human, config: Partial<Config>, decoded: Decoded) {
   const { data, info } = decoded;
   const side = letterboxSide(info.width, info.height);
-  const values = new Float32Array(side * side * 3);
-  const row = info.width * 3;
-  for (let y = 0; y < info.height; y++) {
-    const from = y * row;
-    const to = y * side * 3;
-    for (let i = 0; i < row; i++) values[to + i] = data[from + i]!;
-  }
-  const square = human.tf.tensor3d(values, [side, side, 3], 'float32');
-  values.fill(0); // the wasm backend holds its own copy
+  const square = human.tf.tidy(() =>
+    human.tf.pad(human.tf.tensor3d(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), [info.height, info.width, 3], 'int32'), [
+      [0, side - info.height],
+      [0, side - info.width],
+      [0, 0],
+    ]),
+  );
   try {
     return await human.detect(square, config);
   } finally {

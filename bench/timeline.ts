@@ -3,7 +3,9 @@
  * stage by stage, as main runs it: the same session code, the real client over HTTP on
  * 127.0.0.1, the engine with one analysis worker as the kiosk starts it. Two ways side by side,
  * their visits alternating so both see the same machine:
- * - `before`: liveness, then match; every image analysed afresh (the engine's cache off);
+ * - `before`: the code before issue 26 (56e6e90): the capture normalised in turn (its PNG at zlib
+ *   level 6, decoded again for a mozjpeg JPEG), then liveness, then match, every image analysed
+ *   afresh (the engine's cache off);
  * - `now`: both calls at once; the ID photo analysed while the visitor walks up and kept by hash.
  * Prints each stage's median and p90 and capture → verdict; numbers only, passes nothing.
  *
@@ -21,6 +23,8 @@ import { hashPassword } from '../engine/http/users';
 import { faceCrop, livenessCapture } from '../harness/faces';
 import { createBiointellicClient, type BiointellicClient } from '../main/biointellic/client';
 import { silentLogger } from '../main/log';
+import { captureScale } from '../app/captureGeometry';
+import { LIVENESS, MATCH } from '../app/imageRequirements';
 import { createVerificationSession } from '../main/verification/session';
 import { quantiles } from './metrics';
 
@@ -38,6 +42,29 @@ type Stage = string;
 const samples: Record<Mode, Record<Stage, number[]>> = { before: {}, now: {} };
 const decisions: Record<Mode, string[]> = { before: [], now: [] };
 const add = (mode: Mode, stage: Stage, ms: number) => (samples[mode][stage] ??= []).push(ms);
+
+/**
+ * Main's normalisation before issue 26 (main/imaging/normalize.ts at 56e6e90), for the `before`
+ * station, step for step: the frame probed, scaled and encoded as a PNG at zlib level 6; that PNG
+ * probed, decoded again and encoded as the match's JPEG by mozjpeg, one after the other. The
+ * bench's frame passes every check, so the checks' refusals are left out.
+ */
+async function normalizeAsBefore(input: Uint8Array, measured: { interpupillaryPx?: number | undefined } = {}) {
+  const { width = 0, height = 0 } = await sharp(input).metadata();
+  const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
+  let frame = sharp(input).rotate();
+  if (scale < 1) frame = frame.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
+  const png = await frame.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true });
+  await sharp(png.data).metadata();
+  const jpeg = await sharp(png.data)
+    .rotate()
+    .resize({ width: MATCH.maxWidth, height: MATCH.maxHeight, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .jpeg({ quality: 92, mozjpeg: true })
+    .toBuffer({ resolveWithObject: true });
+  const image = ({ data, info }: typeof png, contentType: 'image/png' | 'image/jpeg') => ({ bytes: data, contentType, width: info.width, height: info.height });
+  return { forLiveness: image(png, 'image/png'), forMatch: image(jpeg, 'image/jpeg') };
+}
 
 /** The engine's real pool, each analysis's worker timings kept. */
 function timedPool(pool: AnalysisPool, into: Array<{ kind: string; timings: AnalysisTimings }>): AnalysisPool {
@@ -93,6 +120,7 @@ async function station(mode: Mode) {
     logger: silentLogger,
     limits: { check: () => undefined, failed: async () => undefined },
     audit: () => null,
+    ...(mode === 'before' ? { normalizeLive: normalizeAsBefore } : {}),
     ...(mode === 'now'
       ? { preanalyze: async (bytes: Uint8Array) => void (await engine.preanalyze(bytes)), forgetAnalyses: async () => void engine.forgetAnalyses() }
       : {}),

@@ -2,11 +2,12 @@
  * Runs the built renderer in Debian's Chromium the way Electron would host it: served from a
  * local origin with the kiosk's CSP, `window.kiosk` built by the same code as the preload
  * (app/kioskApi.ts, bundled here), and every call going through main's real dispatcher via
- * Playwright's exposeBinding. The camera is Chromium's fake device fed from a file.
+ * Playwright's exposeBinding, with pictures carried beside it as bytes (bridgeBytes.ts). The camera
+ * is Chromium's fake device fed from a file.
  */
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
@@ -14,12 +15,56 @@ import { CONTRACT_NAMES, type ContractName } from '../app/channels';
 import type { Progress } from '../app/contract';
 import type { Dispatch } from '../main/ipc/dispatcher';
 import { APP_ORIGIN, rendererFileFor, rendererHeaders } from '../main/shell/policy';
+import { BYTES_PATH, packBytes, unpackBytes } from './bridgeBytes';
 
 const ROOT = resolve(import.meta.dirname, '..');
 export const RENDERER_DIR = join(ROOT, 'dist', 'renderer');
 
-async function serveRenderer(dir: string, isolated: boolean): Promise<{ server: Server; origin: string }> {
+/** The bytes in transit over the bridge (bridgeBytes.ts), each taken once and then zeroed. */
+function createByteStore() {
+  const held = new Map<string, Uint8Array>();
+  let next = 0;
+  return {
+    put(bytes: Uint8Array): string {
+      held.set(`${++next}`, bytes);
+      return `${next}`;
+    },
+    take(id: string): Uint8Array {
+      const bytes = held.get(id);
+      held.delete(id);
+      if (!bytes) throw new Error(`bridge: no bytes under ${id}`);
+      return bytes;
+    },
+    clear() {
+      for (const bytes of held.values()) bytes.fill(0);
+      held.clear();
+    },
+  };
+}
+type ByteStore = ReturnType<typeof createByteStore>;
+
+/** POST keeps the page's bytes for the binding to take; GET hands main's answer's bytes to the page. */
+async function serveBytes(store: ByteStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method === 'POST') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    for (const chunk of chunks) chunk.fill(0);
+    return void res.writeHead(200, { 'content-type': 'text/plain' }).end(store.put(body));
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = store.take(decodeURIComponent(req.url!.slice(BYTES_PATH.length)));
+  } catch {
+    return void res.writeHead(404).end();
+  }
+  res.writeHead(200, { 'content-type': 'application/octet-stream' });
+  res.end(Buffer.from(bytes), () => bytes.fill(0));
+}
+
+async function serveRenderer(dir: string, isolated: boolean, bytes: ByteStore): Promise<{ server: Server; origin: string }> {
   const server = createServer(async (req, res) => {
+    if (req.url?.startsWith(BYTES_PATH)) return serveBytes(bytes, req, res);
     // The very mapping Electron's app:// handler uses (main/shell/policy.ts), on a local origin.
     const file = rendererFileFor(`${APP_ORIGIN}${new URL(req.url ?? '/', 'http://x').pathname}`, dir);
     if (!file) return void res.writeHead(404).end();
@@ -41,10 +86,13 @@ async function apiScript(): Promise<string> {
     stdin: {
       contents: `
         import { buildKioskApi } from './app/kioskApi';
+        import { BYTES_PATH, packBytes, unpackBytes } from './scripts/bridgeBytes';
+        const post = async (bytes) => (await fetch(BYTES_PATH, { method: 'POST', body: bytes })).text();
+        const get = async (id) => new Uint8Array(await (await fetch(BYTES_PATH + encodeURIComponent(id))).arrayBuffer());
         const listeners = new Map();
         window.__kioskEmit = (channel, payload) => (listeners.get(channel) ?? []).forEach((l) => l(payload));
         window.kiosk = buildKioskApi(
-          (channel, input) => window.__kioskInvoke(channel, input),
+          async (channel, input) => unpackBytes(await window.__kioskInvoke(channel, await packBytes(input, post)), get),
           (channel, listener) => {
             listeners.set(channel, [...(listeners.get(channel) ?? []), listener]);
             return () => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener));
@@ -68,7 +116,7 @@ export interface KioskPage {
   emitProgress(progress: Progress): void;
   /**
    * main's own time on each call, from its arrival to its answer (ms): what a call took beyond
-   * this is the bridge's (Playwright carries bytes as base64 over its protocol; Electron's IPC copies them).
+   * this is the bridge's (its binding's JSON and the bytes' round trips over loopback; Electron's IPC copies them).
    */
   calls: Array<{ channel: string; ms: number }>;
   close(): Promise<void>;
@@ -93,7 +141,8 @@ export interface BridgeOptions {
 }
 
 export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
-  const { server, origin } = await serveRenderer(options.rendererDir ?? RENDERER_DIR, options.crossOriginIsolated ?? true);
+  const bytes = createByteStore();
+  const { server, origin } = await serveRenderer(options.rendererDir ?? RENDERER_DIR, options.crossOriginIsolated ?? true, bytes);
   const dispatch = await options.dispatcherFor(origin);
   const browser: Browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -117,12 +166,21 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
   await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {
     const name = channel.replace(/^kiosk:/, '');
     if (!names.has(name)) return { ok: false, error: { code: 'invalid_request', message: 'unknown channel', retriable: false } };
+    // Main receives its own copy of the bytes, and the page gets a copy of main's answer taken now, as IPC would.
+    const received = await unpackBytes(input, async (id) => {
+      const held = bytes.take(id);
+      const copy = Uint8Array.from(held);
+      held.fill(0);
+      return copy;
+    });
     const started = performance.now();
+    let answer: unknown;
     try {
-      return await dispatch(name as ContractName, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, input);
+      answer = await dispatch(name as ContractName, { url: source.frame.url(), isMainFrame: source.frame === source.page.mainFrame() }, received);
     } finally {
       calls.push({ channel: name, ms: performance.now() - started });
     }
+    return packBytes(answer, async (b) => bytes.put(Uint8Array.from(b)));
   });
   await context.addInitScript({ content: await apiScript() });
   const page = await context.newPage();
@@ -140,6 +198,7 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
     async close() {
       await browser.close();
       await new Promise((r) => server.close(r));
+      bytes.clear();
     },
   };
 }

@@ -96,6 +96,8 @@ export function createVerificationSession(deps: {
   forgetAnalyses?: () => Promise<void>;
   /** The ID photo is set: the backend may analyse it ahead of the match (the built-in engine). */
   preanalyze?: (bytes: Uint8Array) => Promise<void>;
+  /** How a live capture becomes the two calls' images; bench:timeline gives its baseline the code before issue 26. */
+  normalizeLive?: typeof normalizeLiveCapture;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -181,7 +183,7 @@ export function createVerificationSession(deps: {
       interpupillaryPx?: number | undefined;
       blink?: BlinkEvidence | undefined;
     }) {
-      const { forLiveness, forMatch } = await normalizeLiveCapture(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
+      const { forLiveness, forMatch } = await (deps.normalizeLive ?? normalizeLiveCapture)(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
       wipe(livePhoto);
       livePhoto = { forLiveness, forMatch, blink };
       return { width: forLiveness.width, height: forLiveness.height };

@@ -6,7 +6,12 @@ const KEYCHAIN_FREEZERS = ['tests/keychain/**/*.test.ts', 'tests/e2e/faults.test
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'engine/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'] } },
+      {
+        test: {
+          name: 'unit',
+          include: ['app/**/*.test.ts', 'main/**/*.test.ts', 'engine/**/*.test.ts', 'bench/**/*.test.ts', 'renderer/**/*.test.ts', 'scripts/**/*.test.ts'],
+        },
+      },
       { test: { name: 'architecture', include: ['tests/architecture/**/*.test.ts'] } },
       { test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 60_000 } },
       // The real engine with its face models: slower to start, so its files run one at a time.

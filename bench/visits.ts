@@ -352,6 +352,7 @@ async function visit(feed: string): Promise<Visit> {
     };
   } finally {
     await kiosk.close();
+    await main.close();
   }
 }
 

@@ -84,6 +84,8 @@ export async function hostMain(
     dispatch: invoke,
     invoke,
     call,
+    /** Ends main as the app's quit does: its document reader's OCR worker would keep the process alive. */
+    close: () => main.close(),
     /** Unlocks staff-only requests with the staff PIN. */
     async asStaff(pin = STAFF_PIN) {
       const result = await call('staff.unlock', { pin });

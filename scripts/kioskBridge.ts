@@ -58,8 +58,9 @@ async function serveBytes(store: ByteStore, req: IncomingMessage, res: ServerRes
   } catch {
     return void res.writeHead(404).end();
   }
+  // The store holds its own copy (put copies main's answer): sent as it is, then zeroed.
   res.writeHead(200, { 'content-type': 'application/octet-stream' });
-  res.end(Buffer.from(bytes), () => bytes.fill(0));
+  res.end(bytes, () => bytes.fill(0));
 }
 
 async function serveRenderer(dir: string, isolated: boolean, bytes: ByteStore): Promise<{ server: Server; origin: string }> {

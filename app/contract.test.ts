@@ -33,6 +33,19 @@ describe('contract', () => {
     expect(input.safeParse('abc').success).toBe(false);
   });
 
+  it('takes a live frame as raw pixels only when its bytes are its width × height × 4, within a 4K frame', () => {
+    const input = contract['verification.setLivePhoto'].input;
+    const frame = (width: number, height: number, bytes = width * height * 4) => ({ image: { rgba: new Uint8Array(bytes), width, height } });
+    expect(input.safeParse(frame(640, 480)).success).toBe(true);
+    expect(input.safeParse({ image: new Uint8Array([1, 2]) }).success).toBe(true); // an encoded image, as before
+    expect(input.safeParse(frame(640, 480, 640 * 480 * 4 - 1)).success).toBe(false);
+    expect(input.safeParse(frame(640, 480, 640 * 480 * 3)).success).toBe(false);
+    expect(input.safeParse(frame(0, 0, 0)).success).toBe(false);
+    expect(input.safeParse(frame(3840, 2160)).success).toBe(true);
+    expect(input.safeParse(frame(3840, 2161)).success).toBe(false);
+    expect(input.safeParse({ image: { rgba: [0, 0, 0, 0], width: 1, height: 1 } }).success).toBe(false);
+  });
+
   it('never lets a password or the PIN hash be read back through settings', () => {
     const view = contract['settings.get'].result.parse({
       ...DEFAULT_SETTINGS,

@@ -3,6 +3,7 @@ import { type ContractName, type EventName } from './channels';
 import type { BlinkEvidence } from './blink';
 import { DOCUMENT_KINDS, type ExpiryStatus, type MrzFields } from './document/mrz';
 import type { DocumentSighting } from './document/findDocument';
+import { INPUT_LIMITS } from './imageRequirements';
 import { REVIEW_REASONS, ReviewReasonSchema, VerdictReasonSchema } from './verdict';
 import { AUDIT_RETENTION_FLOOR_DAYS, BackendSchema, CameraChoiceSchema, DEBUG_MAX_HOURS, SettingsSchema, StaffNamesInput, StationNameInput } from './settings';
 
@@ -11,6 +12,17 @@ export { CHANNEL_PREFIX, CONTRACT_NAMES, channelOf, type ContractName, type Even
 const NoInput = z.undefined();
 /** Raw image bytes as captured or imported; size limits are enforced by main's imaging. */
 const ImageBytes = z.instanceof(Uint8Array);
+
+/**
+ * A camera frame as the renderer reads it off its canvas: RGBA, row by row, nothing encoded.
+ * Chromium's PNG encoder took ~100 ms for a 720p frame where reading the pixels takes ~30
+ * (headless Chromium here, 2026-12-05); main encodes what the service needs from the pixels.
+ */
+export const RawFrameSchema = z
+  .object({ rgba: ImageBytes, width: z.number().int().positive(), height: z.number().int().positive() })
+  .refine((f) => f.width * f.height <= INPUT_LIMITS.maxFramePixels, { message: `A raw frame may hold at most ${INPUT_LIMITS.maxFramePixels} pixels` })
+  .refine((f) => f.rgba.byteLength === f.width * f.height * 4, { message: 'A raw frame holds width × height × 4 bytes' });
+export type RawFrame = z.infer<typeof RawFrameSchema>;
 
 export const ImageInfoSchema = z.object({ width: z.number().int(), height: z.number().int() });
 
@@ -279,12 +291,16 @@ export const contract = {
    */
   'document.find': { input: z.object({ image: ImageBytes }), result: z.object({ sighting: DocumentSightingSchema.nullable() }) },
   /**
-   * The live frame and its face's pupil distance as the kiosk measured it (camera pixels): main
+   * The live frame (its pixels, or an encoded image) and its face's pupil distance as the kiosk measured it (camera pixels): main
    * scales the frame so the pupils are 90 px apart (app/captureGeometry.ts). Without it (a manual
    * capture with no face measured) the frame is sent as it is.
    */
   'verification.setLivePhoto': {
-    input: z.object({ image: ImageBytes, interpupillaryPx: z.number().positive().max(4000).optional(), blink: BlinkEvidenceSchema.optional() }),
+    input: z.object({
+      image: z.union([ImageBytes, RawFrameSchema]),
+      interpupillaryPx: z.number().positive().max(4000).optional(),
+      blink: BlinkEvidenceSchema.optional(),
+    }),
     result: ImageInfoSchema,
   },
   'verification.run': { input: z.object({ attempt: z.number().int().min(1) }), result: VerificationOutcomeSchema },

@@ -42,6 +42,8 @@ export const INPUT_LIMITS = {
   maxPixels: 64_000_000,
   /** Extremer shapes are not photos of a face or a card. */
   maxAspectRatio: 4,
+  /** A live frame sent as raw pixels (contract's RawFrame): at most a 4K camera's. */
+  maxFramePixels: 3840 * 2160,
 } as const;
 
 /** The hard limits the service enforces: the guidance target plus the document's tolerance. */

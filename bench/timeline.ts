@@ -6,12 +6,14 @@
  * - `before`: the code before issue 26 (56e6e90): the capture normalised in turn (its PNG at zlib
  *   level 6, decoded again for a mozjpeg JPEG), then liveness, then match, every image analysed
  *   afresh (the engine's cache off);
- * - `now`: both calls at once; the ID photo analysed while the visitor walks up and kept by hash.
+ * - `now`: the frame's pixels sent as they are (no PNG); both calls at once; the ID photo
+ *   analysed while the visitor walks up and kept by hash.
  * Prints each stage's median and p90 and capture → verdict; numbers only, passes nothing.
  *
- * Two stages are stand-ins, said so in the table: the renderer's PNG of the frame is encoded by
- * sharp here (Chromium's own encoder runs in bench:guidance), and IPC is Electron's structured
- * clone of the bytes, measured as Node's structuredClone.
+ * Two stages are stand-ins, said so in the table: the renderer's PNG of the frame (before) is
+ * encoded by sharp here, and its read of the canvas's pixels (now) is a copy; Chromium's own costs
+ * (~100 and ~30 ms for 720p in headless Chromium here) show in bench:guidance. IPC is Electron's
+ * structured clone of the bytes, measured as Node's structuredClone.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,7 @@ import { createBiointellicClient, type BiointellicClient } from '../main/biointe
 import { silentLogger } from '../main/log';
 import { captureScale } from '../app/captureGeometry';
 import { LIVENESS, MATCH } from '../app/imageRequirements';
+import type { RawFrame } from '../app/contract';
 import { createVerificationSession } from '../main/verification/session';
 import { quantiles } from './metrics';
 
@@ -49,7 +52,10 @@ const add = (mode: Mode, stage: Stage, ms: number) => (samples[mode][stage] ??= 
  * probed, decoded again and encoded as the match's JPEG by mozjpeg, one after the other. The
  * bench's frame passes every check, so the checks' refusals are left out.
  */
-async function normalizeAsBefore(input: Uint8Array, measured: { interpupillaryPx?: number | undefined } = {}) {
+async function normalizeAsBefore(sent: Uint8Array | RawFrame, measured: { interpupillaryPx?: number | undefined } = {}) {
+  // The renderer then sent a PNG, as this station's visits do.
+  if ('rgba' in sent) throw new Error('the before station is sent PNGs');
+  const input = sent;
   const { width = 0, height = 0 } = await sharp(input).metadata();
   const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
   let frame = sharp(input).rotate();
@@ -148,15 +154,16 @@ for (let visit = 0; visit < VISITS; visit++) {
     frame.writeUInt8(frame.readUInt8(visit) ^ 1, visit);
     const from = analyses.length;
     const t0 = performance.now();
-    const png = await sharp(frame, { raw: capture.info }).png().toBuffer();
+    // Before, the renderer encoded a PNG; now it sends the canvas's pixels as they are.
+    const sent = mode === 'before' ? new Uint8Array(await sharp(frame, { raw: capture.info }).png().toBuffer()) : new Uint8Array(frame);
     const t1 = performance.now();
-    const crossed = structuredClone(new Uint8Array(png));
+    const crossed = structuredClone(sent);
     const t2 = performance.now();
-    await session.setLivePhoto({ image: crossed });
+    await session.setLivePhoto({ image: mode === 'before' ? crossed : { rgba: crossed, width: capture.info.width, height: capture.info.height } });
     const t3 = performance.now();
     const outcome = await session.run(1);
     const t4 = performance.now();
-    add(mode, 'encode PNG (renderer; sharp stand-in)', t1 - t0);
+    add(mode, 'renderer: PNG (sharp stand-in) / pixels', t1 - t0);
     add(mode, 'IPC (structured clone stand-in)', t2 - t1);
     add(mode, 'normalise (main: liveness PNG + match JPEG)', t3 - t2);
     add(mode, 'liveness call (HTTP round trip)', calls.liveness);

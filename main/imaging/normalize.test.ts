@@ -117,6 +117,30 @@ describe('normalizeLiveCapture', () => {
     await expect(codeOf(normalizeLiveCapture(await makePng(640, 479)))).resolves.toBe('image_too_small');
     await expect(codeOf(normalizeLiveCapture(new Uint8Array(0)))).resolves.toBe('image_invalid');
   });
+
+  it("makes from a frame's raw pixels the very bytes it makes from the same pixels as a PNG", async () => {
+    for (const [width, height, ipd] of [
+      [1280, 720, 100], // scaled, then a 1024-px JPEG for the match
+      [960, 720, 90], // within 1024: its PNG for both
+    ] as const) {
+      const { data } = await photoLike(width, height).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const fromPng = await normalizeLiveCapture(
+        await sharp(data, { raw: { width, height, channels: 4 } })
+          .png()
+          .toBuffer(),
+        { interpupillaryPx: ipd },
+      );
+      const fromPixels = await normalizeLiveCapture({ rgba: new Uint8Array(data), width, height }, { interpupillaryPx: ipd });
+      expect(fromPixels.forLiveness.bytes.equals(fromPng.forLiveness.bytes)).toBe(true);
+      expect(fromPixels.forMatch.bytes.equals(fromPng.forMatch.bytes)).toBe(true);
+      expect(fromPixels.forLiveness).toMatchObject({ width: fromPng.forLiveness.width, height: fromPng.forLiveness.height });
+    }
+  });
+
+  it('refuses raw pixels too short or too narrow for a face, with the codes an image gets', async () => {
+    await expect(codeOf(normalizeLiveCapture({ rgba: new Uint8Array(640 * 479 * 4), width: 640, height: 479 }))).resolves.toBe('image_too_small');
+    await expect(codeOf(normalizeLiveCapture({ rgba: new Uint8Array(2400 * 500 * 4), width: 2400, height: 500 }))).resolves.toBe('image_invalid');
+  });
 });
 
 describe('bad input', () => {

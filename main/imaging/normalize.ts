@@ -2,6 +2,7 @@ import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 import { KioskError } from '../../app/errors';
 import { captureScale } from '../../app/captureGeometry';
 import { INPUT_LIMITS, LIVENESS, MATCH } from '../../app/imageRequirements';
+import type { RawFrame } from '../../app/contract';
 
 export interface NormalizedImage {
   bytes: Buffer;
@@ -51,11 +52,15 @@ async function probe(input: Uint8Array): Promise<Probed> {
     throw new KioskError('image_invalid', `The image has more than ${INPUT_LIMITS.maxPixels / 1e6} megapixels.`);
   }
   const { width, height } = metadata.autoOrient;
+  checkShape(width, height);
+  return { metadata, width, height, needsRotation: (metadata.orientation ?? 1) !== 1 };
+}
+
+function checkShape(width: number, height: number): void {
   const aspect = Math.max(width, height) / Math.min(width, height);
   if (aspect > INPUT_LIMITS.maxAspectRatio) {
     throw new KioskError('image_invalid', `The image is ${width}×${height}, too narrow to be a photo of a face.`);
   }
-  return { metadata, width, height, needsRotation: (metadata.orientation ?? 1) !== 1 };
 }
 
 async function encode(run: () => Promise<{ data: Buffer; info: OutputInfo }>) {
@@ -88,7 +93,7 @@ export async function normalizeForLiveness(input: Uint8Array, measured: { interp
  * decoding that PNG again (bench:timeline, "normalise").
  */
 export async function normalizeLiveCapture(
-  input: Uint8Array,
+  input: Uint8Array | RawFrame,
   measured: { interpupillaryPx?: number | undefined } = {},
 ): Promise<{ forLiveness: NormalizedImage; forMatch: NormalizedImage }> {
   const pixels = await livenessPixels(input, measured);
@@ -112,14 +117,17 @@ interface Pixels {
 }
 
 /** The frame as the liveness call gets it, upright and scaled (see normalizeForLiveness), as raw pixels. */
-async function livenessPixels(input: Uint8Array, measured: { interpupillaryPx?: number | undefined }): Promise<Pixels> {
-  const { width, height } = await probe(input);
+async function livenessPixels(input: Uint8Array | RawFrame, measured: { interpupillaryPx?: number | undefined }): Promise<Pixels> {
+  const raw = 'rgba' in input;
+  // A raw frame's size is its schema's (app/contract.ts): only its shape is left to check.
+  const { width, height } = raw ? input : await probe(input);
+  if (raw) checkShape(width, height);
   if (height < LIVENESS.minHeight) {
     throw new KioskError('image_too_small', `The face photo is ${width}×${height}; liveness needs at least ${LIVENESS.minHeight} px of height.`);
   }
   const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
   return encode(() => {
-    let pipeline = decoder(input).rotate();
+    let pipeline = raw ? sharp(input.rgba, { raw: { width, height, channels: 4 } }) : decoder(input).rotate();
     if (scale < 1) pipeline = pipeline.resize(Math.round(width * scale), Math.round(height * scale), { kernel: 'lanczos3' });
     return pipeline.raw().toBuffer({ resolveWithObject: true });
   });

@@ -1,4 +1,4 @@
-import type { PendingReview, Progress, VerificationOutcome } from '../../app/contract';
+import type { PendingReview, Progress, RawFrame, VerificationOutcome } from '../../app/contract';
 import { KioskError } from '../../app/errors';
 import type { BlinkCheck, BlinkEvidence } from '../../app/blink';
 import { MAX_ATTEMPTS, blinkRecord, judge, matchNeeded, withBlink, withDocument, type DocumentRules, type VerdictReason } from '../../app/verdict';
@@ -175,15 +175,17 @@ export function createVerificationSession(deps: {
     findDocument: (bytes: Uint8Array) => deps.documents.find(bytes),
 
     async setLivePhoto({
-      image: bytes,
+      image,
       interpupillaryPx,
       blink,
     }: {
-      image: Uint8Array;
+      image: Uint8Array | RawFrame;
       interpupillaryPx?: number | undefined;
       blink?: BlinkEvidence | undefined;
     }) {
-      const { forLiveness, forMatch } = await (deps.normalizeLive ?? normalizeLiveCapture)(bytes, { interpupillaryPx }).finally(() => bytes.fill(0));
+      const { forLiveness, forMatch } = await (deps.normalizeLive ?? normalizeLiveCapture)(image, { interpupillaryPx }).finally(() =>
+        ('rgba' in image ? image.rgba : image).fill(0),
+      );
       wipe(livePhoto);
       livePhoto = { forLiveness, forMatch, blink };
       return { width: forLiveness.width, height: forLiveness.height };

@@ -70,6 +70,24 @@ describe('images zeroed in main', () => {
     expect(seen.every(zeroed)).toBe(true);
   });
 
+  it('zeroes a live frame sent as raw pixels as soon as it is normalised, and the images made from it on reset', async () => {
+    const seen: Uint8Array[] = [];
+    const session = sessionSeeing(seen);
+    await session.setIdPhoto(await makeJpeg(600, 800));
+    const { data, info } = await sharp(await makeJpeg(1280, 720))
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const rgba = new Uint8Array(data);
+    expect(zeroed(rgba)).toBe(false);
+    await session.setLivePhoto({ image: { rgba, width: info.width, height: info.height } });
+    expect(zeroed(rgba)).toBe(true);
+    await session.run(1);
+    expect(seen).toHaveLength(3);
+    await session.reset();
+    expect(seen.every(zeroed)).toBe(true);
+  });
+
   it('zeroes a live photo replaced by a retake, and the images of a run cancelled mid-flight', async () => {
     const seen: Uint8Array[] = [];
     const session = sessionSeeing(seen);

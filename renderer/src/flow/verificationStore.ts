@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { BlinkEvidence } from '../../../app/blink';
-import type { DocumentCheck, VerificationOutcome } from '../../../app/contract';
+import type { DocumentCheck, RawFrame, VerificationOutcome } from '../../../app/contract';
 import type { DocumentSighting } from '../../../app/document/findDocument';
 import type { KioskErrorData } from '../../../app/errors';
 import { kiosk } from '../services/kiosk';
@@ -42,7 +42,7 @@ interface VerificationState {
   idConfirmed(): void;
   idRetake(): void;
   /** `interpupillaryPx`: the pupils' distance measured on this frame, which main scales to 90 px. */
-  livePhotoCaptured(bytes: Uint8Array<ArrayBuffer>, interpupillaryPx?: number, blink?: BlinkEvidence): Promise<void>;
+  livePhotoCaptured(frame: RawFrame, interpupillaryPx?: number, blink?: BlinkEvidence): Promise<void>;
   retried(): void;
   cameraFailed(problem: CameraProblem): void;
   cameraRetried(): void;
@@ -121,13 +121,13 @@ export const useVerification = create<VerificationState>()((set, get) => {
       dispatch({ type: 'idRetake' });
     },
 
-    async livePhotoCaptured(bytes, interpupillaryPx, blink) {
+    async livePhotoCaptured(frame, interpupillaryPx, blink) {
       const { flow, session } = get();
       if (flow.step !== 'live') return;
       const attempt = flow.attempt;
       dispatch({ type: 'livePhotoTaken' });
-      const stored = await kiosk().verification.setLivePhoto({ image: bytes, ...(interpupillaryPx ? { interpupillaryPx } : {}), ...(blink ? { blink } : {}) });
-      bytes.fill(0);
+      const stored = await kiosk().verification.setLivePhoto({ image: frame, ...(interpupillaryPx ? { interpupillaryPx } : {}), ...(blink ? { blink } : {}) });
+      frame.rgba.fill(0);
       if (session !== get().session) return;
       if (!stored.ok) return dispatch({ type: 'failed', attempt, error: stored.error });
       const result = await kiosk().verification.run({ attempt });

@@ -7,7 +7,7 @@ import { guideOval } from '../../../app/guidance';
 import { MAX_ATTEMPTS } from '../flow/flow';
 import { useSettings } from '../flow/settingsStore';
 import { useVerification } from '../flow/verificationStore';
-import { grabFrame } from '../services/camera';
+import { readPixels } from '../services/camera';
 import { useCamera } from '../camera/useCamera';
 import { useGuidance } from '../guidance/useGuidance';
 import { InstructionIcon } from './InstructionIcon';
@@ -41,7 +41,7 @@ export function LiveStep({ attempt, retake }: { attempt: number; retake?: string
       const source = frame ?? videoRef.current;
       if (!source || captured.current) return;
       captured.current = true;
-      void grabFrame(source, undefined, 'image/png').then((bytes) => livePhotoCaptured(bytes, interpupillaryPx, blink));
+      void livePhotoCaptured(readPixels(source), interpupillaryPx, blink);
     },
     [videoRef, livePhotoCaptured],
   );

@@ -291,9 +291,10 @@ export const contract = {
    */
   'document.find': { input: z.object({ image: ImageBytes }), result: z.object({ sighting: DocumentSightingSchema.nullable() }) },
   /**
-   * The live frame (its pixels, or an encoded image) and its face's pupil distance as the kiosk measured it (camera pixels): main
-   * scales the frame so the pupils are 90 px apart (app/captureGeometry.ts). Without it (a manual
-   * capture with no face measured) the frame is sent as it is.
+   * The live frame (its pixels, or an encoded image) and its face's pupil distance as the kiosk
+   * measured it (camera pixels): main scales the frame so the pupils are 90 px apart
+   * (app/captureGeometry.ts). Without it (a manual capture with no face measured) the frame is
+   * sent as it is.
    */
   'verification.setLivePhoto': {
     input: z.object({

@@ -114,10 +114,12 @@ async function measure(config: Config, into: Measured) {
     const appeared = performance.now();
     await page.locator('main[data-screen=checking]').waitFor({ timeout: 120_000 });
     const captured = performance.now();
-    await page.locator('main[data-screen=result]').waitFor();
+    // A visit handed to staff ends there (2026-12-05: WebGL on SwiftShader, guiding at ~1 frame a second, sent its visitors to staff, before the raw frame and after).
+    await page.locator('main[data-screen=result], main[data-screen=askStaff]').waitFor();
     into.toCapture.push(captured - appeared);
     into.toResult.push(performance.now() - captured);
-    into.outcomes.push((await page.locator('main').getAttribute('data-outcome')) ?? 'none');
+    const main = page.locator('main');
+    into.outcomes.push((await main.getAttribute('data-outcome')) ?? (await main.getAttribute('data-screen')) ?? 'none');
     await kiosk.close();
   }
 }

@@ -52,10 +52,9 @@ const add = (mode: Mode, stage: Stage, ms: number) => (samples[mode][stage] ??= 
  * probed, decoded again and encoded as the match's JPEG by mozjpeg, one after the other. The
  * bench's frame passes every check, so the checks' refusals are left out.
  */
-async function normalizeAsBefore(sent: Uint8Array | RawFrame, measured: { interpupillaryPx?: number | undefined } = {}) {
+async function normalizeAsBefore(input: Uint8Array | RawFrame, measured: { interpupillaryPx?: number | undefined } = {}) {
   // The renderer then sent a PNG, as this station's visits do.
-  if ('rgba' in sent) throw new Error('the before station is sent PNGs');
-  const input = sent;
+  if ('rgba' in input) throw new Error('the before station is sent PNGs');
   const { width = 0, height = 0 } = await sharp(input).metadata();
   const scale = Math.max(captureScale({ height }, measured.interpupillaryPx ?? 0), LIVENESS.minHeight / height);
   let frame = sharp(input).rotate();

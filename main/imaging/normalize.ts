@@ -87,10 +87,10 @@ export async function normalizeForLiveness(input: Uint8Array, measured: { interp
 }
 
 /**
- * A live capture for both calls at once: decoded and scaled once, then the liveness PNG and the
- * match image encoded side by side from the same pixels (sharp runs each on its own thread). The
- * same bytes as normalizeForMatch(normalizeForLiveness(input)) — the PNG is lossless — without
- * decoding that PNG again (bench:timeline, "normalise").
+ * A live capture for both calls at once: decoded (a raw frame: taken as it is) and scaled once,
+ * then the liveness PNG and the match image encoded side by side from the same pixels (sharp runs
+ * each on its own thread). The same bytes as normalizeForMatch(normalizeForLiveness(input)) — the
+ * PNG is lossless — without decoding that PNG again (bench:timeline, "normalise").
  */
 export async function normalizeLiveCapture(
   input: Uint8Array | RawFrame,

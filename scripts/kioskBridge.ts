@@ -167,12 +167,12 @@ export async function openKiosk(options: BridgeOptions): Promise<KioskPage> {
   await context.exposeBinding('__kioskInvoke', async (source, channel: string, input: unknown) => {
     const name = channel.replace(/^kiosk:/, '');
     if (!names.has(name)) return { ok: false, error: { code: 'invalid_request', message: 'unknown channel', retriable: false } };
-    // Main receives its own copy of the bytes, and the page gets a copy of main's answer taken now, as IPC would.
+    // Main receives bytes of its own, as IPC's copy would be: the POST's body, which the store took
+    // out of the request and nothing else holds, as a plain Uint8Array. The page gets a copy of
+    // main's answer taken now.
     const received = await unpackBytes(input, async (id) => {
       const held = bytes.take(id);
-      const copy = Uint8Array.from(held);
-      held.fill(0);
-      return copy;
+      return new Uint8Array(held.buffer, held.byteOffset, held.byteLength);
     });
     const started = performance.now();
     let answer: unknown;
